@@ -1,0 +1,22 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface AccountTarget {
+    region: string;
+    accountId: string;
+    assumeRoleArn?: string;
+}
+
+/**
+ * The one AWS provider a stack uses. `allowedAccountIds` makes the provider refuse to run with
+ * credentials for any other account, so `pulumi up` on the wrong profile fails before it
+ * changes anything; with `assumeRoleArn`, one CI identity deploys into each account.
+ */
+export function pinnedAwsProvider(stack: string, target: AccountTarget): aws.Provider {
+    return new aws.Provider(`${stack}-aws`, {
+        region: target.region as aws.Region,
+        allowedAccountIds: [target.accountId],
+        assumeRoles: target.assumeRoleArn ? [{ roleArn: target.assumeRoleArn, sessionName: `pulumi-${stack}`.slice(0, 64) }] : undefined,
+        defaultTags: { tags: { ManagedBy: "pulumi", "guardduty-shared-vpc:stack": `${pulumi.getProject()}/${stack}` } },
+    });
+}

@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { parseIpv4Cidr, contains, findOverlaps, Ipv4Block } from "../net/cidr";
+import { ConfigProblem } from "./errors";
+import { configKey, parseStackConfig, RawConfig } from "./load";
+import { flag, json, oneOf, organizationId, resourceName } from "./primitives";
+import { azIdProblem } from "./regions";
+
+const CIDR_EXPECTED = "an IPv4 CIDR block between /16 and /28, such as 10.20.0.0/16";
+
+const subnetSchema = z.object(
+    {
+        name: resourceName,
+        cidr: z.string({ error: CIDR_EXPECTED }),
+        azId: z.string({ error: "an availability-zone ID such as use1-az1" }),
+        share: z.boolean({ error: "true or false (whether to share the subnet with shareWith)" }).default(true),
+    },
+    { error: "a subnet: { name, cidr, azId, share? }" },
+);
+
+export const PRINCIPAL_EXPECTED =
+    "a 12-digit account ID, an OU ARN (arn:aws:organizations::<mgmt-account>:ou/o-…/ou-…) or the organization ARN (arn:aws:organizations::<mgmt-account>:organization/o-…)";
+
+export type Principal =
+    | { kind: "account"; value: string }
+    | { kind: "ou"; value: string; organizationId: string }
+    | { kind: "organization"; value: string; organizationId: string };
+
+const ORGANIZATION_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/(o-[a-z0-9]{10,32})$/;
+const OU_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:ou\/(o-[a-z0-9]{10,32})\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+
+/** RAM accepts three kinds of principal inside an organization; anything else is a typo or an outsider. */
+export function classifyPrincipal(value: string): Principal | undefined {
+    if (/^\d{12}$/.test(value)) return { kind: "account", value };
+    const org = ORGANIZATION_ARN.exec(value);
+    if (org) return { kind: "organization", value, organizationId: org[1] };
+    const ou = OU_ARN.exec(value);
+    if (ou) return { kind: "ou", value, organizationId: ou[1] };
+    return undefined;
+}
+
+export const ownerShape = {
+    vpcCidr: z.string({ error: CIDR_EXPECTED }),
+    subnets: json(z.array(subnetSchema, { error: "a list of subnets: [{ name, cidr, azId, share? }, …]" }).min(1, { error: "at least one subnet" })),
+    shareWith: json(z.array(z.string({ error: PRINCIPAL_EXPECTED }), { error: `a list of principals, each ${PRINCIPAL_EXPECTED}` }), []),
+    organizationId,
+    createGuardDutyEndpoint: flag(true),
+    endpointPolicyScope: oneOf(["organization", "accounts"], "organization"),
+    ssmEndpoints: flag(true),
+};
+
+type OwnerShapeConfig = z.infer<z.ZodObject<typeof ownerShape>> & { "aws:region": string; accountId: string };
+
+function ownerCrossCheck(config: OwnerShapeConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const vpc = parseIpv4Cidr(config.vpcCidr);
+    if (!vpc.ok) problems.push({ key: configKey("vpcCidr"), value: config.vpcCidr, expected: vpc.expected });
+
+    const blocks: Array<{ index: number; block: Ipv4Block }> = [];
+    const seenNames = new Map<string, number>();
+    config.subnets.forEach((subnet, index) => {
+        const earlier = seenNames.get(subnet.name);
+        if (earlier !== undefined) {
+            problems.push({ key: configKey("subnets", index, "name"), value: subnet.name, expected: `a name not already used by subnets[${earlier}] (participants select subnets by name)` });
+        } else seenNames.set(subnet.name, index);
+
+        const azProblem = azIdProblem(subnet.azId, config["aws:region"]);
+        if (azProblem) problems.push({ key: configKey("subnets", index, "azId"), value: subnet.azId, expected: azProblem });
+
+        const parsed = parseIpv4Cidr(subnet.cidr);
+        if (!parsed.ok) {
+            problems.push({ key: configKey("subnets", index, "cidr"), value: subnet.cidr, expected: parsed.expected });
+            return;
+        }
+        if (vpc.ok && !contains(vpc.block, parsed.block)) {
+            problems.push({ key: configKey("subnets", index, "cidr"), value: subnet.cidr, expected: `a block inside vpcCidr ${config.vpcCidr}` });
+        }
+        blocks.push({ index, block: parsed.block });
+    });
+    for (const [a, b] of findOverlaps(blocks.map((entry) => entry.block))) {
+        const [first, second] = [blocks[a].index, blocks[b].index].sort((x, y) => x - y);
+        problems.push({
+            key: configKey("subnets", second, "cidr"),
+            value: config.subnets[second].cidr,
+            expected: `a block that does not overlap subnets[${first}] (${config.subnets[first].cidr})`,
+        });
+    }
+
+    const seenPrincipals = new Set<string>();
+    const principals: Principal[] = [];
+    config.shareWith.forEach((value, index) => {
+        const key = configKey("shareWith", index);
+        const principal = classifyPrincipal(value);
+        if (!principal) return problems.push({ key, value, expected: PRINCIPAL_EXPECTED });
+        if (seenPrincipals.has(value)) return problems.push({ key, value, expected: "each principal once" });
+        seenPrincipals.add(value);
+        if (principal.kind === "account" && value === config.accountId) {
+            return problems.push({ key, value, expected: "a participant account, not the owner's own account (the owner uses its subnets without sharing)" });
+        }
+        if (principal.kind !== "account" && principal.organizationId !== config.organizationId) {
+            return problems.push({ key, value, expected: `a principal of organization ${config.organizationId} (subnets can be shared only inside the organization)` });
+        }
+        principals.push(principal);
+    });
+
+    const shared = config.subnets.filter((subnet) => subnet.share);
+    if (shared.length > 0 && config.shareWith.length === 0) {
+        problems.push({ key: configKey("shareWith"), value: config.shareWith, expected: "at least one principal to share the subnets with (or set share: false on every subnet)" });
+    }
+    if (config.createGuardDutyEndpoint && shared.length === 0) {
+        problems.push({ key: configKey("subnets"), value: config.subnets.map((s) => s.name), expected: "at least one subnet with share: true (the guardduty-data endpoint lives in the shared subnets)" });
+    }
+    if (config.endpointPolicyScope === "accounts") {
+        const groups = principals.filter((p) => p.kind !== "account");
+        if (groups.length > 0) {
+            problems.push({
+                key: configKey("endpointPolicyScope"),
+                value: "accounts",
+                expected: `"organization" while shareWith names OUs or the organization (${groups.map((g) => g.value).join(", ")}): an account-scoped endpoint policy would deny their accounts`,
+            });
+        }
+    }
+    return problems;
+}
+
+export function parseOwnerConfig(stack: string, raw: RawConfig) {
+    return parseStackConfig(stack, "owner", raw, ownerShape, ownerCrossCheck, (config) => ({
+        principals: config.shareWith.map((value) => classifyPrincipal(value) as Principal),
+    }));
+}
+
+export type OwnerConfig = ReturnType<typeof parseOwnerConfig>;

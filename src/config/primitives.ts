@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { KNOWN_REGIONS } from "./regions";
+
+/** The project's config namespace, fixed by `name:` in Pulumi.yaml. */
+export const NS = "guardduty-shared-vpc";
+
+// Each schema carries its own expectation text so an error can say what to write instead.
+
+export const ACCOUNT_ID_EXPECTED = "a 12-digit AWS account ID such as 111122223333 (quote it in YAML so leading zeros survive)";
+export const accountId = z.string({ error: ACCOUNT_ID_EXPECTED }).regex(/^\d{12}$/, { error: ACCOUNT_ID_EXPECTED });
+
+export const region = z
+    .string({ error: "an AWS region such as us-east-1 (set it with `pulumi config set aws:region <region>`)" })
+    .refine((value) => KNOWN_REGIONS.includes(value), {
+        error: `an AWS region the provider knows, one of: ${KNOWN_REGIONS.join(", ")}`,
+    });
+
+export const ROLE_ARN_EXPECTED = "an IAM role ARN such as arn:aws:iam::111122223333:role/pulumi-deploy";
+export const roleArn = z
+    .string({ error: ROLE_ARN_EXPECTED })
+    .regex(/^arn:aws(?:-[a-z-]+)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: ROLE_ARN_EXPECTED });
+
+export const ORGANIZATION_ID_EXPECTED = "an AWS Organizations ID such as o-a1b2c3d4e5 (`aws organizations describe-organization`)";
+export const organizationId = z
+    .string({ error: ORGANIZATION_ID_EXPECTED })
+    .regex(/^o-[a-z0-9]{10,32}$/, { error: ORGANIZATION_ID_EXPECTED });
+
+/** Names become part of resource names and URNs, so they are kept DNS-label-like and stable. */
+export const NAME_EXPECTED = "a name of lowercase letters, digits and dashes, starting with a letter or digit (at most 48 characters)";
+export const resourceName = z.string({ error: NAME_EXPECTED }).regex(/^[a-z0-9][a-z0-9-]{0,47}$/, { error: NAME_EXPECTED });
+
+export const EMAIL_EXPECTED = "an email address such as secops@example.com";
+export const email = z.email({ error: EMAIL_EXPECTED });
+
+/** Pulumi stores every config value as a string; booleans arrive as "true"/"false". */
+export function flag(defaultValue: boolean) {
+    return z.preprocess(
+        (value) => (value === undefined ? defaultValue : value === "true" ? true : value === "false" ? false : value),
+        z.boolean({ error: "true or false" }),
+    );
+}
+
+/** A number stored as a config string, e.g. `findingsSeverityThreshold: 7`. */
+export function numberValue(defaultValue: number, expected: string) {
+    return z.preprocess(
+        (value) => (value === undefined ? defaultValue : typeof value === "string" && value.trim() !== "" ? Number(value) : value),
+        z.number({ error: expected }).refine((n) => Number.isFinite(n), { error: expected }),
+    );
+}
+
+/** One of a fixed set of words, with the default applied when the key is absent. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) {
+    const expected = `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
+    return z.preprocess((value) => (value === undefined ? defaultValue : value), z.enum(values, { error: expected }));
+}
+
+/**
+ * Structured values (lists, objects) reach the program as JSON text, exactly as
+ * `pulumi config set --path` stores them; this decodes them before validation.
+ */
+export function json<T extends z.ZodType>(schema: T, defaultValue?: unknown) {
+    return z.preprocess((value) => {
+        if (value === undefined) return defaultValue;
+        if (typeof value !== "string") return value;
+        try {
+            return JSON.parse(value);
+        } catch {
+            return value;
+        }
+    }, schema);
+}
+
+/** Config keys every stack reads, whatever its role. */
+export const commonShape = {
+    "aws:region": region,
+    accountId,
+    assumeRoleArn: roleArn.optional(),
+    role: z.string().optional(),
+};

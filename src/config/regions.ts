@@ -1,0 +1,80 @@
+import { Region } from "@pulumi/aws";
+
+/** Every region the pinned @pulumi/aws provider knows, so the list moves with the provider version. */
+export const KNOWN_REGIONS: readonly string[] = Object.freeze(Object.values(Region));
+
+/**
+ * The prefix AWS gives the availability-zone IDs of a region (`use1-az1` lives in us-east-1).
+ * AZ names (`us-east-1a`) map to different physical zones in each account, so subnets shared
+ * across accounts are pinned by AZ ID; a wrong prefix means a subnet in a zone of another region.
+ */
+const AZ_ID_PREFIX_BY_REGION: Readonly<Record<string, string>> = {
+    "af-south-1": "afs1",
+    "ap-east-1": "ape1",
+    "ap-east-2": "ape2",
+    "ap-northeast-1": "apne1",
+    "ap-northeast-2": "apne2",
+    "ap-northeast-3": "apne3",
+    "ap-south-1": "aps1",
+    "ap-south-2": "aps2",
+    "ap-southeast-1": "apse1",
+    "ap-southeast-2": "apse2",
+    "ap-southeast-3": "apse3",
+    "ap-southeast-4": "apse4",
+    "ap-southeast-5": "apse5",
+    "ap-southeast-6": "apse6",
+    "ap-southeast-7": "apse7",
+    "ca-central-1": "cac1",
+    "ca-west-1": "caw1",
+    "cn-north-1": "cnn1",
+    "cn-northwest-1": "cnnw1",
+    "eu-central-1": "euc1",
+    "eu-central-2": "euc2",
+    "eu-north-1": "eun1",
+    "eu-south-1": "eus1",
+    "eu-south-2": "eus2",
+    "eu-west-1": "euw1",
+    "eu-west-2": "euw2",
+    "eu-west-3": "euw3",
+    "il-central-1": "ilc1",
+    "me-central-1": "mec1",
+    "me-south-1": "mes1",
+    "mx-central-1": "mxc1",
+    "sa-east-1": "sae1",
+    "us-east-1": "use1",
+    "us-east-2": "use2",
+    "us-gov-east-1": "usge1",
+    "us-gov-west-1": "usgw1",
+    "us-west-1": "usw1",
+    "us-west-2": "usw2",
+};
+
+/** `use1-az1`, and Local Zone IDs such as `usw2-lax1-az1`. */
+const AZ_ID_PATTERN = /^([a-z]+[0-9]+)(?:-[a-z]+[0-9]+)?-az[0-9]+$/;
+
+export function azIdPrefixOf(region: string): string | undefined {
+    return AZ_ID_PREFIX_BY_REGION[region];
+}
+
+/** Undefined when `azId` can live in `region`; otherwise what the user should write instead. */
+export function azIdProblem(azId: string, region: string): string | undefined {
+    const match = AZ_ID_PATTERN.exec(azId);
+    if (!match) return "an availability-zone ID such as use1-az1 (an AZ ID, not an AZ name like us-east-1a)";
+    const prefix = azIdPrefixOf(region);
+    if (prefix !== undefined && match[1] !== prefix) {
+        return `an availability-zone ID of ${region}, which start with "${prefix}-" (e.g. ${prefix}-az1)`;
+    }
+    return undefined;
+}
+
+/** The ARN partition of a region: IAM managed-policy ARNs differ in China and GovCloud. */
+export function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    if (region.startsWith("us-isob-")) return "aws-iso-b";
+    if (region.startsWith("us-isof-")) return "aws-iso-f";
+    if (region.startsWith("us-iso-")) return "aws-iso";
+    if (region.startsWith("eu-isoe-")) return "aws-iso-e";
+    if (region.startsWith("eusc-")) return "aws-eusc";
+    return "aws";
+}

@@ -1,0 +1,19 @@
+/** The kinds of account this program deploys into; one stack per account. */
+export const ROLES = ["management", "audit", "owner", "participant"] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * A stack's role is `guardduty-shared-vpc:role` when set, otherwise the stack name up to its
+ * first dash, so `participant-b` and `participant-eu` are more participants of the same program.
+ * Returns the problem text for an unknown role instead of throwing, so callers can report it
+ * with the other configuration problems.
+ */
+export function resolveRole(stackName: string, configuredRole: string | undefined): { role: Role } | { problem: string; value: string } {
+    const candidate = configuredRole ?? stackName.split("-")[0];
+    if ((ROLES as readonly string[]).includes(candidate)) return { role: candidate as Role };
+    const source = configuredRole === undefined ? `the stack name "${stackName}" (its part before the first dash)` : "guardduty-shared-vpc:role";
+    return {
+        value: candidate,
+        problem: `a role, one of ${ROLES.join(", ")}, from ${source}; name the stack after its role (e.g. participant-b) or set guardduty-shared-vpc:role`,
+    };
+}

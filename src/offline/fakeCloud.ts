@@ -1,0 +1,161 @@
+import { createHash } from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * A deterministic stand-in for AWS under the SDK's mock runtime: every resource gets an ID and
+ * ARN of the shape AWS gives it, derived from its type and name so runs are repeatable and
+ * outputs can be compared across runs. Nothing here talks to AWS.
+ */
+export interface FakeCloudContext {
+    region: string;
+    accountId: string;
+    /** Outputs of already-run stacks by fully qualified name, served to StackReferences. */
+    stackOutputs: (fullyQualifiedName: string) => Record<string, unknown> | undefined;
+}
+
+function hex(seed: string, length: number): string {
+    let out = "";
+    for (let round = 0; out.length < length; round++) out += createHash("sha256").update(`${round}:${seed}`).digest("hex");
+    return out.slice(0, length);
+}
+
+function uuid(seed: string): string {
+    const h = hex(seed, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+type State = Record<string, unknown>;
+type Shaper = (name: string, inputs: State, ctx: FakeCloudContext, seed: string) => { id: string; state: State };
+
+const ec2 = (prefix: string, kind: string): Shaper => (_name, _inputs, ctx, seed) => {
+    const id = `${prefix}-${hex(seed, 17)}`;
+    return { id, state: { arn: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:${kind}/${id}`, ownerId: ctx.accountId } };
+};
+
+/** AWS's ID/ARN shapes for the resource types this project registers. */
+const SHAPERS: Record<string, Shaper> = {
+    "aws:ec2/vpc:Vpc": (name, inputs, ctx, seed) => {
+        const shaped = ec2("vpc", "vpc")(name, inputs, ctx, seed);
+        return { id: shaped.id, state: { ...shaped.state, mainRouteTableId: `rtb-${hex(`${seed}:main`, 17)}`, defaultSecurityGroupId: `sg-${hex(`${seed}:default`, 17)}` } };
+    },
+    "aws:ec2/subnet:Subnet": (name, inputs, ctx, seed) => {
+        const shaped = ec2("subnet", "subnet")(name, inputs, ctx, seed);
+        return { id: shaped.id, state: { ...shaped.state, availabilityZone: `${ctx.region}${"abcdef"[Number.parseInt(hex(seed, 1), 16) % 6]}` } };
+    },
+    "aws:ec2/securityGroup:SecurityGroup": ec2("sg", "security-group"),
+    "aws:ec2/routeTable:RouteTable": ec2("rtb", "route-table"),
+    "aws:ec2/instance:Instance": (name, inputs, ctx, seed) => {
+        const shaped = ec2("i", "instance")(name, inputs, ctx, seed);
+        return { id: shaped.id, state: { ...shaped.state, privateIp: `10.0.${Number.parseInt(hex(seed, 2), 16)}.10` } };
+    },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (name, inputs, ctx, seed) => {
+        const shaped = ec2("vpce", "vpc-endpoint")(name, inputs, ctx, seed);
+        return {
+            id: shaped.id,
+            state: { ...shaped.state, state: "available", dnsEntries: [{ dnsName: `${shaped.id}.${String(inputs.serviceName ?? "")}.vpce.amazonaws.com`, hostedZoneId: "Z0000000000000" }] },
+        };
+    },
+    "aws:ram/resourceShare:ResourceShare": (_name, _inputs, ctx, seed) => {
+        const arn = `arn:aws:ram:${ctx.region}:${ctx.accountId}:resource-share/${uuid(seed)}`;
+        return { id: arn, state: { arn } };
+    },
+    "aws:ram/resourceAssociation:ResourceAssociation": (_name, inputs) => ({
+        id: `${String(inputs.resourceShareArn)},${String(inputs.resourceArn)}`,
+        state: {},
+    }),
+    "aws:ram/principalAssociation:PrincipalAssociation": (_name, inputs) => ({
+        id: `${String(inputs.resourceShareArn)},${String(inputs.principal)}`,
+        state: {},
+    }),
+    "aws:iam/role:Role": (name, inputs, ctx, seed) => {
+        const roleName = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
+        return { id: roleName, state: { name: roleName, arn: `arn:aws:iam::${ctx.accountId}:role/${roleName}`, uniqueId: `AROA${hex(seed, 17).toUpperCase()}` } };
+    },
+    "aws:iam/instanceProfile:InstanceProfile": (name, inputs, ctx, seed) => {
+        const profileName = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
+        return { id: profileName, state: { name: profileName, arn: `arn:aws:iam::${ctx.accountId}:instance-profile/${profileName}` } };
+    },
+    "aws:ssm/association:Association": (_name, _inputs, _ctx, seed) => {
+        const id = uuid(seed);
+        return { id, state: { associationId: id } };
+    },
+    "aws:guardduty/detector:Detector": (_name, _inputs, ctx, seed) => {
+        const id = hex(seed, 32);
+        return { id, state: { accountId: ctx.accountId, arn: `arn:aws:guardduty:${ctx.region}:${ctx.accountId}:detector/${id}` } };
+    },
+    "aws:kms/key:Key": (_name, _inputs, ctx, seed) => {
+        const id = uuid(seed);
+        return { id, state: { keyId: id, arn: `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/${id}` } };
+    },
+    "aws:s3/bucket:Bucket": (name, inputs, _ctx, seed) => {
+        const bucket = String(inputs.bucket ?? `${name}-${hex(seed, 7)}`);
+        return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}` } };
+    },
+    "aws:s3/bucketV2:BucketV2": (name, inputs, _ctx, seed) => {
+        const bucket = String(inputs.bucket ?? `${name}-${hex(seed, 7)}`);
+        return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}` } };
+    },
+    "aws:sns/topic:Topic": (name, inputs, ctx, seed) => {
+        const topicName = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
+        const arn = `arn:aws:sns:${ctx.region}:${ctx.accountId}:${topicName}`;
+        return { id: arn, state: { name: topicName, arn } };
+    },
+    "aws:cloudwatch/eventRule:EventRule": (name, inputs, ctx, seed) => {
+        const ruleName = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
+        return { id: ruleName, state: { name: ruleName, arn: `arn:aws:events:${ctx.region}:${ctx.accountId}:rule/${ruleName}` } };
+    },
+};
+
+function genericShape(type: string, name: string, ctx: FakeCloudContext, seed: string): { id: string; state: State } {
+    const id = `${name}-${hex(seed, 8)}`;
+    const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
+    return { id, state: { arn: `arn:aws:${service}:${ctx.region}:${ctx.accountId}:${name}/${id}` } };
+}
+
+/** Answers for the provider functions (invokes) the programs call. */
+const INVOKES: Record<string, (args: State, ctx: FakeCloudContext) => State> = {
+    "aws:ssm/getParameter:getParameter": (args) => {
+        const name = String(args.name);
+        const value = name.includes("/ami-") ? `ami-${hex(name, 17)}` : `value-of-${name}`;
+        return { name, value, insecureValue: value, type: "String", version: 1, arn: `arn:aws:ssm:::parameter${name}` };
+    },
+    "aws:index/getCallerIdentity:getCallerIdentity": (_args, ctx) => ({
+        accountId: ctx.accountId,
+        arn: `arn:aws:sts::${ctx.accountId}:assumed-role/offline/plan`,
+        userId: "AROAOFFLINE:plan",
+        id: ctx.accountId,
+    }),
+    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
+    "aws:index/getRegion:getRegion": (_args, ctx) => ({ name: ctx.region, region: ctx.region, id: ctx.region }),
+    "aws:guardduty/getDetector:getDetector": (_args, ctx) => ({ id: hex(`detector:${ctx.accountId}`, 32), status: "ENABLED" }),
+};
+
+export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+
+export class UnknownStackReferenceError extends Error {}
+
+/** Pulumi mocks backed by the fake cloud; StackReferences read the outputs of earlier runs. */
+export function fakeCloudMocks(ctx: FakeCloudContext): pulumi.runtime.Mocks {
+    return {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
+            if (args.type === STACK_REFERENCE_TYPE) {
+                const target = String(args.inputs.name ?? args.name);
+                const outputs = ctx.stackOutputs(target);
+                // The real engine fails a reference to a stack that does not exist; an empty
+                // outputs map is what a stack that exists but was never deployed returns.
+                if (outputs === undefined) throw new UnknownStackReferenceError(`unknown stack "${target}"`);
+                return { id: target, state: { name: target, outputs, secretOutputNames: [] } };
+            }
+            if (args.id) return { id: args.id, state: args.inputs };
+            const seed = `${ctx.accountId}:${args.type}:${args.name}`;
+            const shaper = SHAPERS[args.type];
+            const shaped = shaper ? shaper(args.name, args.inputs, ctx, seed) : genericShape(args.type, args.name, ctx, seed);
+            return { id: shaped.id, state: { ...args.inputs, ...shaped.state, id: shaped.id } };
+        },
+        call(args: pulumi.runtime.MockCallArgs): State {
+            const answer = INVOKES[args.token];
+            if (!answer) throw new Error(`the offline fake cloud has no answer for ${args.token}; add one in src/offline/fakeCloud.ts`);
+            return answer(args.inputs, ctx);
+        },
+    };
+}

@@ -1,0 +1,60 @@
+import * as pulumi from "@pulumi/pulumi";
+import { OwnerConfig, parseOwnerConfig } from "../src/config/owner";
+import { OwnerOutputs, StackOutputs } from "../src/contract";
+import { pinnedAwsProvider } from "../src/components/provider";
+import { ServiceEndpoints } from "../src/components/serviceEndpoints";
+import { SharedVpc } from "../src/components/sharedVpc";
+import { guardDutyEndpointPolicy, oneSubnetPerAz } from "../src/net/endpoint";
+import type { StackProgramContext } from "../src/program";
+
+/** The VPC owner's account: the VPC, the subnets it shares through RAM, and the endpoints they use. */
+export class Owner extends pulumi.ComponentResource {
+    readonly outputs: StackOutputs<OwnerOutputs>;
+
+    constructor(name: string, config: OwnerConfig, opts?: pulumi.ComponentResourceOptions) {
+        super("guardduty-shared-vpc:stacks:Owner", name, {}, opts);
+
+        const network = new SharedVpc("network", {
+            cidr: config.vpcCidr,
+            subnets: config.subnets,
+            principals: config.shareWith,
+        }, { parent: this });
+
+        const shared = network.subnets.filter((entry) => entry.spec.share);
+        const endpointSubnets = oneSubnetPerAz(shared.map((entry) => ({ azId: entry.spec.azId, id: entry.subnet.id })));
+        const endpoints = config.createGuardDutyEndpoint || config.ssmEndpoints
+            ? new ServiceEndpoints("endpoints", {
+                region: config["aws:region"],
+                vpcId: network.vpc.id,
+                vpcCidr: config.vpcCidr,
+                subnetIds: endpointSubnets.map((entry) => entry.id),
+                guardDutyEndpointPolicy: config.createGuardDutyEndpoint
+                    ? guardDutyEndpointPolicy(config.endpointPolicyScope === "organization"
+                        ? { kind: "organization", organizationId: config.organizationId }
+                        : { kind: "accounts", accountIds: [config.accountId, ...config.principals.filter((p) => p.kind === "account").map((p) => p.value)] })
+                    : undefined,
+                ssm: config.ssmEndpoints,
+                routeTableIds: [network.vpc.mainRouteTableId],
+            }, { parent: this })
+            : undefined;
+
+        this.outputs = {
+            ownerAccountId: config.accountId,
+            region: config["aws:region"],
+            vpcId: network.vpc.id,
+            vpcCidr: config.vpcCidr,
+            sharedSubnets: shared.map(({ spec, subnet }) => ({ name: spec.name, id: subnet.id, arn: subnet.arn, azId: spec.azId, cidr: spec.cidr })),
+            sharedSubnetIds: shared.map(({ subnet }) => subnet.id),
+            resourceShareArn: network.resourceShare.arn,
+            guardDutyEndpointId: endpoints?.guardDutyEndpoint?.id,
+            guardDutyEndpointSecurityGroupId: endpoints?.guardDutyEndpoint ? endpoints.securityGroup.id : undefined,
+        };
+        this.registerOutputs(this.outputs);
+    }
+}
+
+export async function ownerProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<OwnerOutputs>> {
+    const config = parseOwnerConfig(stack, raw);
+    const provider = pinnedAwsProvider(stack, { region: config["aws:region"], accountId: config.accountId, assumeRoleArn: config.assumeRoleArn });
+    return new Owner(stack, config, { providers: [provider] }).outputs;
+}

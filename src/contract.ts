@@ -62,8 +62,17 @@ export interface ManagementOutputs {
     delegatedAdminAccountId: string;
 }
 
-/** What a stack program returns: the same fields, each possibly still an Output. */
-export type StackOutputs<T> = { [K in keyof T]: T[K] extends infer V | undefined ? pulumi.Input<V> | undefined : pulumi.Input<T[K]> };
+/** A value whose parts may each still be an Output, as a program holds it before deployment. */
+export type DeepInput<T> = T extends undefined
+    ? undefined
+    : T extends string | number | boolean
+      ? pulumi.Input<T>
+      : T extends readonly (infer U)[]
+        ? pulumi.Input<DeepInput<U>[]>
+        : pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>;
+
+/** What a stack program returns: the contract's fields, each possibly still an Output. */
+export type StackOutputs<T> = { [K in keyof T]: DeepInput<T[K]> };
 
 const sharedSubnetSchema = z.object({
     name: z.string(),

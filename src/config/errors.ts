@@ -17,8 +17,8 @@ export interface ConfigProblem {
  * trace: the stack trace would point at this project's code, not at the user's mistake.
  */
 export class ConfigError extends pulumi.RunError {
-    constructor(readonly stack: string, readonly problems: readonly ConfigProblem[]) {
-        super(formatConfigProblems(stack, problems));
+    constructor(readonly stackName: string, readonly problems: readonly ConfigProblem[]) {
+        super(formatConfigProblems(stackName, problems));
         this.name = "ConfigError";
     }
 }

@@ -64,7 +64,7 @@ export function parseStackConfig<S extends z.ZodRawShape, T>(
             problems.push({
                 key,
                 value: raw[key],
-                expected: `no such key for a ${role} stack; its keys are ${knownKeys.filter((k) => !k.includes(":")).join(", ")}`,
+                expected: `no such key for the ${role} role; its keys are ${knownKeys.filter((k) => !k.includes(":")).join(", ")}`,
             });
         }
     }
@@ -84,7 +84,7 @@ export function parseStackConfig<S extends z.ZodRawShape, T>(
             problems.push({ key: fullKey, value, expected: issue.message });
         }
     }
-    if (problems.length === 0 && result.success && crossCheck) problems.push(...crossCheck(result.data as never));
+    if (result.success && crossCheck) problems.push(...crossCheck(result.data as never));
     if (problems.length > 0 || !result.success) throw new ConfigError(stack, problems);
     const parsed = result.data as z.infer<z.ZodObject<typeof commonShape & S>>;
     return { ...parsed, ...(refine ? refine(parsed) : ({} as T)) };

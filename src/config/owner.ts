@@ -7,10 +7,16 @@ import { azIdProblem } from "./regions";
 
 const CIDR_EXPECTED = "an IPv4 CIDR block between /16 and /28, such as 10.20.0.0/16";
 
+/** A CIDR's own form is checked in the schema, so it is reported even when other keys are broken too. */
+const cidr = z.string({ error: CIDR_EXPECTED }).superRefine((value, ctx) => {
+    const parsed = parseIpv4Cidr(value);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.expected });
+});
+
 const subnetSchema = z.object(
     {
         name: resourceName,
-        cidr: z.string({ error: CIDR_EXPECTED }),
+        cidr,
         azId: z.string({ error: "an availability-zone ID such as use1-az1" }),
         share: z.boolean({ error: "true or false (whether to share the subnet with shareWith)" }).default(true),
     },
@@ -39,9 +45,14 @@ export function classifyPrincipal(value: string): Principal | undefined {
 }
 
 export const ownerShape = {
-    vpcCidr: z.string({ error: CIDR_EXPECTED }),
+    vpcCidr: cidr,
     subnets: json(z.array(subnetSchema, { error: "a list of subnets: [{ name, cidr, azId, share? }, …]" }).min(1, { error: "at least one subnet" })),
-    shareWith: json(z.array(z.string({ error: PRINCIPAL_EXPECTED }), { error: `a list of principals, each ${PRINCIPAL_EXPECTED}` }), []),
+    shareWith: json(
+        z.array(z.string({ error: PRINCIPAL_EXPECTED }).refine((value) => classifyPrincipal(value) !== undefined, { error: PRINCIPAL_EXPECTED }), {
+            error: `a list of principals, each ${PRINCIPAL_EXPECTED}`,
+        }),
+        [],
+    ),
     organizationId,
     createGuardDutyEndpoint: flag(true),
     endpointPolicyScope: oneOf(["organization", "accounts"], "organization"),
@@ -52,8 +63,8 @@ type OwnerShapeConfig = z.infer<z.ZodObject<typeof ownerShape>> & { "aws:region"
 
 function ownerCrossCheck(config: OwnerShapeConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
+    // Forms were checked by the schema; what is left are the rules between keys.
     const vpc = parseIpv4Cidr(config.vpcCidr);
-    if (!vpc.ok) problems.push({ key: configKey("vpcCidr"), value: config.vpcCidr, expected: vpc.expected });
 
     const blocks: Array<{ index: number; block: Ipv4Block }> = [];
     const seenNames = new Map<string, number>();
@@ -67,10 +78,7 @@ function ownerCrossCheck(config: OwnerShapeConfig): ConfigProblem[] {
         if (azProblem) problems.push({ key: configKey("subnets", index, "azId"), value: subnet.azId, expected: azProblem });
 
         const parsed = parseIpv4Cidr(subnet.cidr);
-        if (!parsed.ok) {
-            problems.push({ key: configKey("subnets", index, "cidr"), value: subnet.cidr, expected: parsed.expected });
-            return;
-        }
+        if (!parsed.ok) return;
         if (vpc.ok && !contains(vpc.block, parsed.block)) {
             problems.push({ key: configKey("subnets", index, "cidr"), value: subnet.cidr, expected: `a block inside vpcCidr ${config.vpcCidr}` });
         }
@@ -90,16 +98,18 @@ function ownerCrossCheck(config: OwnerShapeConfig): ConfigProblem[] {
     config.shareWith.forEach((value, index) => {
         const key = configKey("shareWith", index);
         const principal = classifyPrincipal(value);
-        if (!principal) return problems.push({ key, value, expected: PRINCIPAL_EXPECTED });
-        if (seenPrincipals.has(value)) return problems.push({ key, value, expected: "each principal once" });
+        const expected = !principal
+            ? undefined
+            : seenPrincipals.has(value)
+              ? "each principal once"
+              : principal.kind === "account" && value === config.accountId
+                ? "a participant account, not the owner's own account (the owner uses its subnets without sharing)"
+                : principal.kind !== "account" && principal.organizationId !== config.organizationId
+                  ? `a principal of organization ${config.organizationId} (subnets can be shared only inside the organization)`
+                  : undefined;
         seenPrincipals.add(value);
-        if (principal.kind === "account" && value === config.accountId) {
-            return problems.push({ key, value, expected: "a participant account, not the owner's own account (the owner uses its subnets without sharing)" });
-        }
-        if (principal.kind !== "account" && principal.organizationId !== config.organizationId) {
-            return problems.push({ key, value, expected: `a principal of organization ${config.organizationId} (subnets can be shared only inside the organization)` });
-        }
-        principals.push(principal);
+        if (expected) problems.push({ key, value, expected });
+        else if (principal) principals.push(principal);
     });
 
     const shared = config.subnets.filter((subnet) => subnet.share);

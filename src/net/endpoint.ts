@@ -30,7 +30,7 @@ export interface PolicyDocument {
  * UNHEALTHY); everyone else gets the Deny.
  */
 export function guardDutyEndpointPolicy(scope: EndpointPolicyScope): PolicyDocument {
-    const condition =
+    const condition: Record<string, Record<string, string | string[]>> =
         scope.kind === "organization"
             ? { StringNotEquals: { "aws:PrincipalOrgID": scope.organizationId } }
             : { StringNotEquals: { "aws:PrincipalAccount": [...new Set(scope.accountIds)].sort() } };

@@ -39,6 +39,8 @@ export interface OfflineRunOptions {
     /** Run as `pulumi preview` (true, the default) or as `pulumi up`. */
     preview?: boolean;
     organization?: string;
+    /** Receives each registration as it happens, so a caller can see what a failed run registered. */
+    onRegistered?: (resource: CapturedResource) => void;
 }
 
 type Callback<T> = (err: unknown, response?: T) => void;
@@ -90,14 +92,18 @@ function plain(struct: unknown): Record<string, unknown> {
  * it (parent, protect, provider, dependencies), which the policy pack and `npm run plan` need
  * and the Mocks interface alone does not expose.
  */
-function captureRegistrations(monitor: MonitorLike, into: Map<string, CapturedResource>): void {
+function captureRegistrations(monitor: MonitorLike, into: Map<string, CapturedResource>, onRegistered?: (resource: CapturedResource) => void): void {
+    const record = (resource: CapturedResource) => {
+        into.set(resource.urn, resource);
+        onRegistered?.(resource);
+    };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) =>
         register(req, (err, response) => {
             if (!err && response) {
                 const propertyDependencies: Record<string, string[]> = {};
                 req.getPropertydependenciesMap().forEach((value, key) => (propertyDependencies[key] = value.getUrnsList()));
-                into.set(response.getUrn(), {
+                record({
                     urn: response.getUrn(),
                     type: req.getType(),
                     name: req.getName(),
@@ -119,7 +125,7 @@ function captureRegistrations(monitor: MonitorLike, into: Map<string, CapturedRe
     monitor.readResource = (req, cb) =>
         read(req, (err, response) => {
             if (!err && response) {
-                into.set(response.getUrn(), {
+                record({
                     urn: response.getUrn(),
                     type: req.getType(),
                     name: req.getName(),
@@ -172,7 +178,7 @@ export async function runStackOffline(options: OfflineRunOptions): Promise<Offli
     pulumi.runtime.setAllConfig({ ...options.config });
 
     const resources = new Map<string, CapturedResource>();
-    captureRegistrations(pulumi.runtime.getMonitor() as unknown as MonitorLike, resources);
+    captureRegistrations(pulumi.runtime.getMonitor() as unknown as MonitorLike, resources, options.onRegistered);
 
     let failure: unknown;
     const outputs = await pulumi.runtime

@@ -1,0 +1,88 @@
+import * as assert from "node:assert/strict";
+import * as path from "path";
+import { ConfigError } from "../../src/config/errors";
+import type { RawConfig } from "../../src/config/load";
+import { NS } from "../../src/config/primitives";
+import { CapturedResource, OfflineStackRun, runStackOffline } from "../../src/offline/runStack";
+import { readStackConfigFile } from "../../src/offline/stackConfig";
+import { DIY_ORGANIZATION, fullyQualifiedStackName, PROJECT } from "../../src/offline/stacks";
+import { runProgram } from "../../src/program";
+
+export const PROJECT_DIR = path.resolve(__dirname, "../..");
+
+/** The config a shipped `Pulumi.<stack>.yaml` gives its stack. */
+export function shippedConfig(stack: string): RawConfig {
+    return readStackConfigFile(PROJECT_DIR, PROJECT, stack);
+}
+
+/**
+ * A copy of `base` with keys set or (with `undefined`) removed. Short keys get the project
+ * namespace; structured values are stored as JSON text, as the engine stores them.
+ */
+export function withConfig(base: RawConfig, changes: Record<string, unknown>): RawConfig {
+    const next: Record<string, string> = { ...base };
+    for (const [key, value] of Object.entries(changes)) {
+        const fullKey = key.includes(":") ? key : `${NS}:${key}`;
+        if (value === undefined) delete next[fullKey];
+        else next[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return next;
+}
+
+/** What the latest `runStack` registered, kept so a failed run can be checked for side effects. */
+let lastRegistered: CapturedResource[] = [];
+
+/** Registrations that are not resources the program creates: the root stack and stack-reference reads. */
+const BOOKKEEPING_TYPES = new Set(["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"]);
+
+/** Runs the real program for `stack` under the mock runtime; `others` are outputs of stacks it references by short name. */
+export function runStack(stack: string, config: RawConfig, others: Record<string, Record<string, unknown>> = {}, preview = true): Promise<OfflineStackRun> {
+    const published = new Map(Object.entries(others).map(([name, outputs]) => [fullyQualifiedStackName(name), outputs]));
+    const registered: CapturedResource[] = (lastRegistered = []);
+    return runStackOffline({
+        project: PROJECT,
+        stack,
+        config,
+        program: runProgram,
+        stackOutputs: (name) => published.get(name),
+        preview,
+        organization: DIY_ORGANIZATION,
+        onRegistered: (resource) => registered.push(resource),
+    });
+}
+
+export function ofType(run: OfflineStackRun, type: string): CapturedResource[] {
+    return run.resources.filter((resource) => resource.type === type);
+}
+
+export function single(run: OfflineStackRun, type: string): CapturedResource {
+    const found = ofType(run, type);
+    assert.equal(found.length, 1, `expected exactly one ${type}, found ${found.length}`);
+    return found[0];
+}
+
+/**
+ * Asserts the run fails with a ConfigError that names `key` (and, when given, says `includes`)
+ * and that no resource other than the root stack (and stack-reference reads) was registered
+ * (checked when the failing run went through `runStack`).
+ */
+export async function expectConfigError(run: () => Promise<unknown>, key: string, includes?: string | RegExp): Promise<ConfigError> {
+    let caught: unknown;
+    try {
+        await run();
+    } catch (err) {
+        caught = err;
+    }
+    assert.ok(caught instanceof ConfigError, `expected a ConfigError naming ${key}, got ${caught instanceof Error ? caught.stack : String(caught)}`);
+    const fullKey = key.includes(":") ? key : `${NS}:${key}`;
+    const problem = caught.problems.find((p) => p.key === fullKey);
+    assert.ok(problem, `expected a problem for ${fullKey}; got: ${caught.message}`);
+    const created = lastRegistered.filter((resource) => !BOOKKEEPING_TYPES.has(resource.type));
+    assert.deepEqual(created.map((r) => r.urn), [], "a config error must stop the program before it registers any resource");
+    if (includes !== undefined) {
+        const text = `${problem.expected}`;
+        if (typeof includes === "string") assert.ok(text.includes(includes), `expected "${text}" to include "${includes}"`);
+        else assert.match(text, includes);
+    }
+    return caught;
+}

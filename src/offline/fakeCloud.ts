@@ -104,6 +104,41 @@ const SHAPERS: Record<string, Shaper> = {
         const ruleName = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
         return { id: ruleName, state: { name: ruleName, arn: `arn:aws:events:${ctx.region}:${ctx.accountId}:rule/${ruleName}` } };
     },
+    // Management and audit stacks (GuardDuty organization, findings export and alerts).
+    "aws:ram/sharingWithOrganization:SharingWithOrganization": (_name, _inputs, ctx) => ({ id: ctx.accountId, state: {} }),
+    "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount": (_name, inputs) => ({
+        id: String(inputs.adminAccountId),
+        state: { adminAccountId: String(inputs.adminAccountId) },
+    }),
+    "aws:guardduty/detectorFeature:DetectorFeature": (_name, inputs) => ({ id: `${String(inputs.detectorId)}/${String(inputs.name)}`, state: {} }),
+    "aws:guardduty/organizationConfiguration:OrganizationConfiguration": (_name, inputs) => ({ id: String(inputs.detectorId), state: {} }),
+    "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature": (_name, inputs) => ({
+        id: `${String(inputs.detectorId)}/${String(inputs.name)}`,
+        state: {},
+    }),
+    "aws:guardduty/publishingDestination:PublishingDestination": (_name, inputs, _ctx, seed) => {
+        const destinationId = hex(seed, 32);
+        return { id: `${String(inputs.detectorId)}:${destinationId}`, state: { destinationId } };
+    },
+    "aws:kms/alias:Alias": (name, inputs, ctx) => {
+        const aliasName = String(inputs.name ?? `alias/${name}`);
+        return { id: aliasName, state: { name: aliasName, arn: `arn:aws:kms:${ctx.region}:${ctx.accountId}:${aliasName}` } };
+    },
+    "aws:s3/bucketPolicy:BucketPolicy": (_name, inputs) => ({ id: String(inputs.bucket), state: {} }),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (_name, inputs) => ({ id: String(inputs.bucket), state: {} }),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (_name, inputs) => ({ id: String(inputs.bucket), state: {} }),
+    "aws:s3/bucketVersioning:BucketVersioning": (_name, inputs) => ({ id: String(inputs.bucket), state: {} }),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (_name, inputs) => ({ id: String(inputs.bucket), state: {} }),
+    "aws:sns/topicPolicy:TopicPolicy": (_name, inputs) => ({ id: String(inputs.arn), state: { owner: String(inputs.arn).split(":")[4] ?? "" } }),
+    "aws:sns/topicSubscription:TopicSubscription": (_name, inputs, _ctx, seed) => {
+        const arn = `${String(inputs.topic)}:${uuid(seed)}`;
+        // Email subscriptions stay pending until the recipient confirms; AWS reports them so.
+        return { id: arn, state: { arn, pendingConfirmation: inputs.protocol === "email" } };
+    },
+    "aws:cloudwatch/eventTarget:EventTarget": (_name, inputs, _ctx, seed) => {
+        const targetId = String(inputs.targetId ?? `target-${hex(seed, 8)}`);
+        return { id: `${String(inputs.rule)}-${targetId}`, state: { targetId } };
+    },
 };
 
 function genericShape(type: string, name: string, ctx: FakeCloudContext, seed: string): { id: string; state: State } {

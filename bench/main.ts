@@ -1,0 +1,85 @@
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import type { RawConfig } from "../src/config/load";
+import { runStackOffline } from "../src/offline/runStack";
+import { discoverStacks, runStacksInOrder } from "../src/offline/stacks";
+import { runProgram } from "../src/program";
+import { benchPolicies } from "./policies";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function timeChild(args: string[], env: NodeJS.ProcessEnv = {}): number {
+    const started = performance.now();
+    const child = spawnSync(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+    const elapsed = performance.now() - started;
+    if (child.status !== 0) throw new Error(`${args.join(" ")} failed (${child.status}):\n${child.stderr}`);
+    return elapsed;
+}
+
+function best(runs: number, measure: () => number): number {
+    return Math.min(...Array.from({ length: runs }, measure));
+}
+
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+function syntheticOwnerConfig(subnets: number, principals: number): RawConfig {
+    return {
+        "aws:region": "us-east-1",
+        "guardduty-shared-vpc:accountId": "333333333333",
+        "guardduty-shared-vpc:organizationId": "o-a1b2c3d4e5",
+        "guardduty-shared-vpc:vpcCidr": "10.20.0.0/16",
+        "guardduty-shared-vpc:subnets": JSON.stringify(
+            Array.from({ length: subnets }, (_, i) => ({ name: `subnet-${i}`, cidr: `10.20.${i}.0/24`, azId: `use1-az${(i % 6) + 1}` })),
+        ),
+        "guardduty-shared-vpc:shareWith": JSON.stringify(Array.from({ length: principals }, (_, i) => String(400000000000 + i))),
+    };
+}
+
+async function timeOwner(subnets: number, principals: number): Promise<{ elapsed: number; resources: number }> {
+    const started = performance.now();
+    const run = await runStackOffline({
+        project: "guardduty-shared-vpc",
+        stack: "owner",
+        config: syntheticOwnerConfig(subnets, principals),
+        program: runProgram,
+        stackOutputs: () => undefined,
+    });
+    return { elapsed: performance.now() - started, resources: run.resources.length };
+}
+
+async function main(): Promise<void> {
+    console.log(`guardduty-shared-vpc benchmark — node ${process.version}, ${require("os").cpus().length} cores. Nothing here talks to AWS.`);
+
+    // 1. The offline plan, as a newcomer runs it (process start included) and in-process.
+    const planCli = best(2, () => timeChild(["-r", "ts-node/register/transpile-only", "tools/plan/main.ts", "--json"]));
+    await runStacksInOrder(discoverStacks(ROOT)); // warm the module cache
+    const started = performance.now();
+    const results = await runStacksInOrder(discoverStacks(ROOT));
+    const inProcess = performance.now() - started;
+    const total = results.reduce((n, r) => n + (r.run?.resources.length ?? 0), 0);
+    console.log(`\n[plan] npm run plan of ${results.length} shipped stacks (${total} resources): ${ms(planCli)} wall incl. process start (target ≤ 3000 ms); ${ms(inProcess)} in-process, warm`);
+
+    // 2. What each preview pays to start the program: type-checked ts-node vs our transpile-only.
+    const typeChecked = best(2, () => timeChild(["-r", "ts-node/register", "bench/startProgram.ts"], { TS_NODE_TRANSPILE_ONLY: "false" }));
+    const transpileOnly = best(2, () => timeChild(["-r", "ts-node/register/transpile-only", "bench/startProgram.ts"]));
+    console.log(`\n[start] owner program start to finish: type-checked ts-node ${ms(typeChecked)}, transpile-only (Pulumi.yaml) ${ms(transpileOnly)}: ${(typeChecked / transpileOnly).toFixed(1)}x faster (target ≥ 4x)`);
+
+    // 3. Owner plan growth with subnets × principals.
+    console.log("\n[scale] owner plan time by subnets × principals (in-process; per-resource time should stay flat):");
+    await timeOwner(10, 10);
+    for (const subnets of [10, 50, 200]) {
+        for (const principals of [10, 100, 500]) {
+            const { elapsed, resources } = await timeOwner(subnets, principals);
+            console.log(`  ${String(subnets).padStart(3)} subnets × ${String(principals).padStart(3)} principals: ${String(resources).padStart(4)} resources, ${ms(elapsed).padStart(8)}, ${(elapsed / resources).toFixed(2)} ms/resource${subnets === 200 && principals === 500 ? " (target ≤ 5000 ms)" : ""}`);
+        }
+    }
+
+    // 4. The policy pack.
+    await benchPolicies(ROOT, (line) => console.log(line));
+}
+
+main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+});

@@ -1,0 +1,23 @@
+// Starts the real program (index.ts) once for the owner stack under the mock runtime and exits:
+// the bench launches this under type-checked ts-node (Pulumi's default) and transpile-only ts-node
+// (what Pulumi.yaml configures) to compare what every `pulumi preview` pays before it can start.
+import * as path from "path";
+import { runStackOffline } from "../src/offline/runStack";
+import { readStackConfigFile } from "../src/offline/stackConfig";
+
+const root = path.resolve(__dirname, "..");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const program = require(path.join(root, "index.ts")) as () => unknown;
+runStackOffline({
+    project: "guardduty-shared-vpc",
+    stack: "owner",
+    config: readStackConfigFile(root, "guardduty-shared-vpc", "owner"),
+    program,
+    stackOutputs: () => undefined,
+}).then(
+    (run) => console.log(`registered ${run.resources.length}`),
+    (err: unknown) => {
+        console.error(err);
+        process.exitCode = 1;
+    },
+);

@@ -1,0 +1,66 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { alertsTopicPolicy, EventPattern, findingsEventPattern, runtimeUnhealthyEventPattern } from "./findingsPolicies";
+
+export interface FindingsAlertsArgs {
+    kmsKeyArn: pulumi.Input<string>;
+    severityThreshold: number;
+    /** Omit for a topic without subscribers (e.g. a SIEM subscribes out of band). */
+    notificationEmail?: string;
+}
+
+/**
+ * Alerts for what needs a human: findings at or above the threshold, and runtime agents that
+ * stopped reporting (an UNHEALTHY workload generates no runtime findings at all, so silence
+ * would otherwise look like safety). Both go to one encrypted topic.
+ */
+export class FindingsAlerts extends pulumi.ComponentResource {
+    readonly topic: aws.sns.Topic;
+    readonly findingsRule: aws.cloudwatch.EventRule;
+    readonly runtimeUnhealthyRule: aws.cloudwatch.EventRule;
+    readonly emailSubscription?: aws.sns.TopicSubscription;
+
+    constructor(name: string, args: FindingsAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("guardduty-shared-vpc:findings:FindingsAlerts", name, {}, opts);
+
+        // Findings name hosts, users and IPs; the topic keeps them encrypted at rest.
+        this.topic = new aws.sns.Topic(`${name}-topic`, {
+            kmsMasterKeyId: args.kmsKeyArn,
+        }, { parent: this });
+
+        const rule = (suffix: string, description: string, pattern: EventPattern) =>
+            new aws.cloudwatch.EventRule(`${name}-${suffix}`, {
+                description,
+                eventPattern: JSON.stringify(pattern),
+            }, { parent: this });
+        this.findingsRule = rule("findings", `GuardDuty findings with severity ${args.severityThreshold} or higher`, findingsEventPattern(args.severityThreshold));
+        this.runtimeUnhealthyRule = rule("runtime-unhealthy", "GuardDuty Runtime Monitoring coverage turned UNHEALTHY", runtimeUnhealthyEventPattern());
+
+        const topicPolicy = new aws.sns.TopicPolicy(`${name}-topic-policy`, {
+            arn: this.topic.arn,
+            policy: pulumi.all([this.topic.arn, this.findingsRule.arn, this.runtimeUnhealthyRule.arn]).apply(([topicArn, ...ruleArns]) =>
+                JSON.stringify(alertsTopicPolicy(topicArn, ruleArns)),
+            ),
+        }, { parent: this });
+
+        // After the topic policy, so the first events after deployment are not refused.
+        const targets: Array<[string, aws.cloudwatch.EventRule]> = [["findings", this.findingsRule], ["runtime-unhealthy", this.runtimeUnhealthyRule]];
+        for (const [suffix, target] of targets) {
+            new aws.cloudwatch.EventTarget(`${name}-${suffix}-to-topic`, {
+                rule: target.name,
+                arn: this.topic.arn,
+            }, { parent: this, dependsOn: [topicPolicy] });
+        }
+
+        if (args.notificationEmail !== undefined) {
+            // SNS mails a confirmation link; nothing is delivered until the recipient follows it.
+            this.emailSubscription = new aws.sns.TopicSubscription(`${name}-email`, {
+                topic: this.topic.arn,
+                protocol: "email",
+                endpoint: args.notificationEmail,
+            }, { parent: this });
+        }
+
+        this.registerOutputs({ topicArn: this.topic.arn });
+    }
+}

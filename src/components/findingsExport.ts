@@ -1,0 +1,87 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { partitionOf } from "../config/regions";
+import { detectorArn, findingsBucketPolicy } from "./findingsPolicies";
+
+export interface FindingsExportArgs {
+    accountId: string;
+    region: string;
+    detectorId: pulumi.Input<string>;
+    kmsKeyArn: pulumi.Input<string>;
+}
+
+/** One bucket per account and region; the account ID keeps the global bucket name unique. */
+export function findingsBucketName(accountId: string, region: string): string {
+    return `guardduty-findings-${accountId}-${region}`;
+}
+
+/**
+ * GuardDuty keeps findings for 90 days; this exports them (the delegated administrator's export
+ * includes every member's findings) to a bucket that keeps them: versioned, encrypted with the
+ * findings key, closed to the public and to plain HTTP.
+ */
+export class FindingsExport extends pulumi.ComponentResource {
+    readonly bucket: aws.s3.Bucket;
+    readonly destination: aws.guardduty.PublishingDestination;
+
+    constructor(name: string, args: FindingsExportArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("guardduty-shared-vpc:findings:FindingsExport", name, {}, opts);
+
+        // Protected: it is the findings archive, and deleting it is not recoverable.
+        this.bucket = new aws.s3.Bucket(`${name}-bucket`, {
+            bucket: findingsBucketName(args.accountId, args.region),
+            forceDestroy: false,
+        }, { parent: this, protect: true });
+
+        // ACLs off: the bucket owner owns every object GuardDuty writes, and policies alone decide access.
+        new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
+            bucket: this.bucket.id,
+            rule: { objectOwnership: "BucketOwnerEnforced" },
+        }, { parent: this });
+
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
+            bucket: this.bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, { parent: this });
+
+        new aws.s3.BucketVersioning(`${name}-versioning`, {
+            bucket: this.bucket.id,
+            versioningConfiguration: { status: "Enabled" },
+        }, { parent: this });
+
+        // The bucket key cuts KMS requests (and cost) per object without changing who may decrypt.
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
+            bucket: this.bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
+        }, { parent: this });
+
+        const partition = partitionOf(args.region);
+        // After the public access block: S3 rejects concurrent writes to a bucket's policy and its
+        // public access block ("A conflicting conditional operation is currently in progress").
+        const policy = new aws.s3.BucketPolicy(`${name}-policy`, {
+            bucket: this.bucket.id,
+            policy: pulumi.all([this.bucket.arn, args.detectorId, args.kmsKeyArn]).apply(([bucketArn, detectorId, kmsKeyArn]) =>
+                JSON.stringify(findingsBucketPolicy({
+                    bucketArn,
+                    accountId: args.accountId,
+                    detectorArn: detectorArn(partition, args.region, args.accountId, detectorId),
+                    kmsKeyArn,
+                })),
+            ),
+        }, { parent: this, dependsOn: [publicAccess] });
+
+        // GuardDuty checks its access to the bucket and the key when the destination is created,
+        // so the policy and encryption must be in place first or creation fails.
+        this.destination = new aws.guardduty.PublishingDestination(`${name}-destination`, {
+            detectorId: args.detectorId,
+            destinationType: "S3",
+            destinationArn: this.bucket.arn,
+            kmsKeyArn: args.kmsKeyArn,
+        }, { parent: this, dependsOn: [policy, encryption] });
+
+        this.registerOutputs({ bucketName: this.bucket.bucket });
+    }
+}

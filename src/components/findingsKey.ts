@@ -1,0 +1,52 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { partitionOf } from "../config/regions";
+import { detectorArn, findingsKeyPolicy } from "./findingsPolicies";
+
+export interface FindingsKeyArgs {
+    accountId: string;
+    region: string;
+    detectorId: pulumi.Input<string>;
+    /** Whether GuardDuty exports findings with this key (its grant exists only then). */
+    findingsExport: boolean;
+}
+
+/**
+ * The customer-managed key for exported findings and the alerts topic. A customer-managed key
+ * because GuardDuty's S3 export requires one, and an AWS-managed key (alias/aws/sns) cannot let
+ * EventBridge publish into an encrypted topic: its policy cannot be edited.
+ */
+export class FindingsKey extends pulumi.ComponentResource {
+    readonly key: aws.kms.Key;
+    readonly alias: aws.kms.Alias;
+
+    constructor(name: string, args: FindingsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("guardduty-shared-vpc:findings:FindingsKey", name, {}, opts);
+
+        const partition = partitionOf(args.region);
+        const policy = pulumi.output(args.detectorId).apply((detectorId) =>
+            JSON.stringify(findingsKeyPolicy({
+                partition,
+                accountId: args.accountId,
+                detectorArn: detectorArn(partition, args.region, args.accountId, detectorId),
+                findingsExport: args.findingsExport,
+            })),
+        );
+
+        // Protected: every exported finding (and every version of it) is readable only with this
+        // key; scheduling its deletion makes the whole archive unreadable after the window.
+        this.key = new aws.kms.Key(`${name}-key`, {
+            description: "GuardDuty findings: S3 export and the alerts topic",
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy,
+        }, { parent: this, protect: true });
+
+        this.alias = new aws.kms.Alias(`${name}-alias`, {
+            name: "alias/guardduty-findings",
+            targetKeyId: this.key.keyId,
+        }, { parent: this });
+
+        this.registerOutputs({ keyArn: this.key.arn });
+    }
+}

@@ -1,0 +1,66 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AuditConfig, parseAuditConfig } from "../src/config/audit";
+import { AuditOutputs, StackOutputs } from "../src/contract";
+import { FindingsAlerts } from "../src/components/findingsAlerts";
+import { FindingsExport } from "../src/components/findingsExport";
+import { FindingsKey } from "../src/components/findingsKey";
+import { GuardDutyAdministrator } from "../src/components/guardDutyAdministrator";
+import { pinnedAwsProvider } from "../src/components/provider";
+import type { StackProgramContext } from "../src/program";
+
+/**
+ * The delegated GuardDuty administrator (audit) account: its detector, Runtime Monitoring for
+ * itself and the organization's members, the findings archive and the alerts. Deployed after
+ * the management stack, which makes this account the administrator.
+ */
+export class Audit extends pulumi.ComponentResource {
+    readonly outputs: StackOutputs<AuditOutputs>;
+
+    constructor(name: string, config: AuditConfig, opts?: pulumi.ComponentResourceOptions) {
+        super("guardduty-shared-vpc:stacks:Audit", name, {}, opts);
+
+        const guardDuty = new GuardDutyAdministrator("guardduty", {
+            autoEnableOrganizationMembers: config.autoEnableOrganizationMembers,
+            runtimeMonitoring: config.runtimeMonitoring,
+            existingDetectorId: config.existingDetectorId,
+        }, { parent: this });
+        const detectorId = guardDuty.detector.id;
+
+        const key = new FindingsKey("findings-key", {
+            accountId: config.accountId,
+            region: config["aws:region"],
+            detectorId,
+            findingsExport: config.findingsExport,
+        }, { parent: this });
+
+        const archive = config.findingsExport
+            ? new FindingsExport("findings-export", {
+                accountId: config.accountId,
+                region: config["aws:region"],
+                detectorId,
+                kmsKeyArn: key.key.arn,
+            }, { parent: this })
+            : undefined;
+
+        const alerts = new FindingsAlerts("alerts", {
+            kmsKeyArn: key.key.arn,
+            severityThreshold: config.findingsSeverityThreshold,
+            notificationEmail: config.notificationEmail,
+        }, { parent: this });
+
+        this.outputs = {
+            detectorId,
+            // Left out, not undefined, without export: the engine warns about undefined outputs.
+            ...(archive ? { findingsBucketName: archive.bucket.bucket } : {}),
+            findingsKmsKeyArn: key.key.arn,
+            findingsTopicArn: alerts.topic.arn,
+        };
+        this.registerOutputs(this.outputs);
+    }
+}
+
+export async function auditProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<AuditOutputs>> {
+    const config = parseAuditConfig(stack, raw);
+    const provider = pinnedAwsProvider(stack, { region: config["aws:region"], accountId: config.accountId, assumeRoleArn: config.assumeRoleArn });
+    return new Audit(stack, config, { providers: [provider] }).outputs;
+}

@@ -1,0 +1,69 @@
+import * as assert from "node:assert/strict";
+import type { ManagementOutputs } from "../../src/contract";
+import type { OfflineStackRun } from "../../src/offline/runStack";
+import { ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
+
+const RAM_SHARING = "aws:ram/sharingWithOrganization:SharingWithOrganization";
+const ADMIN = "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount";
+
+describe("management stack (shipped Pulumi.management.yaml)", () => {
+    let run: OfflineStackRun;
+    before(async () => {
+        run = await runStack("management", shippedConfig("management"));
+    });
+
+    it("hangs every resource under the Management role component, deployed through the provider pinned to the management account", () => {
+        const role = single(run, "guardduty-shared-vpc:stacks:Management");
+        const provider = single(run, "pulumi:providers:aws");
+        assert.deepEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), ["111111111111"]);
+        assert.equal(provider.inputs.region, "us-east-1");
+        const custom = run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
+        assert.deepEqual(custom.map((r) => r.type).sort(), [ADMIN, RAM_SHARING]);
+        for (const resource of custom) {
+            assert.equal(resource.parent, role.urn, `${resource.urn} is not a child of the Management component`);
+            assert.ok(resource.provider?.startsWith(`${provider.urn}::`), `${resource.urn} does not use the pinned provider`);
+        }
+    });
+
+    it("makes the audit account GuardDuty's delegated administrator, protected against replacement and deletion", () => {
+        const admin = single(run, ADMIN);
+        assert.equal(admin.inputs.adminAccountId, "222222222222");
+        assert.equal(admin.protect, true);
+    });
+
+    it("enables RAM sharing with the organization, so OU and organization principals work without invitations", () => {
+        const sharing = single(run, RAM_SHARING);
+        assert.deepEqual(sharing.inputs, {});
+        assert.equal(sharing.id, "111111111111");
+    });
+
+    it("never takes over the aws.organizations.Organization resource", () => {
+        assert.equal(ofType(run, "aws:organizations/organization:Organization").length, 0);
+    });
+
+    it("publishes exactly the contract's outputs", () => {
+        const expected: ManagementOutputs = { delegatedAdminAccountId: "222222222222" };
+        assert.deepEqual(run.outputs, expected);
+    });
+});
+
+describe("management stack variants", () => {
+    it("with enableRamSharingWithOrganization false, leaves RAM sharing alone and still delegates GuardDuty", async () => {
+        const run = await runStack("management", withConfig(shippedConfig("management"), { enableRamSharingWithOrganization: "false" }));
+        assert.equal(ofType(run, RAM_SHARING).length, 0);
+        assert.equal(single(run, ADMIN).inputs.adminAccountId, "222222222222");
+        assert.deepEqual(run.outputs, { delegatedAdminAccountId: "222222222222" });
+    });
+
+    it("a second management stack for another region delegates there, through a provider for that region", async () => {
+        const run = await runStack("management-eu", withConfig(shippedConfig("management"), { "aws:region": "eu-west-1", enableRamSharingWithOrganization: "false" }));
+        assert.equal(single(run, "pulumi:providers:aws").inputs.region, "eu-west-1");
+        assert.equal(single(run, ADMIN).inputs.adminAccountId, "222222222222");
+    });
+
+    it("takes the delegated administrator from auditAccountId", async () => {
+        const run = await runStack("management", withConfig(shippedConfig("management"), { auditAccountId: "999999999999" }));
+        assert.equal(single(run, ADMIN).inputs.adminAccountId, "999999999999");
+        assert.equal(run.outputs.delegatedAdminAccountId, "999999999999");
+    });
+});

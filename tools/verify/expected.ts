@@ -1,0 +1,188 @@
+/**
+ * Which instances must be covered: read from participant stacks' outputs, either through the
+ * Pulumi Automation API or from `pulumi stack output --json` files, and validated against the
+ * project's contract before anything talks to AWS.
+ */
+import { readFile } from "node:fs/promises";
+import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, StackNotFoundError, type OutputMap } from "@pulumi/pulumi/automation";
+import type { z } from "zod";
+import { participantOutputsSchema, type ParticipantOutputs } from "../../src/contract";
+import { VerifyError } from "./errors";
+
+export interface ExpectedInstance {
+    participantAccountId: string;
+    region: string;
+    name: string;
+    instanceId: string;
+    /** The outputs file or stack this expectation came from, for messages. */
+    source: string;
+}
+
+export interface OutputsSource {
+    /** "file participant.json" or "stack org/project/participant". */
+    source: string;
+    outputs: ParticipantOutputs;
+}
+
+/** Validates one participant stack's outputs, naming the source and every missing or malformed key. */
+export function parseParticipantOutputs(raw: unknown, source: string): ParticipantOutputs {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        throw new VerifyError("config", `${source}: expected the JSON object printed by \`pulumi stack output --json\`, got ${Array.isArray(raw) ? "an array" : typeof raw}.`);
+    }
+    const parsed = participantOutputsSchema.safeParse(raw);
+    if (parsed.success) {
+        return parsed.data;
+    }
+    const problems = parsed.error.issues.map((issue) => describeIssue(issue, raw as Record<string, unknown>));
+    const wrongStack = !("participantAccountId" in raw) ? "\n(No participantAccountId: are these the owner or audit stack's outputs? verify needs a participant stack's.)" : "";
+    throw new VerifyError("config", `${source} is not a participant stack's outputs:\n${problems.map((problem) => `  - ${problem}`).join("\n")}${wrongStack}`);
+}
+
+function describeIssue(issue: z.ZodError["issues"][number], raw: Record<string, unknown>): string {
+    const keyPath = issue.path.map(String).join(".");
+    let value: unknown = raw;
+    for (const segment of issue.path) {
+        value = typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[segment as PropertyKey] : undefined;
+    }
+    if (value === undefined && issue.path.length > 0) {
+        return issue.path.length === 1 ? `missing output key "${keyPath}"` : `missing "${keyPath}"`;
+    }
+    return `"${keyPath || "(root)"}": ${issue.message}`;
+}
+
+export async function readOutputsFile(file: string, read: (file: string) => Promise<string> = (f) => readFile(f, "utf8")): Promise<OutputsSource> {
+    const source = `outputs file ${file}`;
+    let text: string;
+    try {
+        text = await read(file);
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (error as Error).message;
+        throw new VerifyError("config", `Cannot read ${source}: ${reason}.`, { cause: error });
+    }
+    let raw: unknown;
+    try {
+        raw = JSON.parse(text);
+    } catch (error) {
+        throw new VerifyError(
+            "config",
+            `${source} is not valid JSON (${(error as Error).message}). Create it with \`pulumi stack output --json --stack <participant stack> > ${path.basename(file)}\`.`,
+            { cause: error },
+        );
+    }
+    return { source, outputs: parseParticipantOutputs(raw, source) };
+}
+
+/** The slice of the Automation API this tool uses, so tests can stand in for the Pulumi CLI. */
+export interface PulumiStacks {
+    /** Resolves the Pulumi CLI; rejects when it is not installed. */
+    cli(): Promise<PulumiCommand>;
+    outputs(stackName: string, workDir: string, cli: PulumiCommand): Promise<OutputMap>;
+}
+
+export const automationApi: PulumiStacks = {
+    cli: () => PulumiCommand.get(),
+    async outputs(stackName, workDir, cli) {
+        // Addressed by name (`pulumi stack output --stack`) rather than through Stack.select, which
+        // would run `pulumi stack select` and silently change the operator's current stack.
+        const workspace = await LocalWorkspace.create({ workDir, pulumiCommand: cli });
+        return workspace.stackOutputs(stackName);
+    },
+};
+
+export async function readStackOutputs(stackNames: readonly string[], workDir: string, pulumi: PulumiStacks): Promise<OutputsSource[]> {
+    if (stackNames.length === 0) {
+        return [];
+    }
+    let cli: PulumiCommand;
+    try {
+        cli = await pulumi.cli();
+    } catch (error) {
+        const message = (error as Error).message ?? String(error);
+        const absent = /ENOENT/.test(message);
+        throw new VerifyError(
+            "config",
+            (absent
+                ? "The Pulumi CLI is not installed (no `pulumi` on PATH), so stack outputs cannot be read through the Automation API."
+                : `The Pulumi CLI could not be used: ${firstLine(commandStderr(message))}`) +
+                "\nOn a machine with the CLI run `pulumi stack output --json --stack <stack> > participant.json` and pass it with --outputs participant.json.",
+            { cause: error },
+        );
+    }
+
+    const sources: OutputsSource[] = [];
+    for (const stackName of stackNames) {
+        const source = `stack ${stackName}`;
+        let outputMap: OutputMap;
+        try {
+            outputMap = await pulumi.outputs(stackName, workDir, cli);
+        } catch (error) {
+            if (error instanceof StackNotFoundError) {
+                throw new VerifyError(
+                    "config",
+                    `Unknown stack "${stackName}": the Pulumi backend you are logged in to has no such stack. ` +
+                        "Use the fully-qualified name (organization/guardduty-shared-vpc/<stack>) and check `pulumi whoami` / `pulumi stack ls`.",
+                    { cause: error },
+                );
+            }
+            throw new VerifyError("config", `Could not read the outputs of ${source}: ${commandStderr((error as Error).message ?? String(error))}`, { cause: error });
+        }
+        if (Object.keys(outputMap).length === 0) {
+            throw new VerifyError("config", `${source} has no outputs. Has \`pulumi up\` run for it yet?`);
+        }
+        const plain = Object.fromEntries(Object.entries(outputMap).map(([key, output]) => [key, output.value]));
+        sources.push({ source, outputs: parseParticipantOutputs(plain, source) });
+    }
+    return sources;
+}
+
+/** Pulumi's CommandError message embeds stdout/stderr; only stderr says what went wrong. */
+function commandStderr(message: string): string {
+    const stderr = /stderr:\s*([\s\S]*?)\n\s*err\?:/.exec(message)?.[1]?.trim();
+    return stderr || message.trim();
+}
+
+function firstLine(text: string): string {
+    return text.split("\n")[0] ?? text;
+}
+
+/**
+ * Flattens outputs into one expectation per instance. `instances` carries names; `instanceIds`
+ * is the contract's plain list, so any ID only there is still checked rather than silently skipped.
+ */
+export function expectedInstances(sources: readonly OutputsSource[], regionOverride?: string): ExpectedInstance[] {
+    const byKey = new Map<string, ExpectedInstance>();
+    for (const { source, outputs } of sources) {
+        const region = regionOverride ?? outputs.region;
+        const named = new Map(outputs.instances.map((instance) => [instance.id, instance.name]));
+        const ids = [...outputs.instances.map((instance) => instance.id), ...outputs.instanceIds];
+        for (const instanceId of ids) {
+            const key = `${outputs.participantAccountId}/${instanceId}`;
+            if (!byKey.has(key)) {
+                byKey.set(key, { participantAccountId: outputs.participantAccountId, region, name: named.get(instanceId) ?? "(unnamed)", instanceId, source });
+            }
+        }
+    }
+    return [...byKey.values()];
+}
+
+export async function loadExpectedInstances(
+    request: { outputsFiles: readonly string[]; stacks: readonly string[]; region?: string; workDir: string },
+    pulumi: PulumiStacks,
+    read?: (file: string) => Promise<string>,
+): Promise<ExpectedInstance[]> {
+    if (request.outputsFiles.length === 0 && request.stacks.length === 0) {
+        throw new VerifyError("usage", "Nothing to verify: name participant stacks (organization/guardduty-shared-vpc/<stack>) or pass --outputs FILE.");
+    }
+    const sources: OutputsSource[] = [];
+    for (const file of request.outputsFiles) {
+        sources.push(await readOutputsFile(file, read));
+    }
+    sources.push(...(await readStackOutputs(request.stacks, request.workDir, pulumi)));
+    const expected = expectedInstances(sources, request.region);
+    if (expected.length === 0) {
+        throw new VerifyError("config", `${sources.map((s) => s.source).join(", ")} list no instances, so there is nothing to verify.`);
+    }
+    return expected;
+}

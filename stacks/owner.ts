@@ -46,8 +46,10 @@ export class Owner extends pulumi.ComponentResource {
             sharedSubnets: shared.map(({ spec, subnet }) => ({ name: spec.name, id: subnet.id, arn: subnet.arn, azId: spec.azId, cidr: spec.cidr })),
             sharedSubnetIds: shared.map(({ subnet }) => subnet.id),
             resourceShareArn: network.resourceShare.arn,
-            guardDutyEndpointId: endpoints?.guardDutyEndpoint?.id,
-            guardDutyEndpointSecurityGroupId: endpoints?.guardDutyEndpoint ? endpoints.securityGroup.id : undefined,
+            // Absent rather than undefined: Pulumi warns about undefined stack outputs.
+            ...(endpoints?.guardDutyEndpoint
+                ? { guardDutyEndpointId: endpoints.guardDutyEndpoint.id, guardDutyEndpointSecurityGroupId: endpoints.securityGroup.id }
+                : {}),
         };
         this.registerOutputs(this.outputs);
     }

@@ -83,7 +83,8 @@ export class Participant extends pulumi.ComponentResource {
                 return { name: spec.name, id: instance.id, subnet, azId: subnetByName.get(subnet)!.azId };
             }),
             instanceSecurityGroupId: workloads.securityGroup.id,
-            agentAssociationId: workloads.agentAssociation?.associationId,
+            // Absent rather than undefined: Pulumi warns about undefined stack outputs.
+            ...(workloads.agentAssociation ? { agentAssociationId: workloads.agentAssociation.associationId } : {}),
         };
         this.registerOutputs(this.outputs);
     }

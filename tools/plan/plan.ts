@@ -87,7 +87,7 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
             resources: describeResources(result.run),
             outputs: result.run.outputs,
             references,
-            policies: args.policies ? await evaluatePolicies(stack, result.run.resources) : undefined,
+            policies: args.policies ? await evaluatePolicies(stack, result.run.resources, {}, { stackConfig: result.stack.config }) : undefined,
         });
     }
 

@@ -1,0 +1,77 @@
+import * as assert from "node:assert/strict";
+import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { NOTHING_DEPLOYED, plan } from "../../tools/plan/plan";
+import { PROJECT_DIR } from "../helpers/offline";
+
+async function runPlan(argv: string[], projectDir = PROJECT_DIR): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await plan(argv, { projectDir, out: (line) => out.push(line), err: (line) => err.push(line) });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+/** A copy of the shipped stack files, so a test can break one without touching the repository. */
+function projectCopy(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "gdsv-plan-"));
+    for (const file of readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*ya?ml$/.test(f))) copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
+    return dir;
+}
+
+describe("npm run plan", () => {
+    it("plans every shipped stack in deploy order, says nothing was deployed, and passes the policies", async () => {
+        const { code, out } = await runPlan(["--json"]);
+        assert.equal(code, 0);
+        const report = JSON.parse(out);
+        assert.equal(report.deployed, false);
+        assert.equal(report.note, NOTHING_DEPLOYED);
+        assert.deepEqual(report.stacks.map((s: { stack: string }) => s.stack), ["management", "audit", "owner", "participant", "participant-b"]);
+        for (const stack of report.stacks) {
+            assert.equal(stack.status, "planned", stack.stack);
+            assert.deepEqual(stack.policies, [], `${stack.stack}: ${JSON.stringify(stack.policies)}`);
+        }
+        const participant = report.stacks.find((s: { stack: string }) => s.stack === "participant");
+        assert.deepEqual(participant.references, [{ stack: "organization/guardduty-shared-vpc/owner", resolved: true }]);
+        const owner = report.stacks.find((s: { stack: string }) => s.stack === "owner");
+        assert.equal(participant.resources.find((r: { type: string }) => r.type === "aws:ec2/securityGroup:SecurityGroup").properties.includes(`vpcId=${owner.outputs.vpcId}`), true);
+    });
+
+    it("prints resources, outputs and wiring as text", async () => {
+        const { code, out } = await runPlan(["--stack", "participant"]);
+        assert.equal(code, 0);
+        assert.match(out, /=== stack participant \(role participant\)/);
+        assert.match(out, /aws:ec2\/instance:Instance {2}workloads-app-1/);
+        assert.match(out, /metadataOptions\.httpTokens=required/);
+        assert.match(out, /reads organization\/guardduty-shared-vpc\/owner \(outputs from this plan\)/);
+        assert.doesNotMatch(out, /=== stack owner/, "--stack limits what is printed");
+        assert.match(out, /Nothing was deployed/);
+    });
+
+    it("refuses an unknown --stack with the list of shipped stacks (exit 2)", async () => {
+        const { code, err } = await runPlan(["--stack", "prod"]);
+        assert.equal(code, 2);
+        assert.match(err, /shipped stacks: management, audit, owner, participant, participant-b/);
+    });
+
+    it("exits 1 with the config error, and plans the other stacks, when one stack's config is bad", async () => {
+        const dir = projectCopy();
+        writeFileSync(path.join(dir, "Pulumi.participant-b.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"555555555555\"\n  guardduty-shared-vpc:ownerStack: organization/guardduty-shared-vpc/owner\n  guardduty-shared-vpc:agent: manual\n");
+        const { code, out } = await runPlan(["--json"], dir);
+        assert.equal(code, 1);
+        const report = JSON.parse(out);
+        const broken = report.stacks.find((s: { stack: string }) => s.stack === "participant-b");
+        assert.equal(broken.status, "config-error");
+        assert.match(broken.error, /guardduty-shared-vpc:agent: got "manual"; expected one of "ssm", "automated"/);
+        assert.equal(report.stacks.find((s: { stack: string }) => s.stack === "participant").status, "planned");
+    });
+
+    it("reports a participant whose owner failed as not deployable rather than crashing", async () => {
+        const dir = projectCopy();
+        writeFileSync(path.join(dir, "Pulumi.owner.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"333333333333\"\n");
+        const { code, out } = await runPlan(["--json", "--no-policies"], dir);
+        assert.equal(code, 1);
+        const statuses = Object.fromEntries(JSON.parse(out).stacks.map((s: { stack: string; status: string }) => [s.stack, s.status]));
+        assert.deepEqual(statuses, { management: "planned", audit: "planned", owner: "config-error", participant: "config-error", "participant-b": "config-error" });
+    });
+});

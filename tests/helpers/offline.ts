@@ -86,3 +86,23 @@ export async function expectConfigError(run: () => Promise<unknown>, key: string
     }
     return caught;
 }
+
+/**
+ * Asserts the stack's shape every role shares: one provider pinned to `accountId`, and every
+ * cloud resource below the role component (`guardduty-shared-vpc:stacks:<Role>`) and created
+ * through that provider, never a default one. Returns the cloud resources it checked.
+ */
+export function assertUnderRoleWithPinnedProvider(run: OfflineStackRun, roleType: string, accountId: string): CapturedResource[] {
+    const role = single(run, roleType);
+    const provider = single(run, "pulumi:providers:aws");
+    // Provider inputs reach the engine JSON-encoded, as they do from a real program.
+    assert.deepEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), [accountId]);
+    const parentOf = new Map(run.resources.map((r) => [r.urn, r.parent]));
+    const underRole = (urn: string | undefined): boolean => urn !== undefined && (urn === role.urn || underRole(parentOf.get(urn)));
+    const cloud = run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
+    for (const resource of cloud) {
+        assert.ok(underRole(resource.urn), `${resource.urn} is outside ${roleType}`);
+        assert.ok(resource.provider?.startsWith(`${provider.urn}::`), `${resource.urn} does not use the pinned provider`);
+    }
+    return cloud;
+}

@@ -15,7 +15,7 @@ import { findingsBucketName } from "../../src/components/findingsExport";
 import { detectorOptions } from "../../src/components/guardDutyAdministrator";
 import { ADDITIONAL_CONFIGURATION_ORDER, detectorRuntimeMonitoring, organizationRuntimeMonitoring } from "../../src/components/guardDutyFeatures";
 import type { CapturedResource, OfflineStackRun } from "../../src/offline/runStack";
-import { ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
+import { assertUnderRoleWithPinnedProvider, ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
 
 const T = {
     detector: "aws:guardduty/detector:Detector",
@@ -65,17 +65,8 @@ describe("audit stack (shipped Pulumi.audit.yaml)", () => {
     });
 
     it("hangs every resource under the Audit role component, deployed through the provider pinned to the audit account", () => {
-        const role = single(run, "guardduty-shared-vpc:stacks:Audit");
-        const provider = single(run, "pulumi:providers:aws");
-        assert.deepEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), ["222222222222"]);
-        const ancestry = new Map(run.resources.map((r) => [r.urn, r.parent]));
-        const underRole = (urn: string): boolean => urn === role.urn || (ancestry.get(urn) !== undefined && underRole(ancestry.get(urn)!));
-        const custom = run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
-        assert.ok(custom.length >= 20, `expected the full audit stack, got ${custom.length} resources`);
-        for (const resource of custom) {
-            assert.ok(underRole(resource.urn), `${resource.urn} is outside the Audit component`);
-            assert.ok(resource.provider?.startsWith(`${provider.urn}::`), `${resource.urn} does not use the pinned provider`);
-        }
+        const cloud = assertUnderRoleWithPinnedProvider(run, "guardduty-shared-vpc:stacks:Audit", "222222222222");
+        assert.ok(cloud.length >= 20, `expected the full audit stack, got ${cloud.length} resources`);
     });
 
     it("creates one detector, enabled and protected (deleting it deletes its findings)", () => {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { ManagementOutputs } from "../../src/contract";
 import type { OfflineStackRun } from "../../src/offline/runStack";
-import { ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
+import { assertUnderRoleWithPinnedProvider, ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
 
 const RAM_SHARING = "aws:ram/sharingWithOrganization:SharingWithOrganization";
 const ADMIN = "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount";
@@ -13,16 +13,9 @@ describe("management stack (shipped Pulumi.management.yaml)", () => {
     });
 
     it("hangs every resource under the Management role component, deployed through the provider pinned to the management account", () => {
-        const role = single(run, "guardduty-shared-vpc:stacks:Management");
-        const provider = single(run, "pulumi:providers:aws");
-        assert.deepEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), ["111111111111"]);
-        assert.equal(provider.inputs.region, "us-east-1");
-        const custom = run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
-        assert.deepEqual(custom.map((r) => r.type).sort(), [ADMIN, RAM_SHARING]);
-        for (const resource of custom) {
-            assert.equal(resource.parent, role.urn, `${resource.urn} is not a child of the Management component`);
-            assert.ok(resource.provider?.startsWith(`${provider.urn}::`), `${resource.urn} does not use the pinned provider`);
-        }
+        const cloud = assertUnderRoleWithPinnedProvider(run, "guardduty-shared-vpc:stacks:Management", "111111111111");
+        assert.deepEqual(cloud.map((r) => r.type).sort(), [ADMIN, RAM_SHARING]);
+        assert.equal(single(run, "pulumi:providers:aws").inputs.region, "us-east-1");
     });
 
     it("makes the audit account GuardDuty's delegated administrator, protected against replacement and deletion", () => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { OfflineStackRun } from "../../src/offline/runStack";
-import { ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
+import { assertUnderRoleWithPinnedProvider, ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
 
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 
@@ -15,16 +15,7 @@ describe("owner stack (shipped Pulumi.owner.yaml)", () => {
     });
 
     it("hangs every resource under the Owner role component, deployed through the pinned provider", () => {
-        const role = single(run, "guardduty-shared-vpc:stacks:Owner");
-        const provider = single(run, "pulumi:providers:aws");
-        // Provider inputs reach the engine JSON-encoded, as they do from a real program.
-        assert.deepEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), ["333333333333"]);
-        const ancestry = new Map(run.resources.map((r) => [r.urn, r.parent]));
-        const underRole = (urn: string): boolean => urn === role.urn || (ancestry.get(urn) !== undefined && underRole(ancestry.get(urn)!));
-        for (const resource of run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"))) {
-            assert.ok(underRole(resource.urn), `${resource.urn} is outside the Owner component`);
-            assert.ok(resource.provider?.startsWith(provider.urn), `${resource.urn} does not use the pinned provider`);
-        }
+        assert.ok(assertUnderRoleWithPinnedProvider(run, "guardduty-shared-vpc:stacks:Owner", "333333333333").length > 10);
     });
 
     it("creates the VPC with DNS support and hostnames, which private DNS needs", () => {

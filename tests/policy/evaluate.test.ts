@@ -1,0 +1,104 @@
+import * as assert from "node:assert/strict";
+import { asFirstPreview, enforcementLevelOf, evaluatePolicies, mandatoryViolations } from "../../policy/evaluate";
+import { allPolicies, subnetShareOrgOnly } from "../../policy/policies";
+import { syntheticStack } from "../../policy/synthetic";
+import { check, expectClean, ownerFixture, U } from "./helpers";
+
+const SHARE = "subnet-share-org-only";
+
+describe("in-process evaluator", () => {
+    it("runs all 8 policies, mandatory by default", () => {
+        assert.deepEqual(allPolicies.map((p) => p.name), [
+            "no-vpc-endpoint-in-participant-stack",
+            "endpoint-security-groups-owned-by-stack",
+            "guardduty-endpoint-private-dns",
+            "guardduty-endpoint-policy-scoped",
+            "guardduty-endpoint-sg-https-only",
+            "subnet-share-org-only",
+            "participant-instances-use-own-security-groups",
+            "stack-account-pinned",
+        ]);
+        for (const policy of allPolicies) assert.equal(enforcementLevelOf(policy), "mandatory");
+    });
+
+    it("takes levels from pack config as --policy-pack-config does: a level, { enforcementLevel }, or all", async () => {
+        const { b } = ownerFixture({ share: { allowExternalPrincipals: true } });
+        assert.equal((await check(b.resources, { config: { [SHARE]: "advisory" } }))[0].enforcementLevel, "advisory");
+        expectClean(await check(b.resources, { config: { [SHARE]: { enforcementLevel: "disabled" } } }));
+        assert.equal((await check(b.resources, { config: { all: "advisory" } }))[0].enforcementLevel, "advisory");
+        assert.equal((await check(b.resources, { config: { [SHARE]: "remediate" } }))[0].enforcementLevel, "mandatory");
+        assert.equal((await check(b.resources, { config: { all: "advisory", [SHARE]: "mandatory" } }))[0].enforcementLevel, "mandatory");
+    });
+
+    it("keeps waits advisory under a mandatory policy, and drops them with the policy disabled", async () => {
+        const { b } = ownerFixture({ share: { allowExternalPrincipals: U.boolean } });
+        const verdicts = await check(b.resources);
+        assert.deepEqual(verdicts.map((v) => [v.policy, v.enforcementLevel]), [[SHARE, "advisory"]]);
+        assert.deepEqual(mandatoryViolations(verdicts), []);
+        expectClean(await check(b.resources, { config: { [SHARE]: "disabled" } }));
+    });
+
+    it("reports resource policies per resource (Analyze, on inputs) and stack policies on outputs (AnalyzeStack)", async () => {
+        const { b, share, endpoint } = ownerFixture({ share: { allowExternalPrincipals: true }, endpoint: { privateDnsEnabled: false } });
+        // What the cloud reports can differ from the inputs: resource policies see inputs, stack policies outputs.
+        share.outputs.allowExternalPrincipals = false;
+        endpoint.inputs.privateDnsEnabled = true;
+        const verdicts = await check(b.resources);
+        assert.deepEqual(verdicts.map((v) => [v.policy, v.phase, v.urn]), [
+            ["guardduty-endpoint-private-dns", "stack", endpoint.urn],
+            [SHARE, "resource", share.urn],
+        ].sort((x, y) => (x[1] < y[1] ? -1 : 1)));
+    });
+
+    it("rethrows a policy's crash instead of passing the stack", async () => {
+        const broken = { ...subnetShareOrgOnly, validateResource: () => { throw new Error("boom"); } };
+        await assert.rejects(evaluatePolicies("owner", ownerFixture().b.resources, {}, { policies: [broken] }), /policy subnet-share-org-only failed on .*boom/);
+    });
+
+    it("simulates the first preview: computed outputs and the inputs built from them unknown, literals and stack references known", () => {
+        const { b, vpc, sg, endpoint } = ownerFixture();
+        const ref = b.stackReference("organization/guardduty-shared-vpc/other", { x: "y" });
+        const preview = asFirstPreview(b.resources);
+        const find = (urn: string) => preview.find((r) => r.urn === urn)!;
+        assert.equal(find(vpc.urn).outputs.id, U.string);
+        assert.equal(find(vpc.urn).outputs.cidrBlock, "10.20.0.0/16");
+        assert.equal(find(sg.urn).inputs.vpcId, U.string);
+        assert.deepEqual(find(endpoint.urn).inputs.securityGroupIds, [U.string]);
+        assert.equal(find(endpoint.urn).inputs.serviceName, "com.amazonaws.us-east-1.guardduty-data");
+        assert.deepEqual(find(ref.urn), ref);
+    });
+
+    describe("synthetic stacks for the benchmark", () => {
+        it("generates exactly N compliant resources of the types the policies read", async () => {
+            for (const role of ["owner", "participant"] as const) {
+                const resources = syntheticStack(1000, role);
+                assert.equal(resources.length, 1000);
+                assert.equal(new Set(resources.map((r) => r.urn)).size, 1000, "URNs are unique");
+                const types = new Set(resources.map((r) => r.type));
+                for (const type of role === "owner" ? ["aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/vpc:Vpc", "aws:ram/resourceShare:ResourceShare"] : ["aws:ec2/instance:Instance"]) {
+                    assert.ok(types.has(type), `${role} has ${type}`);
+                }
+                assert.deepEqual(await check(resources), [], `${role} synthetic stack is compliant`);
+            }
+        });
+
+        it("evaluates 10,000 resources within the 1 s target, and grows linearly", async () => {
+            const time = async (resources: ReturnType<typeof syntheticStack>) => {
+                let best = Infinity;
+                for (let i = 0; i < 3; i++) {
+                    const started = process.hrtime.bigint();
+                    const verdicts = await evaluatePolicies("owner-synthetic", resources);
+                    best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+                    assert.equal(verdicts.length, 0);
+                }
+                return best;
+            };
+            const large = await time(syntheticStack(10000, "owner"));
+            const small = await time(syntheticStack(1250, "owner"));
+            console.log(`      10,000 resources: ${large.toFixed(0)} ms (1,250: ${small.toFixed(0)} ms)`);
+            assert.ok(large <= 1000, `10,000 resources took ${large.toFixed(0)} ms`);
+            // 8× the resources: linear work takes ~8× (fixed costs make it less); quadratic would take ~64×.
+            assert.ok(large < small * 20, `10,000 took ${large.toFixed(0)} ms against ${small.toFixed(0)} ms for 1,250: not linear`);
+        });
+    });
+});

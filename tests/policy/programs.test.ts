@@ -1,0 +1,165 @@
+import * as assert from "node:assert/strict";
+import type { CapturedResource } from "../../src/offline/runStack";
+import { discoverStacks, runStacksInOrder, ShippedStack, StackRunResult } from "../../src/offline/stacks";
+import { asFirstPreview, evaluatePolicies, mandatoryViolations, PolicyVerdict } from "../../policy/evaluate";
+import { PROJECT_DIR, runStack, shippedConfig, withConfig } from "../helpers/offline";
+import { expectMandatory } from "./helpers";
+
+/**
+ * The pack against the real programs: every resource the shipped stacks register under the mock
+ * runtime, as `pulumi up` would report it and as the first `pulumi preview` sees it (IDs unknown).
+ * Stacks come from discoverStacks, so a new Pulumi.<stack>.yaml is covered without editing this.
+ */
+describe("policy pack on the shipped stacks (offline runtime)", function () {
+    this.timeout(120000);
+
+    let results: StackRunResult[];
+    const run = (stack: string): { stack: ShippedStack; resources: CapturedResource[] } => {
+        const result = results.find((r) => r.stack.stack === stack);
+        assert.ok(result?.run, `stack ${stack} did not run: ${String(result?.error)}`);
+        return { stack: result.stack, resources: structuredClone(result.run.resources) };
+    };
+    const evaluate = (stack: ShippedStack, resources: CapturedResource[]): Promise<PolicyVerdict[]> =>
+        evaluatePolicies(stack.stack, resources, {}, { stackConfig: stack.config, onUnknownValueError: "throw" });
+    const byType = (resources: CapturedResource[], type: string, predicate: (r: CapturedResource) => boolean = () => true): CapturedResource => {
+        const found = resources.find((r) => r.type === type && predicate(r));
+        assert.ok(found, `no ${type}`);
+        return found;
+    };
+    /** Sets a property as both the program's input and the state the cloud reports back. */
+    const set = (resource: CapturedResource, key: string, value: unknown) => {
+        resource.inputs[key] = value;
+        resource.outputs[key] = value;
+    };
+    const mandatoryPolicies = (verdicts: PolicyVerdict[]) => [...new Set(mandatoryViolations(verdicts).map((v) => v.policy))].sort();
+
+    before(async () => {
+        results = await runStacksInOrder(discoverStacks(PROJECT_DIR));
+    });
+
+    it("runs every shipped stack, owner and participants included", () => {
+        for (const result of results) assert.ok(result.run, `${result.stack.stack}: ${String(result.error)}`);
+        const roles = new Set(results.map((r) => r.stack.role));
+        assert.ok(roles.has("owner") && roles.has("participant"), `roles: ${[...roles].join(", ")}`);
+    });
+
+    it("passes every shipped stack with no verdict at all, as deployed and at its first preview", async () => {
+        for (const result of results) {
+            const { stack, resources } = run(result.stack.stack);
+            for (const [when, list] of [["deployed", resources], ["first preview", asFirstPreview(resources)]] as const) {
+                const verdicts = await evaluate(stack, list);
+                assert.deepEqual(verdicts, [], `${stack.stack} (${when}, role ${stack.role}) has verdicts:\n${verdicts.map((v) => `${v.policy}: ${v.message}`).join("\n")}`);
+            }
+        }
+    });
+
+    it("the first preview really hides the IDs the policies would otherwise match on", () => {
+        const { resources } = run("owner");
+        const preview = asFirstPreview(resources);
+        const endpoint = byType(preview, "aws:ec2/vpcEndpoint:VpcEndpoint", (r) => String(r.inputs.serviceName).endsWith("guardduty-data"));
+        assert.notEqual(endpoint.outputs.vpcId, byType(resources, "aws:ec2/vpc:Vpc").id);
+        assert.ok((endpoint.outputs.securityGroupIds as string[]).every((id) => !id.startsWith("sg-")));
+    });
+
+    it("passes the owner's program variants: endpoint policy scoped to accounts, no guardduty endpoint", async () => {
+        const owner = shippedConfig("owner");
+        for (const changes of [{ endpointPolicyScope: "accounts" }, { createGuardDutyEndpoint: false }]) {
+            const variant = await runStack("owner", withConfig(owner, changes));
+            const stack = { stack: "owner", role: "owner", config: owner } as ShippedStack;
+            assert.deepEqual(await evaluate(stack, variant.resources), [], JSON.stringify(changes));
+        }
+    });
+
+    describe("seeded violations fail with the right policy, and only that one", () => {
+        const seeded = async (stackName: string, seed: (resources: CapturedResource[]) => void, expected: string[], preview = false) => {
+            const { stack, resources } = run(stackName);
+            seed(resources);
+            const verdicts = await evaluate(stack, preview ? asFirstPreview(resources) : resources);
+            assert.deepEqual(mandatoryPolicies(verdicts), [...expected].sort(), verdicts.map((v) => `${v.policy}: ${v.message}`).join("\n"));
+            return verdicts;
+        };
+
+        it("an endpoint added to the participant", async () => {
+            for (const preview of [false, true]) {
+                const verdicts = await seeded("participant", (resources) => {
+                    const sg = byType(resources, "aws:ec2/securityGroup:SecurityGroup");
+                    const component = byType(resources, "guardduty-shared-vpc:compute:MonitoredInstances");
+                    resources.push({
+                        ...structuredClone(sg),
+                        urn: sg.urn.replace("aws:ec2/securityGroup:SecurityGroup::workloads-sg", "aws:ec2/vpcEndpoint:VpcEndpoint::own-guardduty"),
+                        type: "aws:ec2/vpcEndpoint:VpcEndpoint",
+                        name: "own-guardduty",
+                        parent: component.urn,
+                        dependencies: [sg.urn],
+                        propertyDependencies: { vpcId: [], serviceName: [], vpcEndpointType: [], privateDnsEnabled: [], securityGroupIds: [sg.urn], policy: [] },
+                        inputs: { vpcId: sg.inputs.vpcId, serviceName: "com.amazonaws.us-east-1.guardduty-data", vpcEndpointType: "Interface", privateDnsEnabled: true, securityGroupIds: [sg.id], policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "*", Resource: "*", Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }] }) },
+                        outputs: {},
+                        id: "vpce-participant",
+                    });
+                    const endpoint = resources[resources.length - 1];
+                    endpoint.outputs = { ...endpoint.inputs, id: endpoint.id };
+                }, ["no-vpc-endpoint-in-participant-stack"], preview);
+                expectMandatory(verdicts, "no-vpc-endpoint-in-participant-stack", /participant stack "participant" \(a participant by its guardduty-shared-vpc:stacks:Participant component/);
+            }
+        });
+
+        it("a participant's security group on the owner's endpoint", async () => {
+            const participantSg = String(run("participant").resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup")?.id);
+            for (const preview of [false, true]) {
+                const verdicts = await seeded("owner", (resources) => {
+                    const endpoint = byType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint", (r) => String(r.inputs.serviceName).endsWith("guardduty-data"));
+                    set(endpoint, "securityGroupIds", [participantSg]);
+                    endpoint.propertyDependencies.securityGroupIds = [];
+                }, ["endpoint-security-groups-owned-by-stack"], preview);
+                expectMandatory(verdicts, "endpoint-security-groups-owned-by-stack", participantSg);
+                // The https-only rule cannot see that group's rules, and says so rather than passing.
+                assert.ok(verdicts.some((v) => v.policy === "guardduty-endpoint-sg-https-only" && v.enforcementLevel === "advisory" && /cannot be checked from this stack/.test(v.message)));
+            }
+        });
+
+        it("external principals allowed on the subnet share", async () => {
+            const verdicts = await seeded("owner", (resources) => set(byType(resources, "aws:ram/resourceShare:ResourceShare"), "allowExternalPrincipals", true), ["subnet-share-org-only"]);
+            assert.equal(verdicts[0].phase, "resource");
+        });
+
+        it("0.0.0.0/0 on 443 in the endpoints' security group", async () => {
+            for (const preview of [false, true]) {
+                await seeded("owner", (resources) => {
+                    const sg = byType(resources, "aws:ec2/securityGroup:SecurityGroup");
+                    set(sg, "ingress", [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS from anywhere" }]);
+                }, ["guardduty-endpoint-sg-https-only"], preview);
+            }
+        });
+
+        it("an unpinned provider, and a resource left on the default provider", async () => {
+            await seeded("participant", (resources) => {
+                const provider = byType(resources, "pulumi:providers:aws");
+                delete provider.inputs.allowedAccountIds;
+                delete provider.outputs.allowedAccountIds;
+            }, ["stack-account-pinned"]);
+            const verdicts = await seeded("owner", (resources) => {
+                delete byType(resources, "aws:ram/resourceShare:ResourceShare").provider;
+            }, ["stack-account-pinned"]);
+            expectMandatory(verdicts, "stack-account-pinned", /AWS provider "default" has no allowedAccountIds/);
+        });
+
+        it("an allow-all guardduty-data endpoint policy, and a VPC without DNS hostnames", async () => {
+            await seeded("owner", (resources) => {
+                const endpoint = byType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint", (r) => String(r.inputs.serviceName).endsWith("guardduty-data"));
+                set(endpoint, "policy", JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] }));
+            }, ["guardduty-endpoint-policy-scoped"]);
+            await seeded("owner", (resources) => set(byType(resources, "aws:ec2/vpc:Vpc"), "enableDnsHostnames", false), ["guardduty-endpoint-private-dns"], true);
+        });
+
+        it("a participant instance on the owner's endpoint security group (read from the owner's outputs)", async () => {
+            const ownerSg = String(run("owner").resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup")?.id);
+            for (const preview of [false, true]) {
+                await seeded("participant", (resources) => {
+                    const instance = byType(resources, "aws:ec2/instance:Instance");
+                    set(instance, "vpcSecurityGroupIds", [ownerSg]);
+                    instance.propertyDependencies.vpcSecurityGroupIds = [];
+                }, ["participant-instances-use-own-security-groups"], preview);
+            }
+        });
+    });
+});

@@ -1,0 +1,112 @@
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import { allPolicies } from "../../policy/policies";
+import { StackBuilder } from "../../policy/synthetic";
+import { AnalyzerConnection, Diagnostic, RunningPack, startPolicyPack } from "../../policy/wire";
+import { discoverStacks, runStacksInOrder } from "../../src/offline/stacks";
+import { PROJECT_DIR } from "../helpers/offline";
+import { ownerFixture, participantFixture, U } from "./helpers";
+
+/** Start-up as the CLI launches the pack (type-checked ts-node) is measured here; the issue's target. */
+const STARTUP_TARGET_MS = 4000;
+const START_TIMEOUT_MS = 60000;
+
+function only(diagnostics: readonly Diagnostic[], policy: string): Diagnostic[] {
+    return diagnostics.filter((d) => d.policy === policy);
+}
+
+/**
+ * The pack as `pulumi preview --policy-pack policy` runs it: a separate process started through
+ * @pulumi/pulumi/cmd/run-policy-pack, driven over the Analyzer gRPC protocol with the stubs
+ * @pulumi/pulumi ships, in the order the engine calls it.
+ */
+describe("policy pack over the wire (run-policy-pack + Analyzer gRPC)", function () {
+    this.timeout(START_TIMEOUT_MS + 30000);
+    let pack: RunningPack;
+    let analyzer: AnalyzerConnection;
+
+    before(async () => {
+        pack = await startPolicyPack({ timeoutMs: START_TIMEOUT_MS });
+        console.log(`      pack start-up (spawn → port, type-checked ts-node): ${pack.startupMs.toFixed(0)} ms`);
+        analyzer = new AnalyzerConnection(pack.address);
+    });
+
+    after(async () => {
+        analyzer?.close();
+        await pack?.stop();
+    });
+
+    it("starts as the CLI starts it and prints its port", async () => {
+        assert.match(pack.address, /^127\.0\.0\.1:\d+$/);
+        assert.equal(await analyzer.pluginVersion(), "1.21.0");
+        if (pack.startupMs > STARTUP_TARGET_MS) console.log(`      (over the ${STARTUP_TARGET_MS} ms target on this machine)`);
+    });
+
+    it("GetAnalyzerInfo lists the 8 policies, mandatory, with the pack's name and package.json version", async () => {
+        const info = await analyzer.info();
+        assert.equal(info.name, "guardduty-shared-vpc");
+        const version = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "package.json"), "utf8")) as { version: string }).version;
+        assert.equal(info.version, version);
+        assert.deepEqual(info.policies.map((p) => p.name), allPolicies.map((p) => p.name));
+        assert.ok(info.policies.every((p) => p.enforcementLevel === "mandatory"), JSON.stringify(info.policies));
+        assert.equal(info.policies.find((p) => p.name === "subnet-share-org-only")?.type, "resource");
+        assert.equal(info.policies.find((p) => p.name === "stack-account-pinned")?.type, "stack");
+        await analyzer.configureStack("owner", "guardduty-shared-vpc");
+    });
+
+    it("Analyze fails a share that allows external principals (mandatory), and waits (advisory) on an unknown one", async () => {
+        const { b, share } = ownerFixture({ share: { allowExternalPrincipals: true } });
+        const diagnostics = await analyzer.analyze(share, b.resources);
+        assert.deepEqual(diagnostics.map((d) => [d.policy, d.enforcementLevel]), [["subnet-share-org-only", "mandatory"]]);
+        assert.match(diagnostics[0].message, /Set allowExternalPrincipals: false/);
+        const unknown = ownerFixture({ share: { allowExternalPrincipals: U.boolean } });
+        const waits = await analyzer.analyze(unknown.share, unknown.b.resources);
+        assert.deepEqual(waits.map((d) => [d.policy, d.enforcementLevel]), [["subnet-share-org-only", "advisory"]]);
+        assert.match(waits[0].message, /cannot be checked until allowExternalPrincipals is known/);
+        assert.deepEqual(await analyzer.analyze(ownerFixture().share), []);
+    });
+
+    it("AnalyzeStack passes the shipped stacks and fails seeded ones with mandatory diagnostics from the right policies", async () => {
+        for (const result of await runStacksInOrder(discoverStacks(PROJECT_DIR))) {
+            assert.ok(result.run, String(result.error));
+            assert.deepEqual(await analyzer.analyzeStack(result.run.resources), [], `${result.stack.stack} over the wire`);
+        }
+
+        // A participant that declares an endpoint with the owner's security group, and an unpinned provider.
+        const { b, provider } = participantFixture();
+        provider.inputs = { region: "us-east-1" };
+        provider.outputs = { ...provider.inputs };
+        const endpoint = b.add("aws:ec2/vpcEndpoint:VpcEndpoint", "own-endpoint", {
+            vpcId: "vpc-0aef6ec2d11fe5f5b",
+            serviceName: "com.amazonaws.us-east-1.ssm",
+            vpcEndpointType: "Interface",
+            privateDnsEnabled: true,
+            securityGroupIds: ["sg-b339f47ff1b3e097f"],
+        });
+        const diagnostics = await analyzer.analyzeStack(b.resources);
+        const mandatory = diagnostics.filter((d) => d.enforcementLevel === "mandatory");
+        assert.deepEqual([...new Set(mandatory.map((d) => d.policy))].sort(), ["endpoint-security-groups-owned-by-stack", "no-vpc-endpoint-in-participant-stack", "stack-account-pinned"]);
+        assert.equal(only(diagnostics, "no-vpc-endpoint-in-participant-stack")[0].urn, endpoint.urn);
+        assert.equal(only(diagnostics, "stack-account-pinned")[0].urn, provider.urn);
+
+        // 0.0.0.0/0 on the owner's endpoint security group; an unknown endpoint policy waits.
+        const owner = ownerFixture({ sg: { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] }, endpoint: { policy: U.string } });
+        const ownerDiagnostics = await analyzer.analyzeStack(owner.b.resources);
+        assert.deepEqual(ownerDiagnostics.map((d) => [d.policy, d.enforcementLevel]).sort(), [
+            ["guardduty-endpoint-policy-scoped", "advisory"],
+            ["guardduty-endpoint-sg-https-only", "mandatory"],
+        ]);
+    });
+
+    it("Configure overrides levels as pack config does: advisory downgrades, disabled silences", async () => {
+        await analyzer.configure({ "subnet-share-org-only": "advisory", "no-vpc-endpoint-in-participant-stack": "disabled" });
+        const { b, share } = ownerFixture({ share: { allowExternalPrincipals: true } });
+        assert.deepEqual((await analyzer.analyze(share, b.resources)).map((d) => [d.policy, d.enforcementLevel]), [["subnet-share-org-only", "advisory"]]);
+        const participant = new StackBuilder("participant");
+        participant.provider("participant-aws", { region: "us-east-1", allowedAccountIds: ["444444444444"] });
+        participant.add("aws:ec2/vpcEndpoint:VpcEndpoint", "e", { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" });
+        assert.deepEqual(await analyzer.analyzeStack(participant.resources), []);
+        await analyzer.configure({});
+    });
+});

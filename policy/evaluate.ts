@@ -1,0 +1,348 @@
+/**
+ * Runs the pack's policies in-process on resources captured from the offline runtime
+ * (`src/offline/runStack.ts`), the way the Pulumi engine and @pulumi/policy's Analyzer server
+ * would run them, without constructing the PolicyPack (which starts a gRPC server, one per process).
+ *
+ * Faithful to the server in what matters to a verdict:
+ *  - resource policies see each registered resource's inputs (the engine's `Analyze`), stack
+ *    policies see every resource's outputs with parent, dependencies and property dependencies
+ *    resolved to the resources themselves (`AnalyzeStack`);
+ *  - every `props` goes through @pulumi/policy's unknown-checking proxy, and unknowns are the
+ *    engine's sentinels;
+ *  - enforcement levels come from the pack config exactly as `--policy-pack-config` sets them
+ *    (a level, or `{ enforcementLevel }`; `all` for every policy), `disabled` skips a policy and a
+ *    violation reported with its own level (advisory waits) keeps it;
+ *  - resources that name no provider get the default provider the engine would create for them.
+ */
+import * as policySdk from "@pulumi/policy";
+import type {
+    EnforcementLevel,
+    PolicyPackConfig,
+    PolicyProviderResource,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidation,
+    ResourceValidationArgs,
+    StackValidationArgs,
+} from "@pulumi/policy";
+import type { CapturedResource } from "../src/offline/runStack";
+import { allPolicies, GuardDutyPolicy } from "./policies";
+import { UNKNOWN_SENTINELS } from "./lib/values";
+
+export type { PolicyPackConfig };
+
+/** Exported by @pulumi/policy's index for tests (marked internal in its typings). */
+const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as {
+    unknownCheckingProxy<T extends object>(value: T): T;
+    UnknownValueError: new (...args: never[]) => Error;
+};
+
+export interface PolicyVerdict {
+    policy: string;
+    enforcementLevel: "advisory" | "mandatory";
+    message: string;
+    /** The resource the violation is about; absent when it is about the whole stack. */
+    urn?: string;
+    /** `resource`: from a resource policy on the resource's inputs (the engine's Analyze); `stack`: from AnalyzeStack. */
+    phase: "resource" | "stack";
+}
+
+export interface EvaluateOptions {
+    /** Stack config (`aws:region`, `aws:allowedAccountIds`, …): what the engine's default providers are configured from. */
+    stackConfig?: Record<string, string>;
+    /** The policies to run; all of the pack's by default. */
+    policies?: readonly GuardDutyPolicy[];
+    /**
+     * A policy that throws on an unknown is, like in the server, an advisory "can't run"
+     * verdict; `"throw"` rethrows instead (tests use it to prove no policy ever throws).
+     */
+    onUnknownValueError?: "advisory" | "throw";
+}
+
+type Level = EnforcementLevel;
+type Props = Record<string, unknown>;
+
+/** The level a policy runs at under `config`, as the server resolves it (pack default: mandatory). */
+export function enforcementLevelOf(policy: GuardDutyPolicy, config: PolicyPackConfig = {}): Level {
+    const entry = config[policy.name] ?? config.all;
+    const configured = typeof entry === "string" ? entry : entry?.enforcementLevel;
+    return (configured as Level | undefined) ?? policy.enforcementLevel ?? "mandatory";
+}
+
+function policyProperties(policy: GuardDutyPolicy, config: PolicyPackConfig): Record<string, unknown> {
+    const entry = config[policy.name];
+    if (!entry || typeof entry === "string") return {};
+    const { enforcementLevel: _level, ...properties } = entry;
+    void _level;
+    return properties;
+}
+
+/** What the engine would send for a value: runtime unknowns become the wire sentinel, undefined keys go. */
+function toWire(value: unknown): unknown {
+    if (value === null || typeof value !== "object") return value;
+    if ((value as { __pulumiUnknown?: unknown }).__pulumiUnknown === true) return UNKNOWN_SENTINELS.string;
+    if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : toWire(item)));
+    const out: Props = {};
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = toWire(item);
+    return out;
+}
+
+function proxied(value: Record<string, unknown>): Props {
+    return unknownCheckingProxy(toWire(value) as Props);
+}
+
+function options(resource: CapturedResource): PolicyResourceOptions {
+    const opts: PolicyResourceOptions = {
+        protect: resource.protect,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+    };
+    if (resource.parent) opts.parent = resource.parent;
+    return opts;
+}
+
+function isTypeOf(type: string, resourceClass: unknown): boolean {
+    const token = (resourceClass as { __pulumiType?: unknown }).__pulumiType;
+    return typeof token === "string" && token === type;
+}
+
+class NotApplicable extends Error {}
+const notApplicable = (reason?: string): never => {
+    throw new NotApplicable(reason);
+};
+
+function isResourcePolicy(policy: GuardDutyPolicy): policy is GuardDutyPolicy & { validateResource: ResourceValidation | ResourceValidation[] } {
+    return "validateResource" in policy && policy.validateResource !== undefined;
+}
+
+/** The default provider the engine creates for resources of `pkg` that name none, configured from `pkg:*` stack config. */
+function defaultProvider(pkg: string, stack: string, project: string, stackConfig: Record<string, string>): CapturedResource {
+    const inputs: Props = {};
+    for (const [key, value] of Object.entries(stackConfig)) if (key.startsWith(`${pkg}:`)) inputs[key.slice(pkg.length + 1)] = value;
+    const urn = `urn:pulumi:${stack}::${project}::pulumi:providers:${pkg}::default`;
+    return { urn, type: `pulumi:providers:${pkg}`, name: "default", custom: true, read: false, protect: false, dependencies: [], propertyDependencies: {}, inputs, outputs: inputs, id: "default" };
+}
+
+function providerUrn(reference: string | undefined): string | undefined {
+    if (!reference) return undefined;
+    const at = reference.lastIndexOf("::");
+    return at > 0 ? reference.slice(0, at) : reference;
+}
+
+/** Adds the default providers the engine would, and says which provider each resource uses. */
+function withProviders(stackName: string, resources: readonly CapturedResource[], stackConfig: Record<string, string>) {
+    const all = [...resources];
+    const byUrn = new Map(all.map((resource) => [resource.urn, resource]));
+    const providerOf = new Map<CapturedResource, CapturedResource>();
+    const project = resources.map((r) => r.urn.split("::")[1]).find((p) => p) ?? "project";
+    const defaults = new Map<string, CapturedResource>();
+    for (const resource of resources) {
+        const declared = providerUrn(resource.provider);
+        const provider = declared ? byUrn.get(declared) : undefined;
+        if (provider) {
+            providerOf.set(resource, provider);
+            continue;
+        }
+        if (!resource.custom || resource.read || resource.type.startsWith("pulumi:")) continue;
+        const pkg = resource.type.split(":")[0];
+        let fallback = defaults.get(pkg);
+        if (!fallback) {
+            fallback = defaultProvider(pkg, stackName, project, stackConfig);
+            defaults.set(pkg, fallback);
+            all.push(fallback);
+        }
+        providerOf.set(resource, fallback);
+    }
+    return { all, providerOf };
+}
+
+/**
+ * Evaluates the pack's policies on one stack's captured resources and returns every violation,
+ * with the level it would have in `pulumi preview --policy-pack policy`.
+ */
+export async function evaluatePolicies(
+    stackName: string,
+    resources: readonly CapturedResource[],
+    config: PolicyPackConfig = {},
+    evaluateOptions: EvaluateOptions = {},
+): Promise<PolicyVerdict[]> {
+    const policies = evaluateOptions.policies ?? allPolicies;
+    const { all, providerOf } = withProviders(stackName, resources, evaluateOptions.stackConfig ?? {});
+    const verdicts: PolicyVerdict[] = [];
+    const stackTags: ReadonlyMap<string, string> = new Map();
+
+    const providerResource = (resource: CapturedResource): PolicyProviderResource | undefined => {
+        const provider = providerOf.get(resource);
+        return provider ? { type: provider.type, props: proxied(provider.inputs), urn: provider.urn, name: provider.name } : undefined;
+    };
+
+    const reporter = (policy: GuardDutyPolicy, level: "advisory" | "mandatory", phase: PolicyVerdict["phase"], defaultUrn?: string) =>
+        ((message: unknown, urn?: string) => {
+            if (typeof message === "object" && message !== null) {
+                const leveled = message as { message?: string; urn?: string; enforcementLevel?: Level };
+                const own = leveled.enforcementLevel === "advisory" ? "advisory" : leveled.enforcementLevel === "mandatory" ? "mandatory" : level;
+                verdicts.push({ policy: policy.name, enforcementLevel: own, message: leveled.message ?? policy.description, urn: defaultUrn ?? leveled.urn, phase });
+            } else {
+                verdicts.push({ policy: policy.name, enforcementLevel: level, message: String(message ?? policy.description), urn: defaultUrn ?? urn, phase });
+            }
+        }) as unknown as Parameters<ResourceValidation>[1];
+
+    const guard = async (policy: GuardDutyPolicy, phase: PolicyVerdict["phase"], urn: string | undefined, run: () => unknown): Promise<void> => {
+        try {
+            await run();
+        } catch (err) {
+            if (err instanceof NotApplicable) return;
+            if (err instanceof UnknownValueError && evaluateOptions.onUnknownValueError !== "throw") {
+                verdicts.push({ policy: policy.name, enforcementLevel: "advisory", message: `can't run policy '${policy.name}' during preview: ${err.message}`, urn, phase });
+                return;
+            }
+            throw new Error(`policy ${policy.name} failed on ${urn ?? "the stack"}: ${err instanceof Error ? err.stack : String(err)}`);
+        }
+    };
+
+    // Analyze: resource policies, once per registered resource, on its inputs.
+    for (const policy of policies) {
+        const level = enforcementLevelOf(policy, config);
+        if (level === "disabled" || !isResourcePolicy(policy)) continue;
+        const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+        const onlyType = validations.length === 1 ? (validations[0] as { __pulumiType?: string }).__pulumiType : undefined;
+        const effective = level === "advisory" ? "advisory" : "mandatory";
+        for (const resource of all) {
+            if (resource.read || (onlyType !== undefined && resource.type !== onlyType)) continue;
+            const props = proxied(resource.inputs);
+            const args: ResourceValidationArgs = {
+                type: resource.type,
+                props,
+                urn: resource.urn,
+                name: resource.name,
+                opts: options(resource),
+                stackTags,
+                isType: (cls) => isTypeOf(resource.type, cls),
+                asType: ((cls: unknown) => (isTypeOf(resource.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+                getConfig: <T extends object>() => policyProperties(policy, config) as T,
+                notApplicable,
+            };
+            const provider = providerResource(resource);
+            if (provider) args.provider = provider;
+            const report = reporter(policy, effective, "resource", resource.urn);
+            for (const validation of validations) await guard(policy, "resource", resource.urn, () => validation(args, report));
+        }
+    }
+
+    // AnalyzeStack: stack policies, once, on every resource's outputs.
+    const stackPolicies = policies.filter((policy) => "validateStack" in policy && typeof policy.validateStack === "function");
+    if (stackPolicies.length > 0) {
+        const byUrn = new Map<string, PolicyResource>();
+        const policyResources: PolicyResource[] = all.map((resource) => {
+            const props = proxied(resource.outputs);
+            const converted: PolicyResource = {
+                type: resource.type,
+                props,
+                urn: resource.urn,
+                name: resource.name,
+                opts: options(resource),
+                dependencies: [],
+                propertyDependencies: {},
+                isType: (cls) => isTypeOf(resource.type, cls),
+                asType: ((cls: unknown) => (isTypeOf(resource.type, cls) ? props : undefined)) as PolicyResource["asType"],
+            };
+            const provider = providerResource(resource);
+            if (provider) converted.provider = provider;
+            byUrn.set(resource.urn, converted);
+            return converted;
+        });
+        all.forEach((resource, index) => {
+            const converted = policyResources[index];
+            const parent = resource.parent ? byUrn.get(resource.parent) : undefined;
+            if (parent) converted.parent = parent;
+            converted.dependencies = resource.dependencies.flatMap((urn) => byUrn.get(urn) ?? []);
+            for (const [prop, urns] of Object.entries(resource.propertyDependencies)) {
+                converted.propertyDependencies[prop] = urns.flatMap((urn) => byUrn.get(urn) ?? []);
+            }
+        });
+        for (const policy of stackPolicies) {
+            const level = enforcementLevelOf(policy, config);
+            if (level === "disabled" || !("validateStack" in policy)) continue;
+            const args: StackValidationArgs = {
+                resources: policyResources,
+                stackTags,
+                getConfig: <T extends object>() => policyProperties(policy, config) as T,
+                notApplicable,
+            };
+            const report = reporter(policy, level === "advisory" ? "advisory" : "mandatory", "stack");
+            await guard(policy, "stack", undefined, () => policy.validateStack(args, report));
+        }
+    }
+    return verdicts;
+}
+
+/** The verdicts that fail `pulumi preview`/`up`. */
+export function mandatoryViolations(verdicts: readonly PolicyVerdict[]): PolicyVerdict[] {
+    return verdicts.filter((verdict) => verdict.enforcementLevel === "mandatory");
+}
+
+const SENTINEL_FOR: Record<string, string> = {
+    string: UNKNOWN_SENTINELS.string,
+    boolean: UNKNOWN_SENTINELS.boolean,
+    number: UNKNOWN_SENTINELS.number,
+    array: UNKNOWN_SENTINELS.array,
+    object: UNKNOWN_SENTINELS.object,
+};
+
+function sentinelFor(value: unknown): string {
+    return SENTINEL_FOR[Array.isArray(value) ? "array" : typeof value] ?? UNKNOWN_SENTINELS.string;
+}
+
+/** Replaces every string leaf that is one of `computed` by the unknown sentinel. */
+function blank(value: unknown, computed: ReadonlySet<string>): unknown {
+    if (typeof value === "string") return computed.has(value) ? UNKNOWN_SENTINELS.string : value;
+    if (Array.isArray(value)) return value.map((item) => blank(item, computed));
+    if (value !== null && typeof value === "object") {
+        if ((value as { __pulumiUnknown?: unknown }).__pulumiUnknown === true) return UNKNOWN_SENTINELS.string;
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, blank(item, computed)]));
+    }
+    return value;
+}
+
+/**
+ * The resources as the engine sees them during the first `pulumi preview` of the stack, when
+ * every resource is still to be created: outputs the cloud computes (IDs, ARNs, anything not an
+ * input) are unknown, and so is every input built from them. Reads (stack references) stay known.
+ */
+export function asFirstPreview(resources: readonly CapturedResource[]): CapturedResource[] {
+    const created = new Map<string, Set<string>>();
+    const everyComputed = new Set<string>();
+    for (const resource of resources) {
+        if (!resource.custom || resource.read) continue;
+        const computed = new Set<string>();
+        for (const [key, value] of Object.entries(resource.outputs)) {
+            if (key in resource.inputs || typeof value !== "string") continue;
+            computed.add(value);
+        }
+        if (resource.id) computed.add(resource.id);
+        created.set(resource.urn, computed);
+        for (const value of computed) everyComputed.add(value);
+    }
+    return resources.map((resource) => {
+        if (resource.read) return resource;
+        const inputs: Props = {};
+        for (const [key, value] of Object.entries(resource.inputs)) {
+            const fromCreated = new Set<string>();
+            for (const dep of resource.propertyDependencies[key] ?? []) for (const v of created.get(dep) ?? []) fromCreated.add(v);
+            inputs[key] = fromCreated.size > 0 ? blank(value, fromCreated) : blank(value, new Set());
+        }
+        let outputs: Props;
+        if (!resource.custom) {
+            outputs = blank(resource.outputs, everyComputed) as Props;
+        } else if (resource.type.startsWith("pulumi:providers:")) {
+            outputs = { ...inputs };
+        } else {
+            outputs = {};
+            for (const [key, value] of Object.entries(resource.outputs)) outputs[key] = key in inputs ? inputs[key] : sentinelFor(value);
+            if ("id" in resource.outputs) outputs.id = UNKNOWN_SENTINELS.string;
+        }
+        return { ...resource, inputs, outputs, id: resource.custom ? undefined : resource.id };
+    });
+}

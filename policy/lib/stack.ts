@@ -1,0 +1,131 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { T } from "./aws";
+import { read, Value } from "./values";
+
+/** The account roles of this project, one stack per account; mirrors src/config/roles.ts (a test keeps them equal). */
+export const ROLES = ["management", "audit", "owner", "participant"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The program registers one `guardduty-shared-vpc:stacks:<Role>` component per stack. */
+export const ROLE_COMPONENT_PREFIX = "guardduty-shared-vpc:stacks:";
+
+export interface RoleInfo {
+    role?: Role;
+    /** Where the role came from, or why there is none, for messages. */
+    how: string;
+}
+
+export interface ParsedUrn {
+    stack: string;
+    project: string;
+    /** The resource's own type (the last of the parent-qualified types). */
+    type: string;
+    name: string;
+}
+
+/** `urn:pulumi:<stack>::<project>::<parent types$>type::<name>`. */
+export function parseUrn(urn: string): ParsedUrn | undefined {
+    if (!urn.startsWith("urn:pulumi:")) return undefined;
+    const parts = urn.slice("urn:pulumi:".length).split("::");
+    if (parts.length < 4) return undefined;
+    const qualified = parts[2];
+    return { stack: parts[0], project: parts[1], type: qualified.slice(qualified.lastIndexOf("$") + 1), name: parts.slice(3).join("::") };
+}
+
+function isRole(value: string): value is Role {
+    return (ROLES as readonly string[]).includes(value);
+}
+
+/**
+ * The stack's role from the resource graph: the `guardduty-shared-vpc:stacks:<Role>` component
+ * the program registers, else the stack name up to its first dash (as the program resolves it).
+ */
+export function detectRole(resources: readonly PolicyResource[], stack: string): RoleInfo {
+    const found = new Map<Role, PolicyResource>();
+    for (const resource of resources) {
+        if (!resource.type.startsWith(ROLE_COMPONENT_PREFIX)) continue;
+        const candidate = resource.type.slice(ROLE_COMPONENT_PREFIX.length).toLowerCase();
+        if (isRole(candidate) && !found.has(candidate)) found.set(candidate, resource);
+    }
+    if (found.size === 1) {
+        const [[role, component]] = [...found];
+        return { role, how: `its ${component.type} component "${component.name}"` };
+    }
+    if (found.size > 1) {
+        return { how: `the stack registers components of several roles (${[...found.values()].map((c) => c.type).join(", ")})` };
+    }
+    const fromName = stack.split("-")[0];
+    if (isRole(fromName)) return { role: fromName, how: `its stack name "${stack}"` };
+    return {
+        how: `the stack has no ${ROLE_COMPONENT_PREFIX}<Role> component and its name "${stack}" does not start with a role (${ROLES.join(", ")})`,
+    };
+}
+
+/**
+ * What the stack policies share: the resources by type, by ID, and the stack's role, built once
+ * per evaluation in O(n). Lookups are maps, so a 10,000-resource stack stays linear.
+ */
+export class StackView {
+    readonly stack: string;
+    readonly project: string;
+    readonly role: RoleInfo;
+    private readonly byType = new Map<string, PolicyResource[]>();
+    private readonly idIndexes = new Map<string, Map<string, PolicyResource>>();
+
+    constructor(readonly resources: readonly PolicyResource[]) {
+        for (const resource of resources) {
+            const list = this.byType.get(resource.type);
+            if (list) list.push(resource);
+            else this.byType.set(resource.type, [resource]);
+        }
+        const first = resources.length > 0 ? parseUrn(resources[0].urn) : undefined;
+        this.stack = first?.stack ?? "";
+        this.project = first?.project ?? "";
+        this.role = detectRole(resources, this.stack);
+    }
+
+    ofType(type: string): readonly PolicyResource[] {
+        return this.byType.get(type) ?? [];
+    }
+
+    /** The resource of `type` whose `prop` (default `id`) is `value`, among those whose value is known. */
+    find(type: string, value: string, prop = "id"): PolicyResource | undefined {
+        const key = `${type}\u0000${prop}`;
+        let index = this.idIndexes.get(key);
+        if (!index) {
+            index = new Map();
+            for (const resource of this.ofType(type)) {
+                const known = read(resource.props, prop);
+                if (typeof known === "string" && !index.has(known)) index.set(known, resource);
+            }
+            this.idIndexes.set(key, index);
+        }
+        return index.get(value);
+    }
+
+    /**
+     * The resource of `type` that `resource.prop` refers to: a dependency of that property
+     * (the only way to know during preview, when IDs are unknown), else a match on the ID.
+     */
+    referenced(resource: PolicyResource, prop: string, type: string, value: Value = read(resource.props, prop)): PolicyResource | undefined {
+        const fromDeps = (resource.propertyDependencies[prop] ?? []).find((dep) => dep.type === type);
+        if (fromDeps) return fromDeps;
+        return typeof value === "string" ? this.find(type, value) : undefined;
+    }
+}
+
+const views = new WeakMap<readonly PolicyResource[], StackView>();
+
+/** The view of a stack validation's resources, shared by every policy evaluated on the same list. */
+export function stackView(resources: readonly PolicyResource[]): StackView {
+    let view = views.get(resources);
+    if (!view) {
+        view = new StackView(resources);
+        views.set(resources, view);
+    }
+    return view;
+}
+
+export function isStackReference(resource: PolicyResource): boolean {
+    return resource.type === T.stackReference;
+}

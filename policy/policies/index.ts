@@ -1,0 +1,30 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { guardDutyEndpointPolicyScoped, guardDutyEndpointPrivateDns, noVpcEndpointInParticipantStack } from "./endpoints";
+import { stackAccountPinned } from "./providers";
+import { endpointSecurityGroupsOwnedByStack, guardDutyEndpointSgHttpsOnly, participantInstancesUseOwnSecurityGroups } from "./securityGroups";
+import { subnetShareOrgOnly } from "./sharing";
+
+export {
+    endpointSecurityGroupsOwnedByStack,
+    guardDutyEndpointPolicyScoped,
+    guardDutyEndpointPrivateDns,
+    guardDutyEndpointSgHttpsOnly,
+    noVpcEndpointInParticipantStack,
+    participantInstancesUseOwnSecurityGroups,
+    stackAccountPinned,
+    subnetShareOrgOnly,
+};
+
+export type GuardDutyPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+/** Every policy of the pack, in the order of the issue; `policy/index.ts` serves exactly these. */
+export const allPolicies: readonly GuardDutyPolicy[] = [
+    noVpcEndpointInParticipantStack,
+    endpointSecurityGroupsOwnedByStack,
+    guardDutyEndpointPrivateDns,
+    guardDutyEndpointPolicyScoped,
+    guardDutyEndpointSgHttpsOnly,
+    subnetShareOrgOnly,
+    participantInstancesUseOwnSecurityGroups,
+    stackAccountPinned,
+];

@@ -262,7 +262,7 @@ export const participantInstancesUseOwnSecurityGroups: StackValidationPolicy = {
             if (use.refs.some((ref) => ref.kind === "foreign")) {
                 report(
                     `${label(instance)} uses security groups that are not created in this participant stack: ${foreignList(use.refs)}. ` +
-                        "A participant cannot launch into a shared subnet with the owner's security groups or another participant's (EC2 refuses them), and the VPC's default one belongs to the owner. " +
+                        "EC2 refuses a participant's launch with another account's security group unless the owner shares it through RAM, and then the owner, not this stack, decides what the instances can reach; the VPC's default group belongs to the owner and cannot be shared. " +
                         "Create a security group in this stack (as MonitoredInstances does) and use only it.",
                     instance.urn,
                 );

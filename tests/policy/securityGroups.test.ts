@@ -132,7 +132,7 @@ describe("policy participant-instances-use-own-security-groups", () => {
     it("fails the owner's security group, from config or from the owner's stack reference", async () => {
         const literal = participantFixture({ instance: { vpcSecurityGroupIds: [OWNER_SG] }, instanceDeps: {} });
         const verdict = expectMandatory(await check(literal.b.resources, { policy }), INSTANCES, new RegExp(`${OWNER_SG} \\(not created in this stack`), literal.instance);
-        assert.match(verdict.message, /EC2 refuses them/);
+        assert.match(verdict.message, /EC2 refuses a participant's launch with another account's security group unless the owner shares it/);
         const viaRef = participantFixture({ instance: { vpcSecurityGroupIds: [U.string] } });
         const ref = viaRef.b.stackReference("organization/guardduty-shared-vpc/owner", { guardDutyEndpointSecurityGroupId: OWNER_SG });
         viaRef.instance.propertyDependencies.vpcSecurityGroupIds = [viaRef.sg.urn, ref.urn];

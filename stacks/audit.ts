@@ -61,6 +61,6 @@ export class Audit extends pulumi.ComponentResource {
 
 export async function auditProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<AuditOutputs>> {
     const config = parseAuditConfig(stack, raw);
-    const provider = pinnedAwsProvider(stack, { region: config["aws:region"], accountId: config.accountId, assumeRoleArn: config.assumeRoleArn });
+    const provider = pinnedAwsProvider(stack, config);
     return new Audit(stack, config, { providers: [provider] }).outputs;
 }

@@ -45,6 +45,6 @@ export class Management extends pulumi.ComponentResource {
 
 export async function managementProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<ManagementOutputs>> {
     const config = parseManagementConfig(stack, raw);
-    const provider = pinnedAwsProvider(stack, { region: config["aws:region"], accountId: config.accountId, assumeRoleArn: config.assumeRoleArn });
+    const provider = pinnedAwsProvider(stack, config);
     return new Management(stack, config, { providers: [provider] }).outputs;
 }

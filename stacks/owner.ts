@@ -57,6 +57,6 @@ export class Owner extends pulumi.ComponentResource {
 
 export async function ownerProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<OwnerOutputs>> {
     const config = parseOwnerConfig(stack, raw);
-    const provider = pinnedAwsProvider(stack, { region: config["aws:region"], accountId: config.accountId, assumeRoleArn: config.assumeRoleArn });
+    const provider = pinnedAwsProvider(stack, config);
     return new Owner(stack, config, { providers: [provider] }).outputs;
 }

@@ -95,6 +95,6 @@ export async function participantProgram({ stack, raw }: StackProgramContext): P
     const owner = await readOwnerOutputs(stack, config.ownerStack);
     const problems = checkAgainstOwner(config, owner);
     if (problems.length > 0) throw new ConfigError(stack, problems);
-    const provider = pinnedAwsProvider(stack, { region: config["aws:region"], accountId: config.accountId, assumeRoleArn: config.assumeRoleArn });
+    const provider = pinnedAwsProvider(stack, config);
     return new Participant(stack, config, owner, { providers: [provider] }).outputs;
 }

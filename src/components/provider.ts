@@ -1,11 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { CommonConfig } from "../config/load";
 
-export interface AccountTarget {
-    region: string;
-    accountId: string;
-    assumeRoleArn?: string;
-}
+/** The keys every stack's config carries for its provider. */
+export type AccountTarget = Pick<CommonConfig, "aws:region" | "accountId" | "assumeRoleArn">;
 
 /**
  * The one AWS provider a stack uses. `allowedAccountIds` makes the provider refuse to run with
@@ -14,7 +12,7 @@ export interface AccountTarget {
  */
 export function pinnedAwsProvider(stack: string, target: AccountTarget): aws.Provider {
     return new aws.Provider(`${stack}-aws`, {
-        region: target.region as aws.Region,
+        region: target["aws:region"] as aws.Region,
         allowedAccountIds: [target.accountId],
         assumeRoles: target.assumeRoleArn ? [{ roleArn: target.assumeRoleArn, sessionName: `pulumi-${stack}`.slice(0, 64) }] : undefined,
         defaultTags: { tags: { ManagedBy: "pulumi", "guardduty-shared-vpc:stack": `${pulumi.getProject()}/${stack}` } },

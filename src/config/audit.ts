@@ -13,15 +13,11 @@ export const SEVERITY_MIN = 1;
 export const SEVERITY_MAX = 8.9;
 const SEVERITY_EXPECTED = `a GuardDuty severity from ${SEVERITY_MIN} to ${SEVERITY_MAX} (4 = medium, 7 = high); findings at or above it raise an alert`;
 
-const RUNTIME_FLAG_EXPECTED = "true or false";
 /**
  * `pulumi config set --path runtimeMonitoring.ec2 false` may store the word rather than a JSON
- * boolean, so both spellings are accepted; anything else is refused rather than guessed.
+ * boolean; `flag` accepts both spellings and refuses anything else rather than guessing.
  */
-const runtimeFlag = z.preprocess(
-    (value) => (value === "true" ? true : value === "false" ? false : value),
-    z.boolean({ error: RUNTIME_FLAG_EXPECTED }).default(true),
-);
+const runtimeFlag = flag(true);
 
 export const RUNTIME_MONITORING_EXPECTED = "an object { ec2, ecsFargate, eks } of true/false (each defaults to true)";
 export const runtimeMonitoringSchema = z.strictObject(

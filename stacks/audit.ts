@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AuditConfig, parseAuditConfig } from "../src/config/audit";
+import { partitionOf } from "../src/config/regions";
 import { AuditOutputs, StackOutputs } from "../src/contract";
 import { FindingsAlerts } from "../src/components/findingsAlerts";
 import { FindingsExport } from "../src/components/findingsExport";
+import { detectorArn } from "../src/components/findingsPolicies";
 import { FindingsKey } from "../src/components/findingsKey";
 import { GuardDutyAdministrator } from "../src/components/guardDutyAdministrator";
 import { pinnedAwsProvider } from "../src/components/provider";
@@ -25,11 +27,13 @@ export class Audit extends pulumi.ComponentResource {
             existingDetectorId: config.existingDetectorId,
         }, { parent: this });
         const detectorId = guardDuty.detector.id;
+        // Built from known parts rather than read back: an adopted detector's ARN output is not known at preview.
+        const guardDutyDetectorArn = detectorId.apply((id) => detectorArn(partitionOf(config["aws:region"]), config["aws:region"], config.accountId, id));
 
         const key = new FindingsKey("findings-key", {
             accountId: config.accountId,
             region: config["aws:region"],
-            detectorId,
+            detectorArn: guardDutyDetectorArn,
             findingsExport: config.findingsExport,
         }, { parent: this });
 
@@ -38,6 +42,7 @@ export class Audit extends pulumi.ComponentResource {
                 accountId: config.accountId,
                 region: config["aws:region"],
                 detectorId,
+                detectorArn: guardDutyDetectorArn,
                 kmsKeyArn: key.key.arn,
             }, { parent: this })
             : undefined;

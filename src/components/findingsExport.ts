@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../config/regions";
-import { detectorArn, findingsBucketPolicy } from "./findingsPolicies";
+import { findingsBucketPolicy } from "./findingsPolicies";
 
 export interface FindingsExportArgs {
     accountId: string;
     region: string;
     detectorId: pulumi.Input<string>;
+    /** The only detector GuardDuty may write for (confused-deputy condition). */
+    detectorArn: pulumi.Input<string>;
     kmsKeyArn: pulumi.Input<string>;
 }
 
@@ -58,18 +59,12 @@ export class FindingsExport extends pulumi.ComponentResource {
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
         }, { parent: this });
 
-        const partition = partitionOf(args.region);
         // After the public access block: S3 rejects concurrent writes to a bucket's policy and its
         // public access block ("A conflicting conditional operation is currently in progress").
         const policy = new aws.s3.BucketPolicy(`${name}-policy`, {
             bucket: this.bucket.id,
-            policy: pulumi.all([this.bucket.arn, args.detectorId, args.kmsKeyArn]).apply(([bucketArn, detectorId, kmsKeyArn]) =>
-                JSON.stringify(findingsBucketPolicy({
-                    bucketArn,
-                    accountId: args.accountId,
-                    detectorArn: detectorArn(partition, args.region, args.accountId, detectorId),
-                    kmsKeyArn,
-                })),
+            policy: pulumi.all([this.bucket.arn, args.detectorArn, args.kmsKeyArn]).apply(([bucketArn, detectorArn, kmsKeyArn]) =>
+                JSON.stringify(findingsBucketPolicy({ bucketArn, accountId: args.accountId, detectorArn, kmsKeyArn })),
             ),
         }, { parent: this, dependsOn: [publicAccess] });
 

@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../config/regions";
-import { detectorArn, findingsKeyPolicy } from "./findingsPolicies";
+import { findingsKeyPolicy } from "./findingsPolicies";
 
 export interface FindingsKeyArgs {
     accountId: string;
     region: string;
-    detectorId: pulumi.Input<string>;
+    /** The only detector GuardDuty may use the key for (confused-deputy condition). */
+    detectorArn: pulumi.Input<string>;
     /** Whether GuardDuty exports findings with this key (its grant exists only then). */
     findingsExport: boolean;
 }
@@ -23,12 +24,11 @@ export class FindingsKey extends pulumi.ComponentResource {
     constructor(name: string, args: FindingsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("guardduty-shared-vpc:findings:FindingsKey", name, {}, opts);
 
-        const partition = partitionOf(args.region);
-        const policy = pulumi.output(args.detectorId).apply((detectorId) =>
+        const policy = pulumi.output(args.detectorArn).apply((detectorArn) =>
             JSON.stringify(findingsKeyPolicy({
-                partition,
+                partition: partitionOf(args.region),
                 accountId: args.accountId,
-                detectorArn: detectorArn(partition, args.region, args.accountId, detectorId),
+                detectorArn,
                 findingsExport: args.findingsExport,
             })),
         );

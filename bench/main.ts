@@ -2,9 +2,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import type { RawConfig } from "../src/config/load";
-import { runStackOffline } from "../src/offline/runStack";
-import { discoverStacks, runStacksInOrder } from "../src/offline/stacks";
-import { runProgram } from "../src/program";
+import { discoverStacks, runProjectStack, runStacksInOrder } from "../src/offline/stacks";
 import { benchPolicies } from "./policies";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -38,13 +36,7 @@ function syntheticOwnerConfig(subnets: number, principals: number): RawConfig {
 
 async function timeOwner(subnets: number, principals: number): Promise<{ elapsed: number; resources: number }> {
     const started = performance.now();
-    const run = await runStackOffline({
-        project: "guardduty-shared-vpc",
-        stack: "owner",
-        config: syntheticOwnerConfig(subnets, principals),
-        program: runProgram,
-        stackOutputs: () => undefined,
-    });
+    const run = await runProjectStack("owner", syntheticOwnerConfig(subnets, principals));
     return { elapsed: performance.now() - started, resources: run.resources.length };
 }
 

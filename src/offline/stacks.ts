@@ -4,7 +4,7 @@ import type { RawConfig } from "../config/load";
 import { NS } from "../config/primitives";
 import { resolveRole, Role, ROLES } from "../config/roles";
 import { runProgram } from "../program";
-import { OfflineStackRun, runStackOffline } from "./runStack";
+import { CapturedResource, OfflineStackRun, runStackOffline } from "./runStack";
 import { readStackConfigFile } from "./stackConfig";
 
 export const PROJECT = NS;
@@ -39,6 +39,28 @@ export function discoverStacks(projectDir: string): ShippedStack[] {
         .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.stack.localeCompare(b.stack));
 }
 
+/**
+ * Runs this project's program for one stack offline, with `published` (stack outputs by fully
+ * qualified name) serving its stack references, as the shared backend would.
+ */
+export function runProjectStack(
+    stack: string,
+    config: RawConfig,
+    published: ReadonlyMap<string, Record<string, unknown>> = new Map(),
+    options: { preview?: boolean; onRegistered?: (resource: CapturedResource) => void } = {},
+): Promise<OfflineStackRun> {
+    return runStackOffline({
+        project: PROJECT,
+        stack,
+        config,
+        program: runProgram,
+        stackOutputs: (name) => published.get(name),
+        preview: options.preview,
+        organization: DIY_ORGANIZATION,
+        onRegistered: options.onRegistered,
+    });
+}
+
 export interface StackRunResult {
     stack: ShippedStack;
     run?: OfflineStackRun;
@@ -54,15 +76,7 @@ export async function runStacksInOrder(stacks: readonly ShippedStack[], options:
     const results: StackRunResult[] = [];
     for (const stack of stacks) {
         try {
-            const run = await runStackOffline({
-                project: PROJECT,
-                stack: stack.stack,
-                config: stack.config,
-                program: runProgram,
-                stackOutputs: (name) => published.get(name),
-                preview: options.preview,
-                organization: DIY_ORGANIZATION,
-            });
+            const run = await runProjectStack(stack.stack, stack.config, published, { preview: options.preview });
             published.set(fullyQualifiedStackName(stack.stack), run.outputs);
             results.push({ stack, run });
         } catch (error) {

@@ -3,10 +3,9 @@ import * as path from "path";
 import { ConfigError } from "../../src/config/errors";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";
-import { CapturedResource, OfflineStackRun, runStackOffline } from "../../src/offline/runStack";
+import type { CapturedResource, OfflineStackRun } from "../../src/offline/runStack";
 import { readStackConfigFile } from "../../src/offline/stackConfig";
-import { DIY_ORGANIZATION, fullyQualifiedStackName, PROJECT } from "../../src/offline/stacks";
-import { runProgram } from "../../src/program";
+import { fullyQualifiedStackName, PROJECT, runProjectStack } from "../../src/offline/stacks";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
 
@@ -39,16 +38,7 @@ const BOOKKEEPING_TYPES = new Set(["pulumi:pulumi:Stack", "pulumi:pulumi:StackRe
 export function runStack(stack: string, config: RawConfig, others: Record<string, Record<string, unknown>> = {}, preview = true): Promise<OfflineStackRun> {
     const published = new Map(Object.entries(others).map(([name, outputs]) => [fullyQualifiedStackName(name), outputs]));
     const registered: CapturedResource[] = (lastRegistered = []);
-    return runStackOffline({
-        project: PROJECT,
-        stack,
-        config,
-        program: runProgram,
-        stackOutputs: (name) => published.get(name),
-        preview,
-        organization: DIY_ORGANIZATION,
-        onRegistered: (resource) => registered.push(resource),
-    });
+    return runProjectStack(stack, config, published, { preview, onRegistered: (resource) => registered.push(resource) });
 }
 
 export function ofType(run: OfflineStackRun, type: string): CapturedResource[] {

@@ -17,7 +17,7 @@ export class Owner extends pulumi.ComponentResource {
         const network = new SharedVpc("network", {
             cidr: config.vpcCidr,
             subnets: config.subnets,
-            principals: config.shareWith,
+            principals: config.shareWith.map((principal) => principal.value),
         }, { parent: this });
 
         const shared = network.subnets.filter((entry) => entry.spec.share);
@@ -31,7 +31,7 @@ export class Owner extends pulumi.ComponentResource {
                 guardDutyEndpointPolicy: config.createGuardDutyEndpoint
                     ? guardDutyEndpointPolicy(config.endpointPolicyScope === "organization"
                         ? { kind: "organization", organizationId: config.organizationId }
-                        : { kind: "accounts", accountIds: [config.accountId, ...config.principals.filter((p) => p.kind === "account").map((p) => p.value)] })
+                        : { kind: "accounts", accountIds: [config.accountId, ...config.shareWith.filter((p) => p.kind === "account").map((p) => p.value)] })
                     : undefined,
                 ssm: config.ssmEndpoints,
                 routeTableIds: [network.vpc.mainRouteTableId],

@@ -45,14 +45,13 @@ export type CommonConfig = z.infer<z.ZodObject<typeof commonShape>>;
  * role's cross-key rules. Collects every problem and throws one ConfigError naming them all,
  * so a user fixes the file in one pass and no resource is registered from a bad config.
  */
-export function parseStackConfig<S extends z.ZodRawShape, T>(
+export function parseStackConfig<S extends z.ZodRawShape>(
     stack: string,
     role: Role,
     raw: RawConfig,
     shape: S,
     crossCheck?: (config: z.infer<z.ZodObject<typeof commonShape & S>>) => ConfigProblem[],
-    refine?: (config: z.infer<z.ZodObject<typeof commonShape & S>>) => T,
-): z.infer<z.ZodObject<typeof commonShape & S>> & T {
+): z.infer<z.ZodObject<typeof commonShape & S>> {
     const schema = z.object({ ...commonShape, ...shape });
     const knownKeys = Object.keys(schema.shape);
     const problems: ConfigProblem[] = [];
@@ -86,6 +85,5 @@ export function parseStackConfig<S extends z.ZodRawShape, T>(
     }
     if (result.success && crossCheck) problems.push(...crossCheck(result.data as never));
     if (problems.length > 0 || !result.success) throw new ConfigError(stack, problems);
-    const parsed = result.data as z.infer<z.ZodObject<typeof commonShape & S>>;
-    return { ...parsed, ...(refine ? refine(parsed) : ({} as T)) };
+    return result.data as z.infer<z.ZodObject<typeof commonShape & S>>;
 }

@@ -47,10 +47,16 @@ export function classifyPrincipal(value: string): Principal | undefined {
 export const ownerShape = {
     vpcCidr: cidr,
     subnets: json(z.array(subnetSchema, { error: "a list of subnets: [{ name, cidr, azId, share? }, …]" }).min(1, { error: "at least one subnet" })),
+    /** Classified once here, so the rules and the stack work with the principal's kind. */
     shareWith: json(
-        z.array(z.string({ error: PRINCIPAL_EXPECTED }).refine((value) => classifyPrincipal(value) !== undefined, { error: PRINCIPAL_EXPECTED }), {
-            error: `a list of principals, each ${PRINCIPAL_EXPECTED}`,
-        }),
+        z.array(
+            z.string({ error: PRINCIPAL_EXPECTED }).transform((value, ctx) => {
+                const principal = classifyPrincipal(value);
+                if (principal === undefined) ctx.addIssue({ code: "custom", message: PRINCIPAL_EXPECTED });
+                return principal ?? z.NEVER;
+            }),
+            { error: `a list of principals, each ${PRINCIPAL_EXPECTED}` },
+        ),
         [],
     ),
     organizationId,
@@ -94,22 +100,16 @@ function ownerCrossCheck(config: OwnerShapeConfig): ConfigProblem[] {
     }
 
     const seenPrincipals = new Set<string>();
-    const principals: Principal[] = [];
-    config.shareWith.forEach((value, index) => {
-        const key = configKey("shareWith", index);
-        const principal = classifyPrincipal(value);
-        const expected = !principal
-            ? undefined
-            : seenPrincipals.has(value)
-              ? "each principal once"
-              : principal.kind === "account" && value === config.accountId
-                ? "a participant account, not the owner's own account (the owner uses its subnets without sharing)"
-                : principal.kind !== "account" && principal.organizationId !== config.organizationId
-                  ? `a principal of organization ${config.organizationId} (subnets can be shared only inside the organization)`
-                  : undefined;
-        seenPrincipals.add(value);
-        if (expected) problems.push({ key, value, expected });
-        else if (principal) principals.push(principal);
+    config.shareWith.forEach((principal, index) => {
+        const expected = seenPrincipals.has(principal.value)
+            ? "each principal once"
+            : principal.kind === "account" && principal.value === config.accountId
+              ? "a participant account, not the owner's own account (the owner uses its subnets without sharing)"
+              : principal.kind !== "account" && principal.organizationId !== config.organizationId
+                ? `a principal of organization ${config.organizationId} (subnets can be shared only inside the organization)`
+                : undefined;
+        seenPrincipals.add(principal.value);
+        if (expected) problems.push({ key: configKey("shareWith", index), value: principal.value, expected });
     });
 
     const shared = config.subnets.filter((subnet) => subnet.share);
@@ -120,7 +120,7 @@ function ownerCrossCheck(config: OwnerShapeConfig): ConfigProblem[] {
         problems.push({ key: configKey("subnets"), value: config.subnets.map((s) => s.name), expected: "at least one subnet with share: true (the guardduty-data endpoint lives in the shared subnets)" });
     }
     if (config.endpointPolicyScope === "accounts") {
-        const groups = principals.filter((p) => p.kind !== "account");
+        const groups = config.shareWith.filter((p) => p.kind !== "account");
         if (groups.length > 0) {
             problems.push({
                 key: configKey("endpointPolicyScope"),
@@ -133,9 +133,7 @@ function ownerCrossCheck(config: OwnerShapeConfig): ConfigProblem[] {
 }
 
 export function parseOwnerConfig(stack: string, raw: RawConfig) {
-    return parseStackConfig(stack, "owner", raw, ownerShape, ownerCrossCheck, (config) => ({
-        principals: config.shareWith.map((value) => classifyPrincipal(value) as Principal),
-    }));
+    return parseStackConfig(stack, "owner", raw, ownerShape, ownerCrossCheck);
 }
 
 export type OwnerConfig = ReturnType<typeof parseOwnerConfig>;

@@ -59,14 +59,16 @@ export class Participant extends pulumi.ComponentResource {
             ? new aws.ram.ResourceShareAccepter("owner-share", { shareArn: owner.resourceShareArn }, { parent: this })
             : undefined;
 
+        // checkAgainstOwner has made sure every named subnet is one the owner shares.
         const subnetByName = new Map(owner.sharedSubnets.map((subnet) => [subnet.name, subnet]));
+        const subnets = config.instances.map((instance) => subnetByName.get(instance.subnet)!);
         const workloads = new MonitoredInstances("workloads", {
             region: config["aws:region"],
             vpcId: owner.vpcId,
             agent: config.agent,
-            instances: config.instances.map((instance) => ({
+            instances: config.instances.map((instance, index) => ({
                 name: instance.name,
-                subnetId: subnetByName.get(instance.subnet)!.id,
+                subnetId: subnets[index].id,
                 instanceType: instance.instanceType,
                 architecture: architectureOf(instance.instanceType) as Architecture,
                 ami: instance.ami,
@@ -78,10 +80,8 @@ export class Participant extends pulumi.ComponentResource {
             region: config["aws:region"],
             ownerStack: config.ownerStack,
             instanceIds: workloads.instances.map(({ instance }) => instance.id),
-            instances: workloads.instances.map(({ spec, instance }) => {
-                const subnet = config.instances.find((i) => i.name === spec.name)!.subnet;
-                return { name: spec.name, id: instance.id, subnet, azId: subnetByName.get(subnet)!.azId };
-            }),
+            // MonitoredInstances keeps the order of config.instances.
+            instances: workloads.instances.map(({ spec, instance }, index) => ({ name: spec.name, id: instance.id, subnet: subnets[index].name, azId: subnets[index].azId })),
             instanceSecurityGroupId: workloads.securityGroup.id,
             // Absent rather than undefined: Pulumi warns about undefined stack outputs.
             ...(workloads.agentAssociation ? { agentAssociationId: workloads.agentAssociation.associationId } : {}),

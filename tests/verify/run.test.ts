@@ -3,6 +3,7 @@ import { GetFindingsCommand, GuardDutyClient, ListCoverageCommand, ListDetectors
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
+import { parseCommandLine } from "../../tools/verify/cli";
 import { createAwsAccess, type AwsAccess } from "../../tools/verify/clients";
 import { LineProgress } from "../../tools/verify/progress";
 import { runVerify, type VerifyOptions } from "../../tools/verify/run";
@@ -14,18 +15,11 @@ const sts = mockClient(STSClient);
 
 const OUTPUTS_FILE = "participant.json";
 
+/** What `npm run verify -- --outputs participant.json` runs with, so these runs see the shipped defaults. */
 function options(overrides: Partial<VerifyOptions> = {}): VerifyOptions {
-    return {
-        stacks: [],
-        outputsFiles: [OUTPUTS_FILE],
-        waitMs: 0,
-        pollIntervalMs: 15_000,
-        json: false,
-        triggerTestFinding: false,
-        findingTimeoutMs: 900_000,
-        commandTimeoutMs: 120_000,
-        ...overrides,
-    };
+    const parsed = parseCommandLine(["--outputs", OUTPUTS_FILE]);
+    assert.equal(parsed.kind, "run");
+    return { ...(parsed as Extract<typeof parsed, { kind: "run" }>).options, ...overrides };
 }
 
 function ec2(instanceId: string, status: "HEALTHY" | "UNHEALTHY", issue?: string): CoverageResource {

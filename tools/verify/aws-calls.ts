@@ -73,7 +73,7 @@ const BAD_CREDENTIAL_NAMES = new Set([
 ]);
 const THROTTLING_NAMES = new Set(["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"]);
 
-export async function explainAwsError(error: unknown, context: CallContext): Promise<VerifyError> {
+async function explainAwsError(error: unknown, context: CallContext): Promise<VerifyError> {
     if (error instanceof VerifyError) {
         return error;
     }

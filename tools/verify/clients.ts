@@ -18,9 +18,9 @@ export type CredentialsSetting = GuardDutyClientConfig["credentials"];
  * SDK default of 3 let the adaptive strategy back off long enough to ride it out, so a throttle
  * never shows up as a failure of the run.
  */
-export const DEFAULT_MAX_ATTEMPTS = 8;
+const DEFAULT_MAX_ATTEMPTS = 8;
 
-export interface ClientSettings {
+interface ClientSettings {
     region: string;
     credentials: CredentialsSetting;
     /** Only for tests and local fakes; the SDK also honours AWS_ENDPOINT_URL(_GUARDDUTY|_SSM|_STS). */
@@ -29,7 +29,7 @@ export interface ClientSettings {
     retryMode?: "standard" | "adaptive";
 }
 
-export function sdkClientConfig(settings: ClientSettings) {
+function sdkClientConfig(settings: ClientSettings) {
     return {
         region: settings.region,
         credentials: settings.credentials,
@@ -56,14 +56,11 @@ export interface AwsAccess {
     destroy(): void;
 }
 
-export interface AwsAccessOptions {
+export interface AwsAccessOptions extends Pick<ClientSettings, "endpoint" | "maxAttempts" | "retryMode"> {
     auditRoleArn?: string;
     participantRoleArn?: string;
     /** Replaces the default credential chain as the base identity (tests use static fake keys). */
     baseCredentials?: CredentialsSetting;
-    endpoint?: string;
-    maxAttempts?: number;
-    retryMode?: "standard" | "adaptive";
 }
 
 const SESSION_NAME = "guardduty-shared-vpc-verify";
@@ -76,65 +73,53 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
     };
     let defaultChain: CredentialsSetting | undefined;
     const baseCredentials = (): CredentialsSetting => options.baseCredentials ?? (defaultChain ??= fromNodeProviderChain());
+    const configFor = (region: string, credentials: CredentialsSetting) => sdkClientConfig({ ...options, region, credentials });
 
-    const credentialsFor = (region: string, roleArn: string | undefined): CredentialsSetting =>
-        roleArn
+    /**
+     * One identity in one region: the config its service client is built from, and the principal
+     * that names it in errors. Both share one credential provider, so a role is assumed once.
+     */
+    const session = (region: string, label: string, role: { arn: string; flag: string } | undefined) => {
+        const credentials = role
             ? fromTemporaryCredentials({
-                  params: { RoleArn: roleArn, RoleSessionName: SESSION_NAME },
+                  params: { RoleArn: role.arn, RoleSessionName: SESSION_NAME },
                   masterCredentials: baseCredentials(),
-                  clientConfig: sdkClientConfig({ ...options, region, credentials: baseCredentials() }),
+                  clientConfig: configFor(region, baseCredentials()),
               })
             : baseCredentials();
-
-    const settingsFor = (region: string, roleArn: string | undefined): ClientSettings => ({
-        region,
-        credentials: credentialsFor(region, roleArn),
-        endpoint: options.endpoint,
-        maxAttempts: options.maxAttempts,
-        retryMode: options.retryMode,
-    });
+        const config = configFor(region, credentials);
+        return { config, principal: principalFromSts(label, track(new STSClient(config)), role) };
+    };
+    const auditRole = options.auditRoleArn ? { arn: options.auditRoleArn, flag: "--audit-role-arn" } : undefined;
+    const participantRole = options.participantRoleArn ? { arn: options.participantRoleArn, flag: "--participant-role-arn" } : undefined;
 
     const audits = new Map<string, AuditAccess>();
     const participants = new Map<string, ParticipantAccess>();
 
     return {
-        audit(region) {
-            let access = audits.get(region);
-            if (!access) {
-                const settings = settingsFor(region, options.auditRoleArn);
-                access = {
-                    guardDuty: track(new GuardDutyClient(sdkClientConfig(settings))),
-                    principal: principalFromSts(
-                        "audit account",
-                        track(new STSClient(sdkClientConfig(settings))),
-                        options.auditRoleArn ? { arn: options.auditRoleArn, flag: "--audit-role-arn" } : undefined,
-                    ),
-                };
-                audits.set(region, access);
-            }
-            return access;
-        },
-        participant(region, accountId) {
-            const key = `${region}/${accountId}`;
-            let access = participants.get(key);
-            if (!access) {
-                const settings = settingsFor(region, options.participantRoleArn);
-                access = {
-                    ssm: track(new SSMClient(sdkClientConfig(settings))),
-                    principal: principalFromSts(
-                        `participant account ${accountId}`,
-                        track(new STSClient(sdkClientConfig(settings))),
-                        options.participantRoleArn ? { arn: options.participantRoleArn, flag: "--participant-role-arn" } : undefined,
-                    ),
-                };
-                participants.set(key, access);
-            }
-            return access;
-        },
+        audit: (region) =>
+            cached(audits, region, () => {
+                const { config, principal } = session(region, "audit account", auditRole);
+                return { guardDuty: track(new GuardDutyClient(config)), principal };
+            }),
+        participant: (region, accountId) =>
+            cached(participants, `${region}/${accountId}`, () => {
+                const { config, principal } = session(region, `participant account ${accountId}`, participantRole);
+                return { ssm: track(new SSMClient(config)), principal };
+            }),
         destroy() {
             for (const client of clients.splice(0)) {
                 client.destroy();
             }
         },
     };
+}
+
+function cached<V>(cache: Map<string, V>, key: string, create: () => V): V {
+    let value = cache.get(key);
+    if (value === undefined) {
+        value = create();
+        cache.set(key, value);
+    }
+    return value;
 }

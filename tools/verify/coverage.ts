@@ -28,14 +28,14 @@ export interface CoverageCheck {
 }
 
 /** ListCoverage's page size maximum. */
-export const COVERAGE_PAGE_SIZE = 50;
+const COVERAGE_PAGE_SIZE = 50;
 /**
  * The API model states no limit on `equals` values; asking for at most a page's worth of
  * instance IDs per query keeps large fleets away from any undocumented limit.
  */
 export const INSTANCE_IDS_PER_QUERY = 50;
 
-export async function findDetectorId(audit: AuditAccess, region: string): Promise<string> {
+async function findDetectorId(audit: AuditAccess, region: string): Promise<string> {
     const response = await callAws({ action: "guardduty:ListDetectors", region, principal: audit.principal }, () => audit.guardDuty.send(new ListDetectorsCommand({})));
     const detectorId = response.DetectorIds?.[0];
     if (!detectorId) {
@@ -49,7 +49,7 @@ export async function findDetectorId(audit: AuditAccess, region: string): Promis
     return detectorId;
 }
 
-export function coverageQueries(detectorId: string, expected: readonly ExpectedInstance[]): ListCoverageCommandInput[] {
+function coverageQueries(detectorId: string, expected: readonly ExpectedInstance[]): ListCoverageCommandInput[] {
     const queries: ListCoverageCommandInput[] = [];
     for (let start = 0; start < expected.length; start += INSTANCE_IDS_PER_QUERY) {
         const batch = expected.slice(start, start + INSTANCE_IDS_PER_QUERY);
@@ -72,7 +72,7 @@ export function coverageQueries(detectorId: string, expected: readonly ExpectedI
  * Every page of every query, or an error: a page that fails after the SDK's retries aborts the
  * whole listing, because a partial list would report covered instances as NOT FOUND.
  */
-export async function listEc2Coverage(audit: AuditAccess, region: string, detectorId: string, expected: readonly ExpectedInstance[]): Promise<CoverageResource[]> {
+async function listEc2Coverage(audit: AuditAccess, region: string, detectorId: string, expected: readonly ExpectedInstance[]): Promise<CoverageResource[]> {
     const resources: CoverageResource[] = [];
     for (const query of coverageQueries(detectorId, expected)) {
         await callAws({ action: "guardduty:ListCoverage", region, principal: audit.principal }, async () => {
@@ -185,31 +185,28 @@ export async function checkUntilHealthy(
     }
     const startedAt = clock.now();
     const deadline = startedAt + timing.waitMs;
-    let started = false;
+    // The bar's total is only known once the first check has listed the instances.
+    let result = await check();
+    progress.begin("Waiting for GuardDuty agents", result.instances.length);
     try {
         for (;;) {
-            const result = await check();
             const counts = countStatuses(result.instances);
             const total = result.instances.length;
-            if (!started) {
-                progress.begin("Waiting for GuardDuty agents", total);
-                started = true;
-            }
-            const remaining = deadline - clock.now();
+            const now = clock.now();
+            const remaining = deadline - now;
             progress.update(
                 counts.HEALTHY,
                 `${counts.HEALTHY}/${total} HEALTHY, ${counts.UNHEALTHY} UNHEALTHY, ${counts.NOT_FOUND} NOT FOUND; ` +
-                    `${formatDuration(clock.now() - startedAt)} elapsed, ${formatDuration(Math.max(0, remaining))} left`,
+                    `${formatDuration(now - startedAt)} elapsed, ${formatDuration(Math.max(0, remaining))} left`,
             );
             if (counts.HEALTHY === total || remaining <= 0) {
                 return result;
             }
             await clock.sleep(Math.min(timing.pollIntervalMs, remaining));
+            result = await check();
         }
     } finally {
-        if (started) {
-            progress.end();
-        }
+        progress.end();
     }
 }
 

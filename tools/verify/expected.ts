@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand, StackNotFoundError, type OutputMap } from "@pulumi/pulumi/automation";
+import type { OutputMap, PulumiCommand } from "@pulumi/pulumi/automation";
 import type { z } from "zod";
 import { participantOutputsSchema, type ParticipantOutputs } from "../../src/contract";
 import { VerifyError } from "./errors";
@@ -26,7 +26,7 @@ export interface OutputsSource {
 }
 
 /** Validates one participant stack's outputs, naming the source and every missing or malformed key. */
-export function parseParticipantOutputs(raw: unknown, source: string): ParticipantOutputs {
+function parseParticipantOutputs(raw: unknown, source: string): ParticipantOutputs {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
         throw new VerifyError("config", `${source}: expected the JSON object printed by \`pulumi stack output --json\`, got ${Array.isArray(raw) ? "an array" : typeof raw}.`);
     }
@@ -51,7 +51,7 @@ function describeIssue(issue: z.ZodError["issues"][number], raw: Record<string, 
     return `"${keyPath || "(root)"}": ${issue.message}`;
 }
 
-export async function readOutputsFile(file: string, read: (file: string) => Promise<string> = (f) => readFile(f, "utf8")): Promise<OutputsSource> {
+async function readOutputsFile(file: string, read: (file: string) => Promise<string> = (f) => readFile(f, "utf8")): Promise<OutputsSource> {
     const source = `outputs file ${file}`;
     let text: string;
     try {
@@ -81,9 +81,16 @@ export interface PulumiStacks {
     outputs(stackName: string, workDir: string, cli: PulumiCommand): Promise<OutputMap>;
 }
 
+/**
+ * Loaded on first use: the Automation API brings in the whole Pulumi SDK, over half a second of
+ * start-up that --help and --outputs-only runs never need.
+ */
+const automation = () => import("@pulumi/pulumi/automation");
+
 export const automationApi: PulumiStacks = {
-    cli: () => PulumiCommand.get(),
+    cli: async () => (await automation()).PulumiCommand.get(),
     async outputs(stackName, workDir, cli) {
+        const { LocalWorkspace } = await automation();
         // Addressed by name (`pulumi stack output --stack`) rather than through Stack.select, which
         // would run `pulumi stack select` and silently change the operator's current stack.
         const workspace = await LocalWorkspace.create({ workDir, pulumiCommand: cli });
@@ -111,6 +118,7 @@ export async function readStackOutputs(stackNames: readonly string[], workDir: s
         );
     }
 
+    const { StackNotFoundError } = await automation();
     const sources: OutputsSource[] = [];
     for (const stackName of stackNames) {
         const source = `stack ${stackName}`;

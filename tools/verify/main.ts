@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { parseCommandLine } from "./cli";
 import { createAwsAccess } from "./clients";
 import { systemClock } from "./coverage";
+import { EXIT_CODES } from "./errors";
 import { automationApi } from "./expected";
 import { createProgress } from "./progress";
 import { runVerify } from "./run";
@@ -21,10 +22,7 @@ async function main(): Promise<number> {
         return parsed.exitCode;
     }
     const { options } = parsed;
-    const aws = createAwsAccess({
-        ...(options.auditRoleArn ? { auditRoleArn: options.auditRoleArn } : {}),
-        ...(options.participantRoleArn ? { participantRoleArn: options.participantRoleArn } : {}),
-    });
+    const aws = createAwsAccess({ auditRoleArn: options.auditRoleArn, participantRoleArn: options.participantRoleArn });
     const progress = createProgress({ stdout: process.stdout, stderr: process.stderr });
     // A bar hides the cursor; give it back if the operator stops a long --wait.
     process.once("SIGINT", () => {
@@ -52,6 +50,6 @@ main().then(
     },
     (error: unknown) => {
         process.stderr.write(`verify: unexpected failure: ${(error as Error)?.stack ?? String(error)}\n`);
-        process.exitCode = 3;
+        process.exitCode = EXIT_CODES.awsError;
     },
 );

@@ -70,8 +70,6 @@ class BarProgress implements ProgressReporter {
     }
 }
 
-export const silentProgress: ProgressReporter = { begin() {}, update() {}, end() {} };
-
 /** "1h2m", "4m05s", "12s": compact, and unlike `ms()` it does not round 90s up to "2m". */
 export function formatDuration(milliseconds: number): string {
     const totalSeconds = Math.max(0, Math.round(milliseconds / 1000));

@@ -114,7 +114,7 @@ export function summaryLine(instances: readonly InstanceCoverage[]): string {
     return `${instances.length} expected: ${counts.HEALTHY} HEALTHY, ${counts.UNHEALTHY} UNHEALTHY, ${counts.NOT_FOUND} NOT FOUND`;
 }
 
-const STATUS_TEXT: Record<InstanceStatus, string> = { HEALTHY: "HEALTHY", UNHEALTHY: "UNHEALTHY", NOT_FOUND: "NOT FOUND" };
+export const STATUS_TEXT: Record<InstanceStatus, string> = { HEALTHY: "HEALTHY", UNHEALTHY: "UNHEALTHY", NOT_FOUND: "NOT FOUND" };
 
 export function renderText(report: VerifyReport): string {
     const lines: string[] = [];

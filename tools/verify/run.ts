@@ -7,7 +7,7 @@ import { checkUntilHealthy, CoverageChecker, type Clock } from "./coverage";
 import { EXIT_CODES, VerifyError, type ExitCode } from "./errors";
 import { loadExpectedInstances, type PulumiStacks } from "./expected";
 import type { ProgressReporter } from "./progress";
-import { errorToJson, renderText, reportToJson, type VerifyReport } from "./report";
+import { errorToJson, renderText, reportToJson, STATUS_TEXT, type VerifyReport } from "./report";
 import { chooseTestInstance, testFindingNotice, triggerTestFinding } from "./test-finding";
 
 export interface VerifyOptions {
@@ -70,7 +70,7 @@ async function verify(options: VerifyOptions, deps: VerifyDependencies): Promise
         const targetCoverage = coverage.instances.find((instance) => instance.instanceId === testTarget.instanceId && instance.participantAccountId === testTarget.participantAccountId);
         deps.stderr(`${testFindingNotice(testTarget)}\n`);
         if (targetCoverage && targetCoverage.status !== "HEALTHY") {
-            deps.stderr(`warning: ${testTarget.name} (${testTarget.instanceId}) is ${targetCoverage.status.replace("_", " ")}; a Runtime finding needs a reporting agent, so it may not arrive.\n`);
+            deps.stderr(`warning: ${testTarget.name} (${testTarget.instanceId}) is ${STATUS_TEXT[targetCoverage.status]}; a Runtime finding needs a reporting agent, so it may not arrive.\n`);
         }
         testFinding = await triggerTestFinding(
             testTarget,

@@ -5,8 +5,8 @@
  * This deliberately creates a real (harmless) finding; callers must say so before running it.
  */
 import { GetFindingsCommand, paginateListFindings, type Finding, type FindingCriteria } from "@aws-sdk/client-guardduty";
-import { GetCommandInvocationCommand, SendCommandCommand, type GetCommandInvocationCommandOutput } from "@aws-sdk/client-ssm";
-import { callAws, explainAwsError, type CallContext } from "./aws-calls";
+import { GetCommandInvocationCommand, SendCommandCommand } from "@aws-sdk/client-ssm";
+import { callAws, type CallContext } from "./aws-calls";
 import type { AuditAccess, ParticipantAccess } from "./clients";
 import type { Clock } from "./coverage";
 import { VerifyError } from "./errors";
@@ -33,7 +33,7 @@ const GET_FINDINGS_BATCH = 50;
  * Minimal images lack dig/nslookup/host, but every glibc system has getent, which goes through
  * the same resolver the agent watches. `|| true` because an NXDOMAIN still counts as a lookup.
  */
-export function dnsLookupScript(domain: string = TEST_DOMAIN): string[] {
+function dnsLookupScript(domain: string = TEST_DOMAIN): string[] {
     return [
         `domain='${domain}'`,
         'if command -v dig >/dev/null 2>&1; then tool=dig; dig +short "$domain" || true',
@@ -114,7 +114,7 @@ export function isSampleFinding(finding: Finding): boolean {
     }
 }
 
-export function testFindingCriteria(target: ExpectedInstance, since: number): FindingCriteria {
+function testFindingCriteria(target: ExpectedInstance, since: number): FindingCriteria {
     return {
         Criterion: {
             type: { Equals: [...TEST_FINDING_TYPES] },
@@ -193,27 +193,29 @@ async function runLookup(target: ExpectedInstance, participant: ParticipantAcces
     // The lookup finishes in seconds; polling it as slowly as findings would only add delay.
     const pollMs = Math.min(COMMAND_POLL_MS, timings.pollIntervalMs);
     const principal = participant.principal;
-    let sent;
-    try {
-        sent = await participant.ssm.send(
-            new SendCommandCommand({
-                DocumentName: "AWS-RunShellScript",
-                InstanceIds: [target.instanceId],
-                Parameters: { commands: dnsLookupScript(), executionTimeout: ["60"] },
-                Comment: "guardduty-shared-vpc verify: resolve the GuardDuty test domain (test finding)",
+    // callAws passes a VerifyError through, so SSM-specific answers are explained here and everything else there.
+    const sent = await callAws({ action: "ssm:SendCommand", region: target.region, principal }, () =>
+        participant.ssm
+            .send(
+                new SendCommandCommand({
+                    DocumentName: "AWS-RunShellScript",
+                    InstanceIds: [target.instanceId],
+                    Parameters: { commands: dnsLookupScript(), executionTimeout: ["60"] },
+                    Comment: "guardduty-shared-vpc verify: resolve the GuardDuty test domain (test finding)",
+                }),
+            )
+            .catch((error: unknown) => {
+                if ((error as { name?: string }).name === "InvalidInstanceId") {
+                    throw new VerifyError(
+                        "aws-error",
+                        `SSM cannot run commands on ${target.name} (${target.instanceId}) in ${target.region}: it is not an SSM managed instance in account ${target.participantAccountId} right now ` +
+                            "(SSM agent offline, or the instance role lacks AmazonSSMManagedInstanceCore). GuardDuty's agent management depends on the same SSM connection.",
+                        { cause: error },
+                    );
+                }
+                throw error;
             }),
-        );
-    } catch (error) {
-        if ((error as { name?: string }).name === "InvalidInstanceId") {
-            throw new VerifyError(
-                "aws-error",
-                `SSM cannot run commands on ${target.name} (${target.instanceId}) in ${target.region}: it is not an SSM managed instance in account ${target.participantAccountId} right now ` +
-                    "(SSM agent offline, or the instance role lacks AmazonSSMManagedInstanceCore). GuardDuty's agent management depends on the same SSM connection.",
-                { cause: error },
-            );
-        }
-        throw await explainAwsError(error, { action: "ssm:SendCommand", region: target.region, principal });
-    }
+    );
     const commandId = sent.Command?.CommandId;
     if (!commandId) {
         throw new VerifyError("aws-error", `ssm:SendCommand in ${target.region} returned no command ID for ${target.instanceId}.`);
@@ -222,15 +224,15 @@ async function runLookup(target: ExpectedInstance, participant: ParticipantAcces
     const context: CallContext = { action: "ssm:GetCommandInvocation", region: target.region, principal };
     const deadline = clock.now() + timeoutMs;
     for (;;) {
-        let invocation: GetCommandInvocationCommandOutput | undefined;
-        try {
-            invocation = await participant.ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: target.instanceId }));
-        } catch (error) {
-            // SSM registers the invocation a moment after SendCommand returns.
-            if ((error as { name?: string }).name !== "InvocationDoesNotExist") {
-                throw await explainAwsError(error, context);
-            }
-        }
+        const invocation = await callAws(context, () =>
+            participant.ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: target.instanceId })).catch((error: unknown) => {
+                // SSM registers the invocation a moment after SendCommand returns.
+                if ((error as { name?: string }).name === "InvocationDoesNotExist") {
+                    return undefined;
+                }
+                throw error;
+            }),
+        );
         const status = invocation?.Status;
         if (invocation && status && TERMINAL_COMMAND_STATUSES.has(status)) {
             const output = tail(`${invocation.StandardOutputContent ?? ""}\n${invocation.StandardErrorContent ?? ""}`);

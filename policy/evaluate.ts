@@ -18,21 +18,22 @@ import * as policySdk from "@pulumi/policy";
 import type {
     EnforcementLevel,
     PolicyPackConfig,
-    PolicyProviderResource,
     PolicyResource,
     PolicyResourceOptions,
     ResourceValidation,
     ResourceValidationArgs,
     StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import type { CapturedResource } from "../src/offline/runStack";
 import { allPolicies, GuardDutyPolicy } from "./policies";
-import { UNKNOWN_SENTINELS } from "./lib/values";
+import { parseUrn, providerUrn } from "./lib/stack";
+import { isRuntimeUnknown, UNKNOWN_SENTINELS } from "./lib/values";
 
 export type { PolicyPackConfig };
 
-/** Exported by @pulumi/policy's index for tests (marked internal in its typings). */
-const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as {
+/** Exported by @pulumi/policy's index for tests (marked internal in its typings); the tests take them from here. */
+export const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as {
     unknownCheckingProxy<T extends object>(value: T): T;
     UnknownValueError: new (...args: never[]) => Error;
 };
@@ -73,14 +74,13 @@ function policyProperties(policy: GuardDutyPolicy, config: PolicyPackConfig): Re
     const entry = config[policy.name];
     if (!entry || typeof entry === "string") return {};
     const { enforcementLevel: _level, ...properties } = entry;
-    void _level;
     return properties;
 }
 
 /** What the engine would send for a value: runtime unknowns become the wire sentinel, undefined keys go. */
 function toWire(value: unknown): unknown {
     if (value === null || typeof value !== "object") return value;
-    if ((value as { __pulumiUnknown?: unknown }).__pulumiUnknown === true) return UNKNOWN_SENTINELS.string;
+    if (isRuntimeUnknown(value)) return UNKNOWN_SENTINELS.string;
     if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : toWire(item)));
     const out: Props = {};
     for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = toWire(item);
@@ -117,6 +117,13 @@ function isResourcePolicy(policy: GuardDutyPolicy): policy is GuardDutyPolicy & 
     return "validateResource" in policy && policy.validateResource !== undefined;
 }
 
+function isStackPolicy(policy: GuardDutyPolicy): policy is StackValidationPolicy {
+    return "validateStack" in policy && typeof policy.validateStack === "function";
+}
+
+/** What resource and stack policies are both told about a resource; `asType` serves the two SDK signatures. */
+type Described = Pick<ResourceValidationArgs & PolicyResource, "type" | "props" | "urn" | "name" | "opts" | "provider" | "isType" | "asType">;
+
 /** The default provider the engine creates for resources of `pkg` that name none, configured from `pkg:*` stack config. */
 function defaultProvider(pkg: string, stack: string, project: string, stackConfig: Record<string, string>): CapturedResource {
     const inputs: Props = {};
@@ -125,22 +132,15 @@ function defaultProvider(pkg: string, stack: string, project: string, stackConfi
     return { urn, type: `pulumi:providers:${pkg}`, name: "default", custom: true, read: false, protect: false, dependencies: [], propertyDependencies: {}, inputs, outputs: inputs, id: "default" };
 }
 
-function providerUrn(reference: string | undefined): string | undefined {
-    if (!reference) return undefined;
-    const at = reference.lastIndexOf("::");
-    return at > 0 ? reference.slice(0, at) : reference;
-}
-
 /** Adds the default providers the engine would, and says which provider each resource uses. */
 function withProviders(stackName: string, resources: readonly CapturedResource[], stackConfig: Record<string, string>) {
     const all = [...resources];
     const byUrn = new Map(all.map((resource) => [resource.urn, resource]));
     const providerOf = new Map<CapturedResource, CapturedResource>();
-    const project = resources.map((r) => r.urn.split("::")[1]).find((p) => p) ?? "project";
+    const project = resources.map((r) => parseUrn(r.urn)?.project).find((p) => p) ?? "project";
     const defaults = new Map<string, CapturedResource>();
     for (const resource of resources) {
-        const declared = providerUrn(resource.provider);
-        const provider = declared ? byUrn.get(declared) : undefined;
+        const provider = resource.provider ? byUrn.get(providerUrn(resource.provider)) : undefined;
         if (provider) {
             providerOf.set(resource, provider);
             continue;
@@ -173,13 +173,27 @@ export async function evaluatePolicies(
     const verdicts: PolicyVerdict[] = [];
     const stackTags: ReadonlyMap<string, string> = new Map();
 
-    const providerResource = (resource: CapturedResource): PolicyProviderResource | undefined => {
+    const sdkResource = (resource: CapturedResource, values: Props): Described => {
+        const props = proxied(values);
+        const isType = (cls: unknown) => isTypeOf(resource.type, cls);
+        const described: Described = {
+            type: resource.type,
+            props,
+            urn: resource.urn,
+            name: resource.name,
+            opts: options(resource),
+            isType,
+            asType: ((cls: unknown) => (isType(cls) ? props : undefined)) as Described["asType"],
+        };
         const provider = providerOf.get(resource);
-        return provider ? { type: provider.type, props: proxied(provider.inputs), urn: provider.urn, name: provider.name } : undefined;
+        if (provider) described.provider = { type: provider.type, props: proxied(provider.inputs), urn: provider.urn, name: provider.name };
+        return described;
     };
 
-    const reporter = (policy: GuardDutyPolicy, level: "advisory" | "mandatory", phase: PolicyVerdict["phase"], defaultUrn?: string) =>
-        ((message: unknown, urn?: string) => {
+    /** Reports at the policy's `configured` level (remediate acts as mandatory), unless a violation carries its own. */
+    const reporter = (policy: GuardDutyPolicy, configured: Level, phase: PolicyVerdict["phase"], defaultUrn?: string) => {
+        const level = configured === "advisory" ? "advisory" : "mandatory";
+        return ((message: unknown, urn?: string) => {
             if (typeof message === "object" && message !== null) {
                 const leveled = message as { message?: string; urn?: string; enforcementLevel?: Level };
                 const own = leveled.enforcementLevel === "advisory" ? "advisory" : leveled.enforcementLevel === "mandatory" ? "mandatory" : level;
@@ -188,6 +202,7 @@ export async function evaluatePolicies(
                 verdicts.push({ policy: policy.name, enforcementLevel: level, message: String(message ?? policy.description), urn: defaultUrn ?? urn, phase });
             }
         }) as unknown as Parameters<ResourceValidation>[1];
+    };
 
     const guard = async (policy: GuardDutyPolicy, phase: PolicyVerdict["phase"], urn: string | undefined, run: () => unknown): Promise<void> => {
         try {
@@ -208,48 +223,25 @@ export async function evaluatePolicies(
         if (level === "disabled" || !isResourcePolicy(policy)) continue;
         const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
         const onlyType = validations.length === 1 ? (validations[0] as { __pulumiType?: string }).__pulumiType : undefined;
-        const effective = level === "advisory" ? "advisory" : "mandatory";
         for (const resource of all) {
             if (resource.read || (onlyType !== undefined && resource.type !== onlyType)) continue;
-            const props = proxied(resource.inputs);
             const args: ResourceValidationArgs = {
-                type: resource.type,
-                props,
-                urn: resource.urn,
-                name: resource.name,
-                opts: options(resource),
+                ...sdkResource(resource, resource.inputs),
                 stackTags,
-                isType: (cls) => isTypeOf(resource.type, cls),
-                asType: ((cls: unknown) => (isTypeOf(resource.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
                 getConfig: <T extends object>() => policyProperties(policy, config) as T,
                 notApplicable,
             };
-            const provider = providerResource(resource);
-            if (provider) args.provider = provider;
-            const report = reporter(policy, effective, "resource", resource.urn);
+            const report = reporter(policy, level, "resource", resource.urn);
             for (const validation of validations) await guard(policy, "resource", resource.urn, () => validation(args, report));
         }
     }
 
     // AnalyzeStack: stack policies, once, on every resource's outputs.
-    const stackPolicies = policies.filter((policy) => "validateStack" in policy && typeof policy.validateStack === "function");
+    const stackPolicies = policies.filter(isStackPolicy);
     if (stackPolicies.length > 0) {
         const byUrn = new Map<string, PolicyResource>();
         const policyResources: PolicyResource[] = all.map((resource) => {
-            const props = proxied(resource.outputs);
-            const converted: PolicyResource = {
-                type: resource.type,
-                props,
-                urn: resource.urn,
-                name: resource.name,
-                opts: options(resource),
-                dependencies: [],
-                propertyDependencies: {},
-                isType: (cls) => isTypeOf(resource.type, cls),
-                asType: ((cls: unknown) => (isTypeOf(resource.type, cls) ? props : undefined)) as PolicyResource["asType"],
-            };
-            const provider = providerResource(resource);
-            if (provider) converted.provider = provider;
+            const converted: PolicyResource = { ...sdkResource(resource, resource.outputs), dependencies: [], propertyDependencies: {} };
             byUrn.set(resource.urn, converted);
             return converted;
         });
@@ -264,14 +256,14 @@ export async function evaluatePolicies(
         });
         for (const policy of stackPolicies) {
             const level = enforcementLevelOf(policy, config);
-            if (level === "disabled" || !("validateStack" in policy)) continue;
+            if (level === "disabled") continue;
             const args: StackValidationArgs = {
                 resources: policyResources,
                 stackTags,
                 getConfig: <T extends object>() => policyProperties(policy, config) as T,
                 notApplicable,
             };
-            const report = reporter(policy, level === "advisory" ? "advisory" : "mandatory", "stack");
+            const report = reporter(policy, level, "stack");
             await guard(policy, "stack", undefined, () => policy.validateStack(args, report));
         }
     }
@@ -283,16 +275,9 @@ export function mandatoryViolations(verdicts: readonly PolicyVerdict[]): PolicyV
     return verdicts.filter((verdict) => verdict.enforcementLevel === "mandatory");
 }
 
-const SENTINEL_FOR: Record<string, string> = {
-    string: UNKNOWN_SENTINELS.string,
-    boolean: UNKNOWN_SENTINELS.boolean,
-    number: UNKNOWN_SENTINELS.number,
-    array: UNKNOWN_SENTINELS.array,
-    object: UNKNOWN_SENTINELS.object,
-};
-
 function sentinelFor(value: unknown): string {
-    return SENTINEL_FOR[Array.isArray(value) ? "array" : typeof value] ?? UNKNOWN_SENTINELS.string;
+    const kind = Array.isArray(value) ? "array" : typeof value;
+    return kind === "boolean" || kind === "number" || kind === "array" || kind === "object" ? UNKNOWN_SENTINELS[kind] : UNKNOWN_SENTINELS.string;
 }
 
 /** Replaces every string leaf that is one of `computed` by the unknown sentinel. */
@@ -300,7 +285,7 @@ function blank(value: unknown, computed: ReadonlySet<string>): unknown {
     if (typeof value === "string") return computed.has(value) ? UNKNOWN_SENTINELS.string : value;
     if (Array.isArray(value)) return value.map((item) => blank(item, computed));
     if (value !== null && typeof value === "object") {
-        if ((value as { __pulumiUnknown?: unknown }).__pulumiUnknown === true) return UNKNOWN_SENTINELS.string;
+        if (isRuntimeUnknown(value)) return UNKNOWN_SENTINELS.string;
         return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, blank(item, computed)]));
     }
     return value;
@@ -331,7 +316,7 @@ export function asFirstPreview(resources: readonly CapturedResource[]): Captured
         for (const [key, value] of Object.entries(resource.inputs)) {
             const fromCreated = new Set<string>();
             for (const dep of resource.propertyDependencies[key] ?? []) for (const v of created.get(dep) ?? []) fromCreated.add(v);
-            inputs[key] = fromCreated.size > 0 ? blank(value, fromCreated) : blank(value, new Set());
+            inputs[key] = blank(value, fromCreated);
         }
         let outputs: Props;
         if (!resource.custom) {

@@ -3,6 +3,7 @@
  * unit tests that need a stack the program cannot produce, and for the benchmark's synthetic
  * stacks of thousands of resources.
  */
+import { guardDutyEndpointPolicy } from "../src/net/endpoint";
 import type { CapturedResource } from "../src/offline/runStack";
 
 export const PROJECT = "guardduty-shared-vpc";
@@ -104,15 +105,9 @@ export type SyntheticRole = "owner" | "participant";
 
 const REGION = "us-east-1";
 
-/** An endpoint policy in the shape the owner writes. */
+/** The owner's endpoint policy for an organization, as the program sends it (JSON text). */
 export function orgScopedEndpointPolicy(organizationId = "o-a1b2c3d4e5"): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            { Effect: "Allow", Principal: "*", Action: "*", Resource: "*" },
-            { Effect: "Deny", Principal: "*", Action: "*", Resource: "*", Condition: { StringNotEquals: { "aws:PrincipalOrgID": organizationId } } },
-        ],
-    });
+    return JSON.stringify(guardDutyEndpointPolicy({ kind: "organization", organizationId }));
 }
 
 /**

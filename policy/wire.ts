@@ -5,7 +5,6 @@
  * generated stubs @pulumi/pulumi ships. For the wire test and the start-up benchmark.
  */
 import { ChildProcess, spawn } from "child_process";
-import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -13,8 +12,7 @@ import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import type { CapturedResource } from "../src/offline/runStack";
-
-export const PACK_DIR = __dirname;
+import { providerUrn } from "./lib/stack";
 
 export interface RunningPack {
     /** `127.0.0.1:<port>`, as the engine dials it. */
@@ -32,7 +30,7 @@ export interface RunningPack {
  * address first; run-policy-pack drops it unused, so no engine is needed here).
  */
 export function startPolicyPack(options: { packDir?: string; timeoutMs?: number; engineAddress?: string } = {}): Promise<RunningPack> {
-    const packDir = options.packDir ?? PACK_DIR;
+    const packDir = options.packDir ?? __dirname;
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
     const started = process.hrtime.bigint();
     // The test runner's own ts-node settings must not leak into the pack's (the CLI has none).
@@ -75,7 +73,7 @@ const LEVEL_TO_PROTO: Record<Level, analyzer.EnforcementLevel> = {
     disabled: analyzer.EnforcementLevel.DISABLED,
 };
 
-export function levelName(level: analyzer.EnforcementLevel): Level {
+function levelName(level: analyzer.EnforcementLevel): Level {
     return (Object.keys(LEVEL_TO_PROTO) as Level[]).find((name) => LEVEL_TO_PROTO[name] === level) ?? "advisory";
 }
 
@@ -103,15 +101,25 @@ function resourceOptions(resource: CapturedResource): analyzer.AnalyzerResourceO
 
 /** What the engine sends as a resource's provider: the provider resource's inputs. */
 function providerOf(resource: CapturedResource, byUrn: ReadonlyMap<string, CapturedResource>): analyzer.AnalyzerProviderResource | undefined {
-    if (!resource.provider) return undefined;
-    const urn = resource.provider.slice(0, resource.provider.lastIndexOf("::"));
-    const provider = byUrn.get(urn);
+    const provider = resource.provider ? byUrn.get(providerUrn(resource.provider)) : undefined;
     if (!provider) return undefined;
     const message = new analyzer.AnalyzerProviderResource();
     message.setType(provider.type);
     message.setUrn(provider.urn);
     message.setName(provider.name);
     message.setProperties(struct(provider.inputs));
+    return message;
+}
+
+/** What Analyze and AnalyzeStack both send about a resource, with `properties` its inputs or its outputs. */
+function withResource<M extends analyzer.AnalyzeRequest | analyzer.AnalyzerResource>(message: M, resource: CapturedResource, properties: Record<string, unknown>, byUrn: ReadonlyMap<string, CapturedResource>): M {
+    message.setType(resource.type);
+    message.setUrn(resource.urn);
+    message.setName(resource.name);
+    message.setProperties(struct(properties));
+    message.setOptions(resourceOptions(resource));
+    const provider = providerOf(resource, byUrn);
+    if (provider) message.setProvider(provider);
     return message;
 }
 
@@ -169,14 +177,7 @@ export class AnalyzerConnection {
 
     /** The engine's Analyze: one resource's inputs, before it is created or updated. */
     async analyze(resource: CapturedResource, all: readonly CapturedResource[] = [resource]): Promise<Diagnostic[]> {
-        const request = new analyzer.AnalyzeRequest();
-        request.setType(resource.type);
-        request.setUrn(resource.urn);
-        request.setName(resource.name);
-        request.setProperties(struct(resource.inputs));
-        request.setOptions(resourceOptions(resource));
-        const provider = providerOf(resource, new Map(all.map((r) => [r.urn, r])));
-        if (provider) request.setProvider(provider);
+        const request = withResource(new analyzer.AnalyzeRequest(), resource, resource.inputs, new Map(all.map((r) => [r.urn, r])));
         return diagnostics(await this.unary<analyzer.AnalyzeResponse>((cb) => this.client.analyze(request, cb)));
     }
 
@@ -185,12 +186,7 @@ export class AnalyzerConnection {
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
         const request = new analyzer.AnalyzeStackRequest();
         request.setResourcesList(resources.map((resource) => {
-            const message = new analyzer.AnalyzerResource();
-            message.setType(resource.type);
-            message.setUrn(resource.urn);
-            message.setName(resource.name);
-            message.setProperties(struct(resource.outputs));
-            message.setOptions(resourceOptions(resource));
+            const message = withResource(new analyzer.AnalyzerResource(), resource, resource.outputs, byUrn);
             if (resource.parent) message.setParent(resource.parent);
             message.setDependenciesList(resource.dependencies);
             for (const [prop, urns] of Object.entries(resource.propertyDependencies)) {
@@ -198,8 +194,6 @@ export class AnalyzerConnection {
                 deps.setUrnsList(urns);
                 message.getPropertydependenciesMap().set(prop, deps);
             }
-            const provider = providerOf(resource, byUrn);
-            if (provider) message.setProvider(provider);
             return message;
         }));
         return diagnostics(await this.unary<analyzer.AnalyzeResponse>((cb) => this.client.analyzeStack(request, cb)));
@@ -208,9 +202,4 @@ export class AnalyzerConnection {
     close(): void {
         this.client.close();
     }
-}
-
-/** The directory of `@pulumi/pulumi/cmd/run-policy-pack` as resolved from the pack (for messages). */
-export function runnerPath(packDir = PACK_DIR): string {
-    return path.relative(process.cwd(), require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] }));
 }

@@ -88,31 +88,13 @@ export function resolveSecurityGroups(view: StackView, resource: PolicyResource,
 
 /** The security groups attached to an endpoint: its `securityGroupIds` and SecurityGroupAssociations that name it. */
 export function endpointSecurityGroups(view: StackView, endpoint: PolicyResource): SecurityGroupUse {
-    const own = resolveSecurityGroups(view, endpoint, "securityGroupIds");
-    const refs = [...own.refs];
-    let present = own.present;
-    for (const association of associationsOf(view).get(endpoint) ?? []) {
-        const attached = resolveSecurityGroups(view, association, "securityGroupId");
-        refs.push(...attached.refs);
-        present ||= attached.present;
-    }
-    return { refs, present };
+    const associations = view.referrers(T.securityGroupAssociation, "vpcEndpointId", T.vpcEndpoint).get(endpoint) ?? [];
+    return mergeUses([
+        resolveSecurityGroups(view, endpoint, "securityGroupIds"),
+        ...associations.map((association) => resolveSecurityGroups(view, association, "securityGroupId")),
+    ]);
 }
 
-const associationCache = new WeakMap<StackView, Map<PolicyResource, PolicyResource[]>>();
-
-function associationsOf(view: StackView): Map<PolicyResource, PolicyResource[]> {
-    let byEndpoint = associationCache.get(view);
-    if (!byEndpoint) {
-        byEndpoint = new Map();
-        for (const association of view.ofType(T.securityGroupAssociation)) {
-            const endpoint = view.referenced(association, "vpcEndpointId", T.vpcEndpoint);
-            if (!endpoint) continue;
-            const list = byEndpoint.get(endpoint);
-            if (list) list.push(association);
-            else byEndpoint.set(endpoint, [association]);
-        }
-        associationCache.set(view, byEndpoint);
-    }
-    return byEndpoint;
+export function mergeUses(uses: readonly SecurityGroupUse[]): SecurityGroupUse {
+    return { refs: uses.flatMap((use) => use.refs), present: uses.some((use) => use.present) };
 }

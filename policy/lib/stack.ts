@@ -1,5 +1,4 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { T } from "./aws";
 import { read, Value } from "./values";
 
 /** The account roles of this project, one stack per account; mirrors src/config/roles.ts (a test keeps them equal). */
@@ -7,7 +6,7 @@ export const ROLES = ["management", "audit", "owner", "participant"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The program registers one `guardduty-shared-vpc:stacks:<Role>` component per stack. */
-export const ROLE_COMPONENT_PREFIX = "guardduty-shared-vpc:stacks:";
+const ROLE_COMPONENT_PREFIX = "guardduty-shared-vpc:stacks:";
 
 export interface RoleInfo {
     role?: Role;
@@ -30,6 +29,12 @@ export function parseUrn(urn: string): ParsedUrn | undefined {
     if (parts.length < 4) return undefined;
     const qualified = parts[2];
     return { stack: parts[0], project: parts[1], type: qualified.slice(qualified.lastIndexOf("$") + 1), name: parts.slice(3).join("::") };
+}
+
+/** The provider's URN in a resource's provider reference (`<provider urn>::<provider id>`). */
+export function providerUrn(reference: string): string {
+    const at = reference.lastIndexOf("::");
+    return at > 0 ? reference.slice(0, at) : reference;
 }
 
 function isRole(value: string): value is Role {
@@ -62,25 +67,19 @@ export function detectRole(resources: readonly PolicyResource[], stack: string):
 }
 
 /**
- * What the stack policies share: the resources by type, by ID, and the stack's role, built once
- * per evaluation in O(n). Lookups are maps, so a 10,000-resource stack stays linear.
+ * What the stack policies share: the resources by type, by ID, by reference, and the stack's role,
+ * built once per evaluation in O(n). Lookups are maps, so a 10,000-resource stack stays linear.
  */
 export class StackView {
     readonly stack: string;
-    readonly project: string;
     readonly role: RoleInfo;
     private readonly byType = new Map<string, PolicyResource[]>();
     private readonly idIndexes = new Map<string, Map<string, PolicyResource>>();
+    private readonly referrerIndexes = new Map<string, Map<PolicyResource, PolicyResource[]>>();
 
-    constructor(readonly resources: readonly PolicyResource[]) {
-        for (const resource of resources) {
-            const list = this.byType.get(resource.type);
-            if (list) list.push(resource);
-            else this.byType.set(resource.type, [resource]);
-        }
-        const first = resources.length > 0 ? parseUrn(resources[0].urn) : undefined;
-        this.stack = first?.stack ?? "";
-        this.project = first?.project ?? "";
+    constructor(resources: readonly PolicyResource[]) {
+        for (const resource of resources) append(this.byType, resource.type, resource);
+        this.stack = parseUrn(resources[0]?.urn ?? "")?.stack ?? "";
         this.role = detectRole(resources, this.stack);
     }
 
@@ -112,6 +111,27 @@ export class StackView {
         if (fromDeps) return fromDeps;
         return typeof value === "string" ? this.find(type, value) : undefined;
     }
+
+    /** The resources of `type` whose `prop` refers (as `referenced` tells) to each resource of `targetType`, in stack order. */
+    referrers(type: string, prop: string, targetType: string): ReadonlyMap<PolicyResource, readonly PolicyResource[]> {
+        const key = `${type}\u0000${prop}\u0000${targetType}`;
+        let index = this.referrerIndexes.get(key);
+        if (!index) {
+            index = new Map();
+            for (const resource of this.ofType(type)) {
+                const target = this.referenced(resource, prop, targetType);
+                if (target) append(index, target, resource);
+            }
+            this.referrerIndexes.set(key, index);
+        }
+        return index;
+    }
+}
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
 }
 
 const views = new WeakMap<readonly PolicyResource[], StackView>();
@@ -124,8 +144,4 @@ export function stackView(resources: readonly PolicyResource[]): StackView {
         views.set(resources, view);
     }
     return view;
-}
-
-export function isStackReference(resource: PolicyResource): boolean {
-    return resource.type === T.stackReference;
 }

@@ -40,7 +40,7 @@ function isUnknownValueError(err: unknown): boolean {
 }
 
 /** An Unknown from @pulumi/pulumi's runtime (what a mock-captured unknown looks like). */
-function isRuntimeUnknown(value: object): boolean {
+export function isRuntimeUnknown(value: object): boolean {
     return (value as { __pulumiUnknown?: unknown }).__pulumiUnknown === true;
 }
 

@@ -1,26 +1,10 @@
-import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { guardDutyDataRegion, looksLikeGuardDutyData, T } from "../lib/aws";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { guardDutyDataRegion, T } from "../lib/aws";
 import { assessEndpointPolicy } from "../lib/endpointPolicy";
 import { label, reportCannotCheck, untilKnown } from "../lib/report";
-import { stackView, StackView } from "../lib/stack";
+import { stackView } from "../lib/stack";
 import { decodeConfigValue, isUnknown, read, show, Unknown, UNKNOWN, Value } from "../lib/values";
-
-/**
- * The stack's guardduty-data endpoints. One whose service name is unknown might be one, so it is
- * reported as waiting rather than skipped.
- */
-export function guardDutyEndpoints(view: StackView, report: ReportViolation, checking: string): PolicyResource[] {
-    const found: PolicyResource[] = [];
-    for (const endpoint of view.ofType(T.vpcEndpoint)) {
-        const serviceName = read(endpoint.props, "serviceName");
-        if (isUnknown(serviceName)) {
-            reportCannotCheck(report, `Whether ${label(endpoint)} is a guardduty-data endpoint (and so ${checking}) ${untilKnown("its serviceName")}.`, endpoint.urn);
-        } else if (typeof serviceName === "string" && looksLikeGuardDutyData(serviceName)) {
-            found.push(endpoint);
-        }
-    }
-    return found;
-}
+import { guardDutyEndpoints, participantResources } from "./scope";
 
 export const noVpcEndpointInParticipantStack: StackValidationPolicy = {
     name: "no-vpc-endpoint-in-participant-stack",
@@ -28,19 +12,9 @@ export const noVpcEndpointInParticipantStack: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const view = stackView(args.resources);
-        const endpoints = view.ofType(T.vpcEndpoint);
-        if (endpoints.length === 0) return;
-        const { role, how } = view.role;
-        if (role === undefined) {
-            for (const endpoint of endpoints) {
-                reportCannotCheck(report, `Whether ${label(endpoint)} may be declared here cannot be checked until the stack's role is known: ${how}. Register the role's component or name the stack after its role.`, endpoint.urn);
-            }
-            return;
-        }
-        if (role !== "participant") return;
-        for (const endpoint of endpoints) {
+        for (const endpoint of participantResources(view, T.vpcEndpoint, report, "may be declared here")) {
             report(
-                `${label(endpoint)} is declared in participant stack "${view.stack}" (a participant by ${how}). ` +
+                `${label(endpoint)} is declared in participant stack "${view.stack}" (a participant by ${view.role.how}). ` +
                     "AWS refuses VPC endpoints from a participant in a shared VPC (\"This operation does not support shared VPCs\"), and the owner's guardduty-data endpoint already serves the shared subnets. " +
                     "Remove it from this stack; the owner stack creates the endpoints (createGuardDutyEndpoint, ssmEndpoints in Pulumi.<owner>.yaml).",
                 endpoint.urn,
@@ -65,7 +39,7 @@ export const guardDutyEndpointPrivateDns: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const view = stackView(args.resources);
-        for (const endpoint of guardDutyEndpoints(view, report, "whether it has private DNS")) {
+        for (const { endpoint, serviceName } of guardDutyEndpoints(view, report, "whether it has private DNS")) {
             const changes: string[] = [];
             const waiting: string[] = [];
             const check = (value: Value, what: string, ok: (v: Value) => boolean, change: string) => {
@@ -80,7 +54,6 @@ export const guardDutyEndpointPrivateDns: StackValidationPolicy = {
             check(privateDns, "privateDnsEnabled", (v) => v === true,
                 `set privateDnsEnabled: true (it is ${show(privateDns)}); without it the agent keeps resolving GuardDuty's public name and its traffic never reaches the endpoint`);
 
-            const serviceName = read(endpoint.props, "serviceName") as string;
             const region = endpointRegion(endpoint);
             if (isUnknown(region)) waiting.push("the endpoint's region");
             else if (region === undefined) {
@@ -117,16 +90,10 @@ export const guardDutyEndpointPolicyScoped: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const view = stackView(args.resources);
-        const endpoints = guardDutyEndpoints(view, report, "whether its policy is scoped");
-        if (endpoints.length === 0) return;
-        // A separate VpcEndpointPolicy replaces the endpoint's inline policy.
-        const separate = new Map<PolicyResource, PolicyResource>();
-        for (const policy of view.ofType(T.vpcEndpointPolicy)) {
-            const target = view.referenced(policy, "vpcEndpointId", T.vpcEndpoint);
-            if (target) separate.set(target, policy);
-        }
-        for (const endpoint of endpoints) {
-            const holder = separate.get(endpoint) ?? endpoint;
+        const separate = view.referrers(T.vpcEndpointPolicy, "vpcEndpointId", T.vpcEndpoint);
+        for (const { endpoint } of guardDutyEndpoints(view, report, "whether its policy is scoped")) {
+            // A separate VpcEndpointPolicy replaces the endpoint's inline policy; of several, the last declared one counts.
+            const holder = separate.get(endpoint)?.at(-1) ?? endpoint;
             const source = holder === endpoint ? label(endpoint) : `${label(holder)} (the policy of ${label(endpoint)})`;
             const verdict = assessEndpointPolicy(read(holder.props, "policy"));
             if (verdict.verdict === "unscoped") {

@@ -35,12 +35,11 @@ export const stackAccountPinned: StackValidationPolicy = {
                 report(`${name} has no allowedAccountIds, so it deploys into whichever account the credentials at hand belong to. ${fix}`, provider.urn);
                 continue;
             }
-            const accounts = list.items as string[];
-            const bad = accounts.filter((id) => !ACCOUNT_ID.test(id));
-            if (list.malformed.length > 0 || bad.length > 0) {
+            const accounts = new Set(list.items as string[]);
+            if (list.malformed.length > 0 || [...accounts].some((id) => !ACCOUNT_ID.test(id))) {
                 report(`${name} has allowedAccountIds ${show(value)}, which is not a list of 12-digit account IDs. ${fix}`, provider.urn);
-            } else if (new Set(accounts).size !== 1) {
-                report(`${name} allows ${new Set(accounts).size} accounts (${[...new Set(accounts)].join(", ")}); each stack of this project deploys into exactly one account, so one mistaken profile could deploy it into another. ${fix}`, provider.urn);
+            } else if (accounts.size !== 1) {
+                report(`${name} allows ${accounts.size} accounts (${[...accounts].join(", ")}); each stack of this project deploys into exactly one account, so one mistaken profile could deploy it into another. ${fix}`, provider.urn);
             }
         }
     },

@@ -1,10 +1,10 @@
-import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { T } from "../lib/aws";
 import { label, reportCannotCheck, untilKnown } from "../lib/report";
-import { endpointSecurityGroups, resolveSecurityGroups, SecurityGroupRef } from "../lib/securityGroups";
+import { endpointSecurityGroups, mergeUses, resolveSecurityGroups, SecurityGroupRef, SecurityGroupUse } from "../lib/securityGroups";
 import { stackView, StackView } from "../lib/stack";
 import { isObj, isUnknown, Obj, read, show, stringList, Value } from "../lib/values";
-import { guardDutyEndpoints } from "./endpoints";
+import { guardDutyEndpoints, participantResources } from "./scope";
 
 function foreignList(refs: readonly SecurityGroupRef[]): string {
     return refs.flatMap((ref) => (ref.kind === "foreign" ? [`${ref.what} (${ref.why})`] : [])).join("; ");
@@ -93,7 +93,7 @@ function assessIngress(rule: IngressRule): { problems: string[]; waiting: string
 }
 
 /** Ingress rules of an owned security group: inline ones and the rule resources that target it. */
-function ingressRules(sg: PolicyResource, separate: ReadonlyMap<PolicyResource, PolicyResource[]>, waiting: string[]): IngressRule[] {
+function ingressRules(view: StackView, sg: PolicyResource, waiting: string[]): IngressRule[] {
     const rules: IngressRule[] = [];
     const inline = read(sg.props, "ingress");
     if (isUnknown(inline)) waiting.push(`${label(sg)}'s ingress`);
@@ -104,7 +104,11 @@ function ingressRules(sg: PolicyResource, separate: ReadonlyMap<PolicyResource, 
             rules.push({ where: `ingress[${index}]`, protocol: r.protocol, fromPort: r.fromPort, toPort: r.toPort, ipv4: r.cidrBlocks, ipv6: r.ipv6CidrBlocks });
         });
     }
-    for (const rule of separate.get(sg) ?? []) {
+    const separate = [
+        ...(view.referrers(T.securityGroupRule, "securityGroupId", T.securityGroup).get(sg) ?? []),
+        ...(view.referrers(T.securityGroupIngressRule, "securityGroupId", T.securityGroup).get(sg) ?? []),
+    ];
+    for (const rule of separate) {
         const props = (key: string) => read(rule.props, key);
         if (rule.type === T.securityGroupRule) {
             const kind = props("type");
@@ -123,20 +127,8 @@ export const guardDutyEndpointSgHttpsOnly: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const view = stackView(args.resources);
-        const endpoints = guardDutyEndpoints(view, report, "what its security groups allow");
-        if (endpoints.length === 0) return;
-
-        const separate = new Map<PolicyResource, PolicyResource[]>();
-        for (const rule of [...view.ofType(T.securityGroupRule), ...view.ofType(T.securityGroupIngressRule)]) {
-            const sg = view.referenced(rule, "securityGroupId", T.securityGroup);
-            if (!sg) continue;
-            const list = separate.get(sg);
-            if (list) list.push(rule);
-            else separate.set(sg, [rule]);
-        }
-
         const checked = new Set<PolicyResource>();
-        for (const endpoint of endpoints) {
+        for (const { endpoint } of guardDutyEndpoints(view, report, "what its security groups allow")) {
             const use = endpointSecurityGroups(view, endpoint);
             const waiting = unknownWhats(use.refs);
             const outside = use.refs.filter((ref) => ref.kind === "foreign");
@@ -147,7 +139,7 @@ export const guardDutyEndpointSgHttpsOnly: StackValidationPolicy = {
                 if (ref.kind !== "owned" || checked.has(ref.sg)) continue;
                 checked.add(ref.sg);
                 const sgWaiting: string[] = [];
-                const problems = ingressRules(ref.sg, separate, sgWaiting).flatMap((rule) => {
+                const problems = ingressRules(view, ref.sg, sgWaiting).flatMap((rule) => {
                     const assessed = assessIngress(rule);
                     sgWaiting.push(...assessed.waiting);
                     return assessed.problems;
@@ -166,14 +158,12 @@ export const guardDutyEndpointSgHttpsOnly: StackValidationPolicy = {
     },
 };
 
-type Use = { refs: SecurityGroupRef[]; present: boolean };
-
 /** Security groups of the network interfaces an instance is given (`networkInterfaces`, `primaryNetworkInterface`). */
-function interfaceSecurityGroups(view: StackView, instance: PolicyResource, prop: string, attachments: Value): Use {
+function interfaceSecurityGroups(view: StackView, instance: PolicyResource, prop: string, attachments: Value): SecurityGroupUse {
     const refs: SecurityGroupRef[] = [];
     const deps = (instance.propertyDependencies[prop] ?? []).filter((dep) => dep.type === T.networkInterface);
     // Computed when not configured: an unknown with nothing behind it says nothing.
-    if (isUnknown(attachments)) return deps.length > 0 ? merge(deps.map((eni) => resolveSecurityGroups(view, eni, "securityGroups"))) : { refs, present: false };
+    if (isUnknown(attachments)) return deps.length > 0 ? mergeUses(deps.map((eni) => resolveSecurityGroups(view, eni, "securityGroups"))) : { refs, present: false };
     const list = Array.isArray(attachments) ? attachments : isObj(attachments) ? [attachments] : [];
     list.forEach((attachment, index) => {
         const id = isObj(attachment) ? attachment.networkInterfaceId : attachment;
@@ -185,7 +175,7 @@ function interfaceSecurityGroups(view: StackView, instance: PolicyResource, prop
     return { refs, present: list.length > 0 };
 }
 
-function templateSecurityGroups(view: StackView, instance: PolicyResource, template: Value): Use {
+function templateSecurityGroups(view: StackView, instance: PolicyResource, template: Value): SecurityGroupUse {
     if (!isObj(template)) return { refs: [], present: false };
     const ref = template.id ?? template.name;
     const found = view.referenced(instance, "launchTemplate", T.launchTemplate, ref) ??
@@ -204,11 +194,7 @@ function templateSecurityGroups(view: StackView, instance: PolicyResource, templ
         for (const nic of nics) if (isObj(nic)) uses.push(resolveSecurityGroups(view, found, "networkInterfaces", { value: nic.securityGroups ?? null }));
     }
     // A template that names no security group launches with the VPC's default one: not present.
-    return merge(uses);
-}
-
-function merge(uses: readonly Use[]): Use {
-    return { refs: uses.flatMap((use) => use.refs), present: uses.some((use) => use.present) };
+    return mergeUses(uses);
 }
 
 /**
@@ -216,7 +202,7 @@ function merge(uses: readonly Use[]): Use {
  * reports every group there, however it was given); before that, or when it is only computed,
  * the groups come from the network interfaces or launch template the instance names.
  */
-function instanceSecurityGroups(view: StackView, instance: PolicyResource): Use {
+function instanceSecurityGroups(view: StackView, instance: PolicyResource): SecurityGroupUse {
     const ids = read(instance.props, "vpcSecurityGroupIds");
     const idsUse = resolveSecurityGroups(view, instance, "vpcSecurityGroupIds", { value: ids });
     const idsOnlyComputed = isUnknown(ids) && (instance.propertyDependencies.vpcSecurityGroupIds ?? []).length === 0;
@@ -224,9 +210,9 @@ function instanceSecurityGroups(view: StackView, instance: PolicyResource): Use 
     const namesUse = isUnknown(names) && (instance.propertyDependencies.securityGroups ?? []).length === 0
         ? { refs: [], present: false }
         : resolveSecurityGroups(view, instance, "securityGroups", { byName: true, value: names });
-    if (idsUse.present && !idsOnlyComputed) return merge([idsUse, namesUse]);
+    if (idsUse.present && !idsOnlyComputed) return mergeUses([idsUse, namesUse]);
 
-    const alternatives = merge([
+    const alternatives = mergeUses([
         namesUse,
         interfaceSecurityGroups(view, instance, "networkInterfaces", read(instance.props, "networkInterfaces")),
         interfaceSecurityGroups(view, instance, "primaryNetworkInterface", read(instance.props, "primaryNetworkInterface")),
@@ -237,23 +223,13 @@ function instanceSecurityGroups(view: StackView, instance: PolicyResource): Use 
     return { refs: [], present: false };
 }
 
-function reportRoleUnknown(report: ReportViolation, view: StackView, resources: readonly PolicyResource[], what: string): void {
-    for (const resource of resources) {
-        reportCannotCheck(report, `Whether ${label(resource)} ${what} cannot be checked until the stack's role is known: ${view.role.how}. Register the role's component or name the stack after its role.`, resource.urn);
-    }
-}
-
 export const participantInstancesUseOwnSecurityGroups: StackValidationPolicy = {
     name: "participant-instances-use-own-security-groups",
     description: "In a participant stack, every EC2 instance uses only security groups created in that stack (never the owner's, never the VPC's default).",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const view = stackView(args.resources);
-        const instances = view.ofType(T.instance);
-        if (instances.length === 0) return;
-        if (view.role.role === undefined) return reportRoleUnknown(report, view, instances, "must use only its own stack's security groups");
-        if (view.role.role !== "participant") return;
-        for (const instance of instances) {
+        for (const instance of participantResources(view, T.instance, report, "must use only its own stack's security groups")) {
             const use = instanceSecurityGroups(view, instance);
             if (!use.present) {
                 report(`${label(instance)} names no security group, so AWS launches it with the VPC's default security group, which belongs to the VPC owner. Set vpcSecurityGroupIds to a security group created in this participant stack.`, instance.urn);

@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { T } from "../lib/aws";
 import { label, reportCannotCheck, untilKnown } from "../lib/report";
 import { isUnknown, read, show } from "../lib/values";
-import { ofType } from "./ofType";
+import { ofType } from "./scope";
 
 export const subnetShareOrgOnly: ResourceValidationPolicy = {
     name: "subnet-share-org-only",

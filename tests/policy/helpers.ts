@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import type { CapturedResource } from "../../src/offline/runStack";
 import { evaluatePolicies, PolicyPackConfig, PolicyVerdict } from "../../policy/evaluate";
 import type { GuardDutyPolicy } from "../../policy/policies";
+import { parseUrn } from "../../policy/lib/stack";
 import { UNKNOWN_SENTINELS } from "../../policy/lib/values";
 import { orgScopedEndpointPolicy, StackBuilder } from "../../policy/synthetic";
 
@@ -14,7 +15,7 @@ export const U = UNKNOWN_SENTINELS;
  * or otherwise.
  */
 export function check(resources: readonly CapturedResource[], options: { policy?: GuardDutyPolicy; config?: PolicyPackConfig; stackConfig?: Record<string, string> } = {}): Promise<PolicyVerdict[]> {
-    const stack = resources[0]?.urn.split("::")[0].replace("urn:pulumi:", "") ?? "test";
+    const stack = parseUrn(resources[0]?.urn ?? "")?.stack ?? "test";
     return evaluatePolicies(stack, resources, options.config, {
         policies: options.policy ? [options.policy] : undefined,
         stackConfig: options.stackConfig,

@@ -3,7 +3,7 @@ import type { CapturedResource } from "../../src/offline/runStack";
 import { discoverStacks, runStacksInOrder, ShippedStack, StackRunResult } from "../../src/offline/stacks";
 import { asFirstPreview, evaluatePolicies, mandatoryViolations, PolicyVerdict } from "../../policy/evaluate";
 import { PROJECT_DIR, runStack, shippedConfig, withConfig } from "../helpers/offline";
-import { expectMandatory } from "./helpers";
+import { expectMandatory, setProps } from "./helpers";
 
 /**
  * The pack against the real programs: every resource the shipped stacks register under the mock
@@ -25,11 +25,6 @@ describe("policy pack on the shipped stacks (offline runtime)", function () {
         const found = resources.find((r) => r.type === type && predicate(r));
         assert.ok(found, `no ${type}`);
         return found;
-    };
-    /** Sets a property as both the program's input and the state the cloud reports back. */
-    const set = (resource: CapturedResource, key: string, value: unknown) => {
-        resource.inputs[key] = value;
-        resource.outputs[key] = value;
     };
     const mandatoryPolicies = (verdicts: PolicyVerdict[]) => [...new Set(mandatoryViolations(verdicts).map((v) => v.policy))].sort();
 
@@ -108,7 +103,7 @@ describe("policy pack on the shipped stacks (offline runtime)", function () {
             for (const preview of [false, true]) {
                 const verdicts = await seeded("owner", (resources) => {
                     const endpoint = byType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint", (r) => String(r.inputs.serviceName).endsWith("guardduty-data"));
-                    set(endpoint, "securityGroupIds", [participantSg]);
+                    setProps(endpoint, { securityGroupIds: [participantSg] });
                     endpoint.propertyDependencies.securityGroupIds = [];
                 }, ["endpoint-security-groups-owned-by-stack"], preview);
                 expectMandatory(verdicts, "endpoint-security-groups-owned-by-stack", participantSg);
@@ -118,7 +113,7 @@ describe("policy pack on the shipped stacks (offline runtime)", function () {
         });
 
         it("external principals allowed on the subnet share", async () => {
-            const verdicts = await seeded("owner", (resources) => set(byType(resources, "aws:ram/resourceShare:ResourceShare"), "allowExternalPrincipals", true), ["subnet-share-org-only"]);
+            const verdicts = await seeded("owner", (resources) => setProps(byType(resources, "aws:ram/resourceShare:ResourceShare"), { allowExternalPrincipals: true }), ["subnet-share-org-only"]);
             assert.equal(verdicts[0].phase, "resource");
         });
 
@@ -126,16 +121,14 @@ describe("policy pack on the shipped stacks (offline runtime)", function () {
             for (const preview of [false, true]) {
                 await seeded("owner", (resources) => {
                     const sg = byType(resources, "aws:ec2/securityGroup:SecurityGroup");
-                    set(sg, "ingress", [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS from anywhere" }]);
+                    setProps(sg, { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS from anywhere" }] });
                 }, ["guardduty-endpoint-sg-https-only"], preview);
             }
         });
 
         it("an unpinned provider, and a resource left on the default provider", async () => {
             await seeded("participant", (resources) => {
-                const provider = byType(resources, "pulumi:providers:aws");
-                delete provider.inputs.allowedAccountIds;
-                delete provider.outputs.allowedAccountIds;
+                setProps(byType(resources, "pulumi:providers:aws"), { allowedAccountIds: undefined });
             }, ["stack-account-pinned"]);
             const verdicts = await seeded("owner", (resources) => {
                 delete byType(resources, "aws:ram/resourceShare:ResourceShare").provider;
@@ -146,9 +139,9 @@ describe("policy pack on the shipped stacks (offline runtime)", function () {
         it("an allow-all guardduty-data endpoint policy, and a VPC without DNS hostnames", async () => {
             await seeded("owner", (resources) => {
                 const endpoint = byType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint", (r) => String(r.inputs.serviceName).endsWith("guardduty-data"));
-                set(endpoint, "policy", JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] }));
+                setProps(endpoint, { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] }) });
             }, ["guardduty-endpoint-policy-scoped"]);
-            await seeded("owner", (resources) => set(byType(resources, "aws:ec2/vpc:Vpc"), "enableDnsHostnames", false), ["guardduty-endpoint-private-dns"], true);
+            await seeded("owner", (resources) => setProps(byType(resources, "aws:ec2/vpc:Vpc"), { enableDnsHostnames: false }), ["guardduty-endpoint-private-dns"], true);
         });
 
         it("a participant instance on the owner's endpoint security group (read from the owner's outputs)", async () => {
@@ -156,7 +149,7 @@ describe("policy pack on the shipped stacks (offline runtime)", function () {
             for (const preview of [false, true]) {
                 await seeded("participant", (resources) => {
                     const instance = byType(resources, "aws:ec2/instance:Instance");
-                    set(instance, "vpcSecurityGroupIds", [ownerSg]);
+                    setProps(instance, { vpcSecurityGroupIds: [ownerSg] });
                     instance.propertyDependencies.vpcSecurityGroupIds = [];
                 }, ["participant-instances-use-own-security-groups"], preview);
             }

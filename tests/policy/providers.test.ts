@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import * as policySdk from "@pulumi/policy";
 import type { PolicyResource } from "@pulumi/policy";
+import { unknownCheckingProxy as proxy } from "../../policy/evaluate";
 import { stackAccountPinned } from "../../policy/policies";
 import { StackBuilder } from "../../policy/synthetic";
 import { check, expectClean, expectMandatory, expectWaits, ownerFixture, U } from "./helpers";
@@ -40,7 +40,6 @@ describe("policy stack-account-pinned", () => {
     });
 
     it("checks providers that appear only as a resource's provider (called directly, props behind the SDK's proxy)", async () => {
-        const proxy = (policySdk as unknown as { unknownCheckingProxy<T extends object>(v: T): T }).unknownCheckingProxy;
         const detector: PolicyResource = {
             type: "aws:guardduty/detector:Detector",
             name: "detector",

@@ -1,14 +1,8 @@
 import * as assert from "node:assert/strict";
-import * as policySdk from "@pulumi/policy";
+import { unknownCheckingProxy, UnknownValueError } from "../../policy/evaluate";
 import { decodeConfigValue, plain, read, stringList, UNKNOWN } from "../../policy/lib/values";
 import { parseUrn } from "../../policy/lib/stack";
 import { U } from "./helpers";
-
-/** @pulumi/policy's own proxy, exported from its index for tests (internal in its typings). */
-const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as {
-    unknownCheckingProxy<T extends object>(value: T): T;
-    UnknownValueError: new (...args: never[]) => Error;
-};
 
 describe("policy values: reading props behind the unknown-checking proxy", () => {
     const props = unknownCheckingProxy({

@@ -2,15 +2,7 @@ import * as assert from "node:assert/strict";
 import { parseAuditConfig } from "../../src/config/audit";
 import type { RawConfig } from "../../src/config/load";
 import { parseManagementConfig } from "../../src/config/management";
-import { expectConfigError, runStack, shippedConfig, withConfig } from "../helpers/offline";
-
-interface BadInput {
-    name: string;
-    stack: "management" | "audit";
-    changes: Record<string, unknown>;
-    key: string;
-    says?: string | RegExp;
-}
+import { BadInput, expectConfigError, itRefusesEach, runStack, shippedConfig, withConfig } from "../helpers/offline";
 
 const CASES: BadInput[] = [
     { name: "audit account equal to the management account", stack: "management", changes: { auditAccountId: "111111111111" }, key: "auditAccountId", says: "not the management account's own" },
@@ -45,16 +37,7 @@ const CASES: BadInput[] = [
 ];
 
 describe("management and audit configuration: bad input is refused before any resource is registered", () => {
-    it(`covers at least 10 distinct mistakes (has ${CASES.length})`, () => {
-        assert.ok(CASES.length >= 10);
-        assert.equal(new Set(CASES.map((c) => c.name)).size, CASES.length);
-    });
-
-    for (const testCase of CASES) {
-        it(`${testCase.name} → names ${testCase.key}`, async () => {
-            await expectConfigError(() => runStack(testCase.stack, withConfig(shippedConfig(testCase.stack), testCase.changes)), testCase.key, testCase.says);
-        });
-    }
+    itRefusesEach(CASES, 10);
 
     it("reports every problem of the audit file at once, each with its key and value", async () => {
         const error = await expectConfigError(

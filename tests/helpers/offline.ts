@@ -96,3 +96,30 @@ export function assertUnderRoleWithPinnedProvider(run: OfflineStackRun, roleType
     }
     return cloud;
 }
+
+/** One config mistake: a change to a shipped stack file, and the key the error must name. */
+export interface BadInput {
+    name: string;
+    stack: string;
+    changes: Record<string, unknown>;
+    key: string;
+    says?: string | RegExp;
+}
+
+/**
+ * Registers one test per mistake, each refused with a ConfigError before any resource is
+ * registered, plus a guard that the table keeps at least `minimum` distinct mistakes.
+ * `referenced` supplies outputs of the stacks the programs read (e.g. the owner's).
+ */
+export function itRefusesEach(cases: readonly BadInput[], minimum: number, referenced: () => Record<string, Record<string, unknown>> = () => ({})): void {
+    it(`covers at least ${minimum} distinct mistakes (has ${cases.length})`, () => {
+        assert.ok(cases.length >= minimum);
+        assert.equal(new Set(cases.map((c) => c.name)).size, cases.length);
+    });
+    for (const testCase of cases) {
+        it(`${testCase.name} → names ${testCase.key}`, async () => {
+            const config = withConfig(shippedConfig(testCase.stack), testCase.changes);
+            await expectConfigError(() => runStack(testCase.stack, config, referenced()), testCase.key, testCase.says);
+        });
+    }
+}

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import type { RawConfig } from "../src/config/load";
-import { discoverStacks, runProjectStack, runStacksInOrder } from "../src/offline/stacks";
+import { discoverStacks, runProjectStack, runStacksInOrder } from "../tools/offline/stacks";
 import { benchPolicies } from "./policies";
 
 const ROOT = path.resolve(__dirname, "..");

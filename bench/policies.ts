@@ -1,7 +1,7 @@
 import { performance } from "perf_hooks";
-import { evaluatePolicies } from "../policy/evaluate";
-import { syntheticStack } from "../policy/synthetic";
-import { startPolicyPack } from "../policy/wire";
+import { evaluatePolicies } from "../tools/policy/evaluate";
+import { syntheticStack } from "../tools/policy/synthetic";
+import { startPolicyPack } from "../tools/policy/wire";
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 

@@ -2,8 +2,8 @@
 // the bench launches this under type-checked ts-node (Pulumi's default) and transpile-only ts-node
 // (what Pulumi.yaml configures) to compare what every `pulumi preview` pays before it can start.
 import * as path from "path";
-import { runStackOffline } from "../src/offline/runStack";
-import { readStackConfigFile } from "../src/offline/stackConfig";
+import { runStackOffline } from "../tools/offline/runStack";
+import { readStackConfigFile } from "../tools/offline/stackConfig";
 
 const root = path.resolve(__dirname, "..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports

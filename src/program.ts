@@ -1,32 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./config/errors";
 import type { RawConfig } from "./config/load";
-import { NS } from "./config/primitives";
-import { resolveRole, Role } from "./config/roles";
 
+/** What every role's stack program is given: its stack name and its raw configuration. */
 export interface StackProgramContext {
     stack: string;
     raw: RawConfig;
 }
 
 export type StackProgram = (context: StackProgramContext) => Promise<Record<string, unknown>>;
-
-/** Loaded on demand so a stack loads only its own role's modules. */
-const PROGRAMS: Record<Role, () => Promise<StackProgram>> = {
-    management: async () => (await import("../stacks/management")).managementProgram,
-    audit: async () => (await import("../stacks/audit")).auditProgram,
-    owner: async () => (await import("../stacks/owner")).ownerProgram,
-    participant: async () => (await import("../stacks/participant")).participantProgram,
-};
-
-/** Picks the stack's role and runs that role's program; its return value becomes the stack outputs. */
-export async function runProgram(): Promise<Record<string, unknown>> {
-    const stack = pulumi.getStack();
-    const raw: RawConfig = pulumi.runtime.allConfig();
-    const resolved = resolveRole(stack, raw[`${NS}:role`]);
-    if ("problem" in resolved) {
-        throw new ConfigError(stack, [{ key: `${NS}:role`, value: resolved.value, expected: resolved.problem }]);
-    }
-    const program = await PROGRAMS[resolved.role]();
-    return program({ stack, raw });
-}

@@ -3,9 +3,9 @@ import * as path from "path";
 import { ConfigError } from "../../src/config/errors";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";
-import type { CapturedResource, OfflineStackRun } from "../../src/offline/runStack";
-import { readStackConfigFile } from "../../src/offline/stackConfig";
-import { fullyQualifiedStackName, PROJECT, runProjectStack } from "../../src/offline/stacks";
+import type { CapturedResource, OfflineStackRun } from "../../tools/offline/runStack";
+import { readStackConfigFile } from "../../tools/offline/stackConfig";
+import { fullyQualifiedStackName, PROJECT, runProjectStack } from "../../tools/offline/stacks";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
 

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
-import { asFirstPreview } from "../../policy/evaluate";
+import { asFirstPreview } from "../../tools/policy/evaluate";
 import { guardDutyEndpointPolicyScoped, guardDutyEndpointPrivateDns, noVpcEndpointInParticipantStack } from "../../policy/policies";
-import { orgScopedEndpointPolicy, StackBuilder } from "../../policy/synthetic";
+import { orgScopedEndpointPolicy, StackBuilder } from "../../tools/policy/synthetic";
 import { check, expectClean, expectMandatory, expectWaits, ownerFixture, participantFixture, U } from "./helpers";
 
 const NO_ENDPOINT = "no-vpc-endpoint-in-participant-stack";

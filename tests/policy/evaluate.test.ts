@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
-import { asFirstPreview, enforcementLevelOf, evaluatePolicies, mandatoryViolations } from "../../policy/evaluate";
+import { asFirstPreview, enforcementLevelOf, evaluatePolicies, mandatoryViolations } from "../../tools/policy/evaluate";
 import { allPolicies, subnetShareOrgOnly } from "../../policy/policies";
-import { syntheticStack } from "../../policy/synthetic";
+import { syntheticStack } from "../../tools/policy/synthetic";
 import { check, expectClean, ownerFixture, U } from "./helpers";
 
 const SHARE = "subnet-share-org-only";

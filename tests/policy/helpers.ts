@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
-import type { CapturedResource } from "../../src/offline/runStack";
-import { evaluatePolicies, PolicyPackConfig, PolicyVerdict } from "../../policy/evaluate";
+import type { CapturedResource } from "../../tools/offline/runStack";
+import { evaluatePolicies, PolicyPackConfig, PolicyVerdict } from "../../tools/policy/evaluate";
 import type { GuardDutyPolicy } from "../../policy/policies";
 import { parseUrn } from "../../policy/lib/stack";
 import { UNKNOWN_SENTINELS } from "../../policy/lib/values";
-import { orgScopedEndpointPolicy, StackBuilder } from "../../policy/synthetic";
+import { orgScopedEndpointPolicy, StackBuilder } from "../../tools/policy/synthetic";
 
 /** The engine's unknown values, as they reach a policy pack during preview. */
 export const U = UNKNOWN_SENTINELS;

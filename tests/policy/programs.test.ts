@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
-import type { CapturedResource } from "../../src/offline/runStack";
-import { discoverStacks, runStacksInOrder, ShippedStack, StackRunResult } from "../../src/offline/stacks";
-import { asFirstPreview, evaluatePolicies, mandatoryViolations, PolicyVerdict } from "../../policy/evaluate";
+import type { CapturedResource } from "../../tools/offline/runStack";
+import { discoverStacks, runStacksInOrder, ShippedStack, StackRunResult } from "../../tools/offline/stacks";
+import { asFirstPreview, evaluatePolicies, mandatoryViolations, PolicyVerdict } from "../../tools/policy/evaluate";
 import { PROJECT_DIR, runStack, shippedConfig, withConfig } from "../helpers/offline";
 import { expectMandatory, setProps } from "./helpers";
 

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import type { PolicyResource } from "@pulumi/policy";
-import { unknownCheckingProxy as proxy } from "../../policy/evaluate";
+import { unknownCheckingProxy as proxy } from "../../tools/policy/evaluate";
 import { stackAccountPinned } from "../../policy/policies";
-import { StackBuilder } from "../../policy/synthetic";
+import { StackBuilder } from "../../tools/policy/synthetic";
 import { check, expectClean, expectMandatory, expectWaits, ownerFixture, U } from "./helpers";
 
 const PINNED = "stack-account-pinned";

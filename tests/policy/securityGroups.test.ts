@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { asFirstPreview } from "../../policy/evaluate";
+import { asFirstPreview } from "../../tools/policy/evaluate";
 import { endpointSecurityGroupsOwnedByStack, guardDutyEndpointSgHttpsOnly, participantInstancesUseOwnSecurityGroups } from "../../policy/policies";
 import { check, expectClean, expectMandatory, expectWaits, ownerFixture, participantFixture, U } from "./helpers";
 

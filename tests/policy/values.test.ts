@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { unknownCheckingProxy, UnknownValueError } from "../../policy/evaluate";
+import { unknownCheckingProxy, UnknownValueError } from "../../tools/policy/evaluate";
 import { decodeConfigValue, plain, read, stringList, UNKNOWN } from "../../policy/lib/values";
 import { parseUrn } from "../../policy/lib/stack";
 import { U } from "./helpers";

@@ -2,9 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { allPolicies } from "../../policy/policies";
-import { StackBuilder } from "../../policy/synthetic";
-import { AnalyzerConnection, Diagnostic, RunningPack, startPolicyPack } from "../../policy/wire";
-import { discoverStacks, runStacksInOrder } from "../../src/offline/stacks";
+import { StackBuilder } from "../../tools/policy/synthetic";
+import { AnalyzerConnection, Diagnostic, RunningPack, startPolicyPack } from "../../tools/policy/wire";
+import { discoverStacks, runStacksInOrder } from "../../tools/offline/stacks";
 import { PROJECT_DIR } from "../helpers/offline";
 import { ownerFixture, participantFixture, U } from "./helpers";
 

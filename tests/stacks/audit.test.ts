@@ -14,7 +14,7 @@ import {
 import { findingsBucketName } from "../../src/components/findingsExport";
 import { detectorOptions } from "../../src/components/guardDutyAdministrator";
 import { ADDITIONAL_CONFIGURATION_ORDER, detectorRuntimeMonitoring, organizationRuntimeMonitoring } from "../../src/components/guardDutyFeatures";
-import type { CapturedResource, OfflineStackRun } from "../../src/offline/runStack";
+import type { CapturedResource, OfflineStackRun } from "../../tools/offline/runStack";
 import { assertUnderRoleWithPinnedProvider, ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
 
 const T = {

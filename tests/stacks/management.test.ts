@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { ManagementOutputs } from "../../src/contract";
-import type { OfflineStackRun } from "../../src/offline/runStack";
+import type { OfflineStackRun } from "../../tools/offline/runStack";
 import { assertUnderRoleWithPinnedProvider, ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
 
 const RAM_SHARING = "aws:ram/sharingWithOrganization:SharingWithOrganization";

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { OfflineStackRun } from "../../src/offline/runStack";
+import type { OfflineStackRun } from "../../tools/offline/runStack";
 import { assertUnderRoleWithPinnedProvider, ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
 
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { participantOutputsSchema } from "../../src/contract";
-import type { OfflineStackRun } from "../../src/offline/runStack";
-import { discoverStacks, runStacksInOrder } from "../../src/offline/stacks";
+import type { OfflineStackRun } from "../../tools/offline/runStack";
+import { discoverStacks, runStacksInOrder } from "../../tools/offline/stacks";
 import { ofType, PROJECT_DIR, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
 
 describe("participant stack (shipped Pulumi.participant.yaml, owner outputs through a stack reference)", () => {

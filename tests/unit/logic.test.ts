@@ -7,7 +7,7 @@ import { architectureOf } from "../../src/config/participant";
 import { azIdProblem, partitionOf } from "../../src/config/regions";
 import { resolveRole } from "../../src/config/roles";
 import { guardDutyEndpointPolicy, interfaceServiceName, oneSubnetPerAz } from "../../src/net/endpoint";
-import { readStackConfigFile, StackConfigFileError } from "../../src/offline/stackConfig";
+import { readStackConfigFile, StackConfigFileError } from "../../tools/offline/stackConfig";
 
 describe("guardduty-data endpoint policy", () => {
     it("allows all, then denies principals outside the organization (GuardDuty's own shape)", () => {

@@ -1,8 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../../src/config/errors";
 import type { Role } from "../../src/config/roles";
-import { discoverStacks, fullyQualifiedStackName, runStacksInOrder, ShippedStack } from "../../src/offline/stacks";
-import { evaluatePolicies, PolicyVerdict } from "../../policy/evaluate";
+import { discoverStacks, fullyQualifiedStackName, runStacksInOrder, ShippedStack } from "../offline/stacks";
+import { evaluatePolicies, PolicyVerdict } from "../policy/evaluate";
 import { describeResources, formatOutputs } from "./render";
 
 export interface PlanIo {

@@ -1,4 +1,4 @@
-import type { CapturedResource, OfflineStackRun } from "../../src/offline/runStack";
+import type { CapturedResource, OfflineStackRun } from "../offline/runStack";
 
 /** The properties worth a reviewer's eye per resource type; everything else stays in --json. */
 const KEY_PROPERTIES: Record<string, readonly string[]> = {

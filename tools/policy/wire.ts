@@ -5,14 +5,15 @@
  * generated stubs @pulumi/pulumi ships. For the wire test and the start-up benchmark.
  */
 import { ChildProcess, spawn } from "child_process";
+import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
-import type { CapturedResource } from "../src/offline/runStack";
-import { providerUrn } from "./lib/stack";
+import type { CapturedResource } from "../offline/runStack";
+import { providerUrn } from "../../policy/lib/stack";
 
 export interface RunningPack {
     /** `127.0.0.1:<port>`, as the engine dials it. */
@@ -24,13 +25,16 @@ export interface RunningPack {
     stop(): Promise<void>;
 }
 
+/** The pack this repository ships: `pulumi preview --policy-pack policy`. */
+export const POLICY_PACK_DIR = path.resolve(__dirname, "../../policy");
+
 /**
  * Starts the pack as the CLI does: `node <@pulumi/pulumi>/cmd/run-policy-pack <engine> .` with the
  * pack directory as the working directory (the CLI's policy analyzer plugin passes the engine's
  * address first; run-policy-pack drops it unused, so no engine is needed here).
  */
 export function startPolicyPack(options: { packDir?: string; timeoutMs?: number; engineAddress?: string } = {}): Promise<RunningPack> {
-    const packDir = options.packDir ?? __dirname;
+    const packDir = options.packDir ?? POLICY_PACK_DIR;
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
     const started = process.hrtime.bigint();
     // The test runner's own ts-node settings must not leak into the pack's (the CLI has none).

@@ -3,8 +3,8 @@
  * unit tests that need a stack the program cannot produce, and for the benchmark's synthetic
  * stacks of thousands of resources.
  */
-import { guardDutyEndpointPolicy } from "../src/net/endpoint";
-import type { CapturedResource } from "../src/offline/runStack";
+import { guardDutyEndpointPolicy } from "../../src/net/endpoint";
+import type { CapturedResource } from "../offline/runStack";
 
 export const PROJECT = "guardduty-shared-vpc";
 

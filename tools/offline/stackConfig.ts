@@ -1,7 +1,7 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import type { RawConfig } from "../config/load";
+import type { RawConfig } from "../../src/config/load";
 
 export class StackConfigFileError extends Error {}
 

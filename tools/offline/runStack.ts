@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RawConfig } from "../config/load";
+import type { RawConfig } from "../../src/config/load";
 import { fakeCloudMocks, FakeCloudContext } from "./fakeCloud";
 
 /** A resource as the engine received it: its registration request and the state it got back. */

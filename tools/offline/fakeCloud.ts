@@ -189,7 +189,7 @@ export function fakeCloudMocks(ctx: FakeCloudContext): pulumi.runtime.Mocks {
         },
         call(args: pulumi.runtime.MockCallArgs): State {
             const answer = INVOKES[args.token];
-            if (!answer) throw new Error(`the offline fake cloud has no answer for ${args.token}; add one in src/offline/fakeCloud.ts`);
+            if (!answer) throw new Error(`the offline fake cloud has no answer for ${args.token}; add one in tools/offline/fakeCloud.ts`);
             return answer(args.inputs, ctx);
         },
     };

@@ -1,9 +1,9 @@
 import { readdirSync } from "fs";
-import { ConfigError } from "../config/errors";
-import type { RawConfig } from "../config/load";
-import { NS } from "../config/primitives";
-import { resolveRole, Role, ROLES } from "../config/roles";
-import { runProgram } from "../program";
+import { ConfigError } from "../../src/config/errors";
+import type { RawConfig } from "../../src/config/load";
+import { NS } from "../../src/config/primitives";
+import { resolveRole, Role, ROLES } from "../../src/config/roles";
+import { runProgram } from "../../stacks";
 import { CapturedResource, OfflineStackRun, runStackOffline } from "./runStack";
 import { readStackConfigFile } from "./stackConfig";
 

@@ -1,6 +1,6 @@
 /**
  * Runs the pack's policies in-process on resources captured from the offline runtime
- * (`src/offline/runStack.ts`), the way the Pulumi engine and @pulumi/policy's Analyzer server
+ * (`tools/offline/runStack.ts`), the way the Pulumi engine and @pulumi/policy's Analyzer server
  * would run them, without constructing the PolicyPack (which starts a gRPC server, one per process).
  *
  * Faithful to the server in what matters to a verdict:
@@ -25,10 +25,10 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import type { CapturedResource } from "../src/offline/runStack";
-import { allPolicies, GuardDutyPolicy } from "./policies";
-import { parseUrn, providerUrn } from "./lib/stack";
-import { isRuntimeUnknown, UNKNOWN_SENTINELS } from "./lib/values";
+import type { CapturedResource } from "../offline/runStack";
+import { allPolicies, GuardDutyPolicy } from "../../policy/policies";
+import { parseUrn, providerUrn } from "../../policy/lib/stack";
+import { isRuntimeUnknown, UNKNOWN_SENTINELS } from "../../policy/lib/values";
 
 export type { PolicyPackConfig };
 

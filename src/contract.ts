@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { AGENT_MANAGEMENT_MODES, AgentManagement } from "./agentManagement";
 
 export interface SharedSubnet {
     /** The owner's name for the subnet; Name tags are not shared, so participants select by this. */
@@ -27,7 +28,9 @@ export interface OwnerOutputs {
     sharedSubnets: SharedSubnet[];
     sharedSubnetIds: string[];
     resourceShareArn: string;
-    /** Absent when `createGuardDutyEndpoint` is false (GuardDuty's automated configuration makes its own). */
+    /** The organization's mode, read from the audit stack and passed on to participants. */
+    agentManagement: AgentManagement;
+    /** Present with `manual` agent management only: under `automated`, GuardDuty creates its own endpoint. */
     guardDutyEndpointId?: string;
     guardDutyEndpointSecurityGroupId?: string;
 }
@@ -37,20 +40,27 @@ export interface ParticipantInstance {
     id: string;
     subnet: string;
     azId: string;
+    /** False for an instance left out of Runtime Monitoring (`monitored: false`): nothing to verify there. Absent means true. */
+    monitored?: boolean;
 }
 
 export interface ParticipantOutputs {
     participantAccountId: string;
     region: string;
+    /** The owner stack's fully qualified name. */
     ownerStack: string;
+    agentManagement: AgentManagement;
+    /** The instances GuardDuty should cover: the monitored ones. */
     instanceIds: string[];
     instances: ParticipantInstance[];
     instanceSecurityGroupId: string;
-    /** Absent with `agent: automated`, where GuardDuty installs the agent itself. */
+    /** Present with `manual` agent management and at least one monitored instance; GuardDuty installs the agent itself under `automated`. */
     agentAssociationId?: string;
 }
 
 export interface AuditOutputs {
+    /** Declared here, once for the organization; every other stack follows it. */
+    agentManagement: AgentManagement;
     detectorId: string;
     /** Absent with `findingsExport: false`. */
     findingsBucketName?: string;
@@ -74,6 +84,8 @@ export type DeepInput<T> = T extends undefined
 /** What a stack program returns: the contract's fields, each possibly still an Output. */
 export type StackOutputs<T> = { [K in keyof T]: DeepInput<T[K]> };
 
+const agentManagementSchema = z.enum(AGENT_MANAGEMENT_MODES);
+
 const sharedSubnetSchema = z.object({
     name: z.string(),
     id: z.string().regex(/^subnet-[0-9a-f]+$/),
@@ -91,19 +103,32 @@ export const ownerOutputsSchema = z.object({
     sharedSubnets: z.array(sharedSubnetSchema),
     sharedSubnetIds: z.array(z.string()),
     resourceShareArn: z.string().startsWith("arn:"),
+    agentManagement: agentManagementSchema,
     guardDutyEndpointId: z.string().optional(),
     guardDutyEndpointSecurityGroupId: z.string().optional(),
 }) satisfies z.ZodType<OwnerOutputs>;
 
 /** The owner outputs a participant cannot work without; the endpoint ones are informational. */
-export const REQUIRED_OWNER_OUTPUTS = ["ownerAccountId", "region", "vpcId", "vpcCidr", "sharedSubnets", "resourceShareArn"] as const satisfies readonly (keyof OwnerOutputs)[];
+export const REQUIRED_OWNER_OUTPUTS = ["ownerAccountId", "region", "vpcId", "vpcCidr", "sharedSubnets", "resourceShareArn", "agentManagement"] as const satisfies readonly (keyof OwnerOutputs)[];
+
+export const auditOutputsSchema = z.object({
+    agentManagement: agentManagementSchema,
+    detectorId: z.string().regex(/^[0-9a-f]{32}$/),
+    findingsBucketName: z.string().optional(),
+    findingsKmsKeyArn: z.string().startsWith("arn:"),
+    findingsTopicArn: z.string().startsWith("arn:"),
+}) satisfies z.ZodType<AuditOutputs>;
+
+/** What an owner reads from the audit stack: only the mode, so nothing else there can break it. */
+export const auditOutputsForOwnerSchema = auditOutputsSchema.pick({ agentManagement: true });
 
 export const participantOutputsSchema = z.object({
     participantAccountId: z.string().regex(/^\d{12}$/),
     region: z.string(),
     ownerStack: z.string(),
+    agentManagement: agentManagementSchema,
     instanceIds: z.array(z.string()),
-    instances: z.array(z.object({ name: z.string(), id: z.string(), subnet: z.string(), azId: z.string() })),
+    instances: z.array(z.object({ name: z.string(), id: z.string(), subnet: z.string(), azId: z.string(), monitored: z.boolean().default(true) })),
     instanceSecurityGroupId: z.string(),
     agentAssociationId: z.string().optional(),
 }) satisfies z.ZodType<ParticipantOutputs>;

@@ -23,6 +23,7 @@ export class Audit extends pulumi.ComponentResource {
 
         const guardDuty = new GuardDutyAdministrator("guardduty", {
             autoEnableOrganizationMembers: config.autoEnableOrganizationMembers,
+            agentManagement: config.agentManagement,
             runtimeMonitoring: config.runtimeMonitoring,
             existingDetectorId: config.existingDetectorId,
         }, { parent: this });
@@ -54,6 +55,7 @@ export class Audit extends pulumi.ComponentResource {
         }, { parent: this });
 
         this.outputs = {
+            agentManagement: config.agentManagement,
             detectorId,
             // Left out, not undefined, without export: the engine warns about undefined outputs.
             ...(archive ? { findingsBucketName: archive.bucket.bucket } : {}),

@@ -1,18 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
-import { OwnerConfig, parseOwnerConfig } from "../src/config/owner";
-import { OwnerOutputs, StackOutputs } from "../src/contract";
+import { AgentManagement, ownerCreatesGuardDutyEndpoint } from "../src/agentManagement";
+import { ConfigError } from "../src/config/errors";
+import { checkAgainstMode, OwnerConfig, parseOwnerConfig } from "../src/config/owner";
+import { auditOutputsForOwnerSchema, OwnerOutputs, StackOutputs } from "../src/contract";
 import { pinnedAwsProvider } from "../src/components/provider";
 import { ServiceEndpoints } from "../src/components/serviceEndpoints";
 import { SharedVpc } from "../src/components/sharedVpc";
 import { guardDutyEndpointPolicy, oneSubnetPerAz } from "../src/net/endpoint";
 import type { StackProgramContext } from "../src/program";
+import { readStackOutputs } from "../src/stackReference";
 
 /** The VPC owner's account: the VPC, the subnets it shares through RAM, and the endpoints they use. */
 export class Owner extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<OwnerOutputs>;
 
-    constructor(name: string, config: OwnerConfig, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, config: OwnerConfig, agentManagement: AgentManagement, opts?: pulumi.ComponentResourceOptions) {
         super("guardduty-shared-vpc:stacks:Owner", name, {}, opts);
+        const createGuardDutyEndpoint = ownerCreatesGuardDutyEndpoint(agentManagement);
 
         const network = new SharedVpc("network", {
             cidr: config.vpcCidr,
@@ -22,13 +26,13 @@ export class Owner extends pulumi.ComponentResource {
 
         const shared = network.subnets.filter((entry) => entry.spec.share);
         const endpointSubnets = oneSubnetPerAz(shared.map((entry) => ({ azId: entry.spec.azId, id: entry.subnet.id })));
-        const endpoints = config.createGuardDutyEndpoint || config.ssmEndpoints
+        const endpoints = createGuardDutyEndpoint || config.ssmEndpoints
             ? new ServiceEndpoints("endpoints", {
                 region: config["aws:region"],
                 vpcId: network.vpc.id,
                 vpcCidr: config.vpcCidr,
                 subnetIds: endpointSubnets.map((entry) => entry.id),
-                guardDutyEndpointPolicy: config.createGuardDutyEndpoint
+                guardDutyEndpointPolicy: createGuardDutyEndpoint
                     ? guardDutyEndpointPolicy(config.endpointPolicyScope === "organization"
                         ? { kind: "organization", organizationId: config.organizationId }
                         : { kind: "accounts", accountIds: [config.accountId, ...config.shareWith.filter((p) => p.kind === "account").map((p) => p.value)] })
@@ -46,6 +50,7 @@ export class Owner extends pulumi.ComponentResource {
             sharedSubnets: shared.map(({ spec, subnet }) => ({ name: spec.name, id: subnet.id, arn: subnet.arn, azId: spec.azId, cidr: spec.cidr })),
             sharedSubnetIds: shared.map(({ subnet }) => subnet.id),
             resourceShareArn: network.resourceShare.arn,
+            agentManagement,
             // Absent rather than undefined: Pulumi warns about undefined stack outputs.
             ...(endpoints?.guardDutyEndpoint
                 ? { guardDutyEndpointId: endpoints.guardDutyEndpoint.id, guardDutyEndpointSecurityGroupId: endpoints.securityGroup.id }
@@ -57,6 +62,9 @@ export class Owner extends pulumi.ComponentResource {
 
 export async function ownerProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<OwnerOutputs>> {
     const config = parseOwnerConfig(stack, raw);
+    const audit = await readStackOutputs({ stack, key: "auditStack", referenced: config.auditStack, role: "audit", schema: auditOutputsForOwnerSchema, required: ["agentManagement"] });
+    const problems = checkAgainstMode(config, audit.agentManagement);
+    if (problems.length > 0) throw new ConfigError(stack, problems);
     const provider = pinnedAwsProvider(stack, config);
-    return new Owner(stack, config, { providers: [provider] }).outputs;
+    return new Owner(stack, config, audit.agentManagement, { providers: [provider] }).outputs;
 }

@@ -1,50 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../src/config/errors";
-import { configKey } from "../src/config/load";
 import { architectureOf, Architecture, checkAgainstOwner, ParticipantConfig, parseParticipantConfig } from "../src/config/participant";
 import { OwnerOutputs, ownerOutputsSchema, ParticipantOutputs, REQUIRED_OWNER_OUTPUTS, StackOutputs } from "../src/contract";
+import { qualifiedStackName, readStackOutputs } from "../src/stackReference";
 import { MonitoredInstances } from "../src/components/monitoredInstances";
 import { pinnedAwsProvider } from "../src/components/provider";
 import type { StackProgramContext } from "../src/program";
-
-/**
- * Reads the owner's outputs and checks them before anything else is registered: a missing
- * output means the owner has not been deployed yet, which `requireOutput` would only report
- * mid-deployment without saying what to do.
- */
-export async function readOwnerOutputs(stack: string, ownerStack: string): Promise<OwnerOutputs> {
-    const key = configKey("ownerStack");
-    const reference = new pulumi.StackReference(ownerStack);
-    const values: Record<string, unknown> = {};
-    try {
-        for (const name of Object.keys(ownerOutputsSchema.shape)) {
-            const details = await reference.getOutputDetails(name);
-            values[name] = details.value ?? details.secretValue;
-        }
-    } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        throw new ConfigError(stack, [{ key, value: ownerStack, expected: `a stack Pulumi can read on this backend (reading it failed: ${reason})` }]);
-    }
-    const missing = REQUIRED_OWNER_OUTPUTS.filter((name) => values[name] === undefined);
-    if (missing.length > 0) {
-        throw new ConfigError(stack, [{
-            key,
-            value: ownerStack,
-            expected: `a deployed owner stack, but it has no output ${missing.join(", ")}: run \`pulumi up\` on the owner stack first`,
-        }]);
-    }
-    const parsed = ownerOutputsSchema.safeParse(values);
-    if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => ({
-            key,
-            value: ownerStack,
-            expected: `owner outputs that follow the contract, but ${issue.path.join(".")} is malformed (${issue.message}); is ${ownerStack} really an owner stack of this project?`,
-        }));
-        throw new ConfigError(stack, problems);
-    }
-    return parsed.data;
-}
 
 /** A participant account: instances in the owner's shared subnets, with GuardDuty's agent. */
 export class Participant extends pulumi.ComponentResource {
@@ -65,23 +27,25 @@ export class Participant extends pulumi.ComponentResource {
         const workloads = new MonitoredInstances("workloads", {
             region: config["aws:region"],
             vpcId: owner.vpcId,
-            agent: config.agent,
+            agentManagement: owner.agentManagement,
             instances: config.instances.map((instance, index) => ({
                 name: instance.name,
                 subnetId: subnets[index].id,
                 instanceType: instance.instanceType,
                 architecture: architectureOf(instance.instanceType) as Architecture,
                 ami: instance.ami,
+                monitored: instance.monitored,
             })),
         }, { parent: this, dependsOn: accepter ? [accepter] : [] });
 
         this.outputs = {
             participantAccountId: config.accountId,
             region: config["aws:region"],
-            ownerStack: config.ownerStack,
-            instanceIds: workloads.instances.map(({ instance }) => instance.id),
+            ownerStack: qualifiedStackName(config.ownerStack),
+            agentManagement: owner.agentManagement,
+            instanceIds: workloads.instances.filter(({ spec }) => spec.monitored).map(({ instance }) => instance.id),
             // MonitoredInstances keeps the order of config.instances.
-            instances: workloads.instances.map(({ spec, instance }, index) => ({ name: spec.name, id: instance.id, subnet: subnets[index].name, azId: subnets[index].azId })),
+            instances: workloads.instances.map(({ spec, instance }, index) => ({ name: spec.name, id: instance.id, subnet: subnets[index].name, azId: subnets[index].azId, monitored: spec.monitored })),
             instanceSecurityGroupId: workloads.securityGroup.id,
             // Absent rather than undefined: Pulumi warns about undefined stack outputs.
             ...(workloads.agentAssociation ? { agentAssociationId: workloads.agentAssociation.associationId } : {}),
@@ -92,7 +56,7 @@ export class Participant extends pulumi.ComponentResource {
 
 export async function participantProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<ParticipantOutputs>> {
     const config = parseParticipantConfig(stack, raw);
-    const owner = await readOwnerOutputs(stack, config.ownerStack);
+    const owner = await readStackOutputs({ stack, key: "ownerStack", referenced: config.ownerStack, role: "owner", schema: ownerOutputsSchema, required: REQUIRED_OWNER_OUTPUTS });
     const problems = checkAgainstOwner(config, owner);
     if (problems.length > 0) throw new ConfigError(stack, problems);
     const provider = pinnedAwsProvider(stack, config);

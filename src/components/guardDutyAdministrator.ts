@@ -1,11 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AutoEnable, RuntimeMonitoringFlags } from "../config/audit";
-import { detectorRuntimeMonitoring, organizationRuntimeMonitoring } from "./guardDutyFeatures";
+import type { AutoEnable } from "../config/audit";
+import { AgentAutomation, detectorRuntimeMonitoring, organizationRuntimeMonitoring } from "./guardDutyFeatures";
 
-export interface GuardDutyAdministratorArgs {
+export interface GuardDutyAdministratorArgs extends AgentAutomation {
     autoEnableOrganizationMembers: AutoEnable;
-    runtimeMonitoring: RuntimeMonitoringFlags;
     /** The detector designating this account as delegated administrator already created; adopted instead of created. */
     existingDetectorId?: string;
 }
@@ -42,7 +41,7 @@ export class GuardDutyAdministrator extends pulumi.ComponentResource {
         // which paces updates of known findings only; new findings export within about 5 minutes).
         this.detector = new aws.guardduty.Detector(`${name}-detector`, { enable: true }, { parent: this, ...detectorOptions(args.existingDetectorId) });
 
-        const own = detectorRuntimeMonitoring(args.runtimeMonitoring);
+        const own = detectorRuntimeMonitoring(args);
         new aws.guardduty.DetectorFeature(`${name}-runtime-monitoring`, {
             detectorId: this.detector.id,
             name: own.name,
@@ -57,7 +56,7 @@ export class GuardDutyAdministrator extends pulumi.ComponentResource {
 
         // Both resources write through UpdateOrganizationConfiguration; one after the other keeps
         // two concurrent writes from racing.
-        const members = organizationRuntimeMonitoring(args.runtimeMonitoring, args.autoEnableOrganizationMembers);
+        const members = organizationRuntimeMonitoring(args, args.autoEnableOrganizationMembers);
         new aws.guardduty.OrganizationConfigurationFeature(`${name}-members-runtime-monitoring`, {
             detectorId: this.detector.id,
             name: members.name,

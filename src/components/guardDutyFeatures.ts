@@ -3,6 +3,7 @@
  * test without mocks. The audit stack feeds them to DetectorFeature (the audit account's own
  * detector) and OrganizationConfigurationFeature (what member accounts get).
  */
+import { AgentManagement, ec2AgentAutomation } from "../agentManagement";
 import type { AutoEnable, RuntimeMonitoringFlags } from "../config/audit";
 
 /**
@@ -21,11 +22,22 @@ export const RUNTIME_MONITORING = "RUNTIME_MONITORING";
 export const ADDITIONAL_CONFIGURATION_ORDER = ["EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"] as const;
 export type AdditionalConfigurationName = (typeof ADDITIONAL_CONFIGURATION_ORDER)[number];
 
-const FLAG_OF: Readonly<Record<AdditionalConfigurationName, keyof RuntimeMonitoringFlags>> = {
-    EKS_ADDON_MANAGEMENT: "eks",
-    ECS_FARGATE_AGENT_MANAGEMENT: "ecsFargate",
-    EC2_AGENT_MANAGEMENT: "ec2",
-};
+/** Which agent each additional configuration automates, given the organization's EC2 mode and the ECS/EKS flags. */
+export interface AgentAutomation {
+    agentManagement: AgentManagement;
+    runtimeMonitoring: Pick<RuntimeMonitoringFlags, "ecsFargate" | "eks">;
+}
+
+function automated(name: AdditionalConfigurationName, settings: AgentAutomation): boolean {
+    switch (name) {
+        case "EKS_ADDON_MANAGEMENT":
+            return settings.runtimeMonitoring.eks;
+        case "ECS_FARGATE_AGENT_MANAGEMENT":
+            return settings.runtimeMonitoring.ecsFargate;
+        case "EC2_AGENT_MANAGEMENT":
+            return ec2AgentAutomation(settings.agentManagement);
+    }
+}
 
 export type FeatureStatus = "ENABLED" | "DISABLED";
 
@@ -41,30 +53,30 @@ export interface OrganizationRuntimeMonitoring {
     additionalConfigurations: { name: AdditionalConfigurationName; autoEnable: AutoEnable }[];
 }
 
-/** Whether any workload type is monitored; the feature itself is on exactly when one is. */
-export function runtimeMonitoringOn(flags: RuntimeMonitoringFlags): boolean {
-    return flags.ec2 || flags.ecsFargate || flags.eks;
-}
-
-/** The audit account's own detector feature: ENABLED/DISABLED per flag, all three listed in order. */
-export function detectorRuntimeMonitoring(flags: RuntimeMonitoringFlags): DetectorRuntimeMonitoring {
+/**
+ * The audit account's own detector feature. Runtime Monitoring itself is always on: EC2 instances
+ * are monitored in both modes (manual management installs the agent through our SSM association).
+ * All three additional configurations are listed, in order, ENABLED or DISABLED.
+ */
+export function detectorRuntimeMonitoring(settings: AgentAutomation): DetectorRuntimeMonitoring {
     return {
         name: RUNTIME_MONITORING,
-        status: runtimeMonitoringOn(flags) ? "ENABLED" : "DISABLED",
-        additionalConfigurations: ADDITIONAL_CONFIGURATION_ORDER.map((name) => ({ name, status: flags[FLAG_OF[name]] ? "ENABLED" : "DISABLED" })),
+        status: "ENABLED",
+        additionalConfigurations: ADDITIONAL_CONFIGURATION_ORDER.map((name) => ({ name, status: automated(name, settings) ? "ENABLED" : "DISABLED" })),
     };
 }
 
 /**
  * What member accounts get. Features take the same NEW/ALL/NONE as the organization's own
  * auto-enable, so `ALL` reaches accounts that already exist (the shared-VPC owner among them);
- * a disabled flag becomes NONE, which stops auto-enabling but does not switch the setting off
- * in accounts that already have it (GuardDuty leaves existing members as they are).
+ * an automation that is off becomes NONE, which stops auto-enabling but does not switch the
+ * setting off in accounts that already have it (GuardDuty leaves existing members as they are;
+ * docs/agent-management.md says how to switch it off there).
  */
-export function organizationRuntimeMonitoring(flags: RuntimeMonitoringFlags, autoEnable: AutoEnable): OrganizationRuntimeMonitoring {
+export function organizationRuntimeMonitoring(settings: AgentAutomation, autoEnable: AutoEnable): OrganizationRuntimeMonitoring {
     return {
         name: RUNTIME_MONITORING,
-        autoEnable: runtimeMonitoringOn(flags) ? autoEnable : "NONE",
-        additionalConfigurations: ADDITIONAL_CONFIGURATION_ORDER.map((name) => ({ name, autoEnable: flags[FLAG_OF[name]] ? autoEnable : "NONE" })),
+        autoEnable,
+        additionalConfigurations: ADDITIONAL_CONFIGURATION_ORDER.map((name) => ({ name, autoEnable: automated(name, settings) ? autoEnable : "NONE" })),
     };
 }

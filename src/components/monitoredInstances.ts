@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AGENT_PACKAGE, AGENT_SSM_DOCUMENT, AgentManagement, associationTargets, instanceAgentTags } from "../agentManagement";
 import { Architecture } from "../config/participant";
 import { partitionOf } from "../config/regions";
 
@@ -10,6 +11,8 @@ export interface InstanceSpec {
     architecture: Architecture;
     /** When absent, the latest Amazon Linux 2023 for the architecture, from AWS's public SSM parameter. */
     ami?: string;
+    /** False leaves the instance out of Runtime Monitoring. */
+    monitored: boolean;
 }
 
 export interface MonitoredInstancesArgs {
@@ -17,12 +20,9 @@ export interface MonitoredInstancesArgs {
     /** The owner's VPC, visible here once the RAM share is accepted. */
     vpcId: string;
     instances: readonly InstanceSpec[];
-    /** `ssm`: install the agent with GuardDuty's SSM document; `automated`: GuardDuty manages it. */
-    agent: "ssm" | "automated";
+    /** `manual`: our SSM association installs the agent; `automated`: GuardDuty installs it through its own. */
+    agentManagement: AgentManagement;
 }
-
-export const AGENT_SSM_DOCUMENT = "AmazonGuardDuty-ConfigureRuntimeMonitoringSsmPlugin";
-export const AGENT_PACKAGE = "AmazonGuardDuty-RuntimeMonitoringSsmPlugin";
 
 export function latestAmazonLinuxParameter(architecture: Architecture): string {
     return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`;
@@ -30,8 +30,9 @@ export function latestAmazonLinuxParameter(architecture: Architecture): string {
 
 /**
  * EC2 instances in the owner's shared subnets, set up so GuardDuty's runtime agent can run:
- * SSM-managed (the agent is delivered through SSM), opted in with `GuardDutyManaged=true`, and
- * with metadata tags readable (GuardDuty reads the exclusion tag through instance metadata).
+ * SSM-managed (the agent is delivered through SSM either way) and with metadata tags readable
+ * (GuardDuty reads the exclusion tag through instance metadata). Which installer runs follows
+ * the organization's mode: GuardDuty's own association (automated) or ours (manual), never both.
  */
 export class MonitoredInstances extends pulumi.ComponentResource {
     readonly securityGroup: aws.ec2.SecurityGroup;
@@ -83,7 +84,7 @@ export class MonitoredInstances extends pulumi.ComponentResource {
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "enabled" },
                 rootBlockDevice: { encrypted: true, volumeType: "gp3" },
                 monitoring: true,
-                tags: { Name: spec.name, GuardDutyManaged: "true" },
+                tags: { Name: spec.name, ...instanceAgentTags(args.agentManagement, spec.monitored) },
             }, {
                 parent: this,
                 // A newer AMI behind the SSM parameter must not replace running workloads.
@@ -91,11 +92,12 @@ export class MonitoredInstances extends pulumi.ComponentResource {
             }),
         }));
 
-        if (args.agent === "ssm" && this.instances.length > 0) {
+        const targets = associationTargets(args.agentManagement, this.instances.map(({ spec, instance }) => ({ monitored: spec.monitored, instance })));
+        if (targets.length > 0) {
             this.agentAssociation = new aws.ssm.Association(`${name}-guardduty-agent`, {
                 name: AGENT_SSM_DOCUMENT,
                 parameters: { action: "Install", name: AGENT_PACKAGE },
-                targets: [{ key: "InstanceIds", values: this.instances.map(({ instance }) => instance.id) }],
+                targets: [{ key: "InstanceIds", values: targets.map(({ instance }) => instance.id) }],
             }, { parent: this });
         }
 

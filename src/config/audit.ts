@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { parseStackConfig, RawConfig } from "./load";
-import { email, flag, json, numberValue, oneOf } from "./primitives";
+import { AGENT_MANAGEMENT_MODES, DEFAULT_AGENT_MANAGEMENT } from "../agentManagement";
+import { ConfigProblem } from "./errors";
+import { configKey, parseStackConfig, RawConfig } from "./load";
+import { email, flag, json, numberValue, oneOf, retired } from "./primitives";
 
 export const AUTO_ENABLE_VALUES = ["ALL", "NEW", "NONE"] as const;
 export type AutoEnable = (typeof AUTO_ENABLE_VALUES)[number];
@@ -14,23 +16,25 @@ export const SEVERITY_MAX = 8.9;
 const SEVERITY_EXPECTED = `a GuardDuty severity from ${SEVERITY_MIN} to ${SEVERITY_MAX} (4 = medium, 7 = high); findings at or above it raise an alert`;
 
 /**
- * `pulumi config set --path runtimeMonitoring.ec2 false` may store the word rather than a JSON
+ * `pulumi config set --path runtimeMonitoring.eks false` may store the word rather than a JSON
  * boolean; `flag` accepts both spellings and refuses anything else rather than guessing.
  */
 const runtimeFlag = flag(true);
 
-export const RUNTIME_MONITORING_EXPECTED = "an object { ec2, ecsFargate, eks } of true/false (each defaults to true)";
+export const RUNTIME_MONITORING_EXPECTED = "an object { ecsFargate, eks } of true/false (each defaults to true)";
 export const runtimeMonitoringSchema = z.strictObject(
     {
-        /** GuardDuty installs and manages the EC2 agent (through SSM) when true. */
-        ec2: runtimeFlag,
+        /** EC2 follows agentManagement; a separate flag could only contradict it. */
+        ec2: retired("EC2 agent management follows guardduty-shared-vpc:agentManagement (automated or manual); remove runtimeMonitoring.ec2"),
+        /** GuardDuty manages the agent for ECS Fargate tasks when true. */
         ecsFargate: runtimeFlag,
+        /** GuardDuty manages the EKS add-on when true. */
         eks: runtimeFlag,
     },
     {
         error: (issue) =>
             issue.code === "unrecognized_keys"
-                ? `only the keys ec2, ecsFargate and eks (got ${issue.keys.join(", ")})`
+                ? `only the keys ecsFargate and eks (got ${issue.keys.join(", ")})`
                 : RUNTIME_MONITORING_EXPECTED,
     },
 );
@@ -40,6 +44,11 @@ export const DETECTOR_ID_EXPECTED =
     "the 32-character lowercase hex ID of the detector already in this account and region, as printed by `aws guardduty list-detectors` (omit the key to create a detector)";
 
 export const auditShape = {
+    /**
+     * How GuardDuty's agent reaches EC2 instances, for the whole organization: the owner and
+     * participant stacks read it from here through stack references.
+     */
+    agentManagement: oneOf(AGENT_MANAGEMENT_MODES, DEFAULT_AGENT_MANAGEMENT),
     autoEnableOrganizationMembers: oneOf(AUTO_ENABLE_VALUES, "ALL"),
     runtimeMonitoring: json(runtimeMonitoringSchema, {}),
     findingsExport: flag(true),
@@ -53,8 +62,20 @@ export const auditShape = {
     existingDetectorId: z.string({ error: DETECTOR_ID_EXPECTED }).regex(/^[0-9a-f]{32}$/, { error: DETECTOR_ID_EXPECTED }).optional(),
 };
 
+function auditCrossCheck(config: { agentManagement: string; runtimeMonitoring: RuntimeMonitoringFlags }): ConfigProblem[] {
+    if (config.agentManagement === "automated" && !config.runtimeMonitoring.ecsFargate && !config.runtimeMonitoring.eks) {
+        return [{
+            key: configKey("agentManagement"),
+            value: config.agentManagement,
+            expected:
+                "\"manual\", or keep runtimeMonitoring.ecsFargate or runtimeMonitoring.eks on: GuardDuty creates the shared VPC's guardduty-data endpoint only in an owner account with automated agent configuration for EKS or ECS Fargate, so with both off participants' agents would have no endpoint",
+        }];
+    }
+    return [];
+}
+
 export function parseAuditConfig(stack: string, raw: RawConfig) {
-    return parseStackConfig(stack, "audit", raw, auditShape);
+    return parseStackConfig(stack, "audit", raw, auditShape, auditCrossCheck);
 }
 
 export type AuditConfig = ReturnType<typeof parseAuditConfig>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigError, ConfigProblem } from "./errors";
-import { commonShape, NS } from "./primitives";
+import { commonShape, NS, RETIRED } from "./primitives";
 import type { Role } from "./roles";
 
 /** A stack's configuration as the engine hands it to the program: fully qualified key → string. */
@@ -54,6 +54,7 @@ export function parseStackConfig<S extends z.ZodRawShape>(
 ): z.infer<z.ZodObject<typeof commonShape & S>> {
     const schema = z.object({ ...commonShape, ...shape });
     const knownKeys = Object.keys(schema.shape);
+    const currentKeys = knownKeys.filter((k) => !k.includes(":") && (schema.shape[k] as unknown as z.ZodType).description !== RETIRED);
     const problems: ConfigProblem[] = [];
 
     for (const key of Object.keys(raw).sort()) {
@@ -63,7 +64,7 @@ export function parseStackConfig<S extends z.ZodRawShape>(
             problems.push({
                 key,
                 value: raw[key],
-                expected: `no such key for the ${role} role; its keys are ${knownKeys.filter((k) => !k.includes(":")).join(", ")}`,
+                expected: `no such key for the ${role} role; its keys are ${currentKeys.join(", ")}`,
             });
         }
     }

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { parseIpv4Cidr, contains, findOverlaps, Ipv4Block } from "../net/cidr";
 import { ConfigProblem } from "./errors";
 import { configKey, parseStackConfig, RawConfig } from "./load";
-import { flag, json, oneOf, organizationId, resourceName } from "./primitives";
+import { AgentManagement } from "../agentManagement";
+import { flag, json, oneOf, organizationId, resourceName, retired, stackName } from "./primitives";
 import { azIdProblem } from "./regions";
 
 const CIDR_EXPECTED = "an IPv4 CIDR block between /16 and /28, such as 10.20.0.0/16";
@@ -60,7 +61,9 @@ export const ownerShape = {
         [],
     ),
     organizationId,
-    createGuardDutyEndpoint: flag(true),
+    /** The audit stack, whose `agentManagement` output decides whether this stack creates the guardduty-data endpoint. */
+    auditStack: stackName,
+    createGuardDutyEndpoint: retired("the guardduty-data endpoint follows the audit stack's agentManagement (created here under manual, by GuardDuty under automated); remove createGuardDutyEndpoint"),
     endpointPolicyScope: oneOf(["organization", "accounts"], "organization"),
     ssmEndpoints: flag(true),
 };
@@ -116,9 +119,6 @@ function ownerCrossCheck(config: OwnerShapeConfig): ConfigProblem[] {
     if (shared.length > 0 && config.shareWith.length === 0) {
         problems.push({ key: configKey("shareWith"), value: config.shareWith, expected: "at least one principal to share the subnets with (or set share: false on every subnet)" });
     }
-    if (config.createGuardDutyEndpoint && shared.length === 0) {
-        problems.push({ key: configKey("subnets"), value: config.subnets.map((s) => s.name), expected: "at least one subnet with share: true (the guardduty-data endpoint lives in the shared subnets)" });
-    }
     if (config.endpointPolicyScope === "accounts") {
         const groups = config.shareWith.filter((p) => p.kind !== "account");
         if (groups.length > 0) {
@@ -137,3 +137,15 @@ export function parseOwnerConfig(stack: string, raw: RawConfig) {
 }
 
 export type OwnerConfig = ReturnType<typeof parseOwnerConfig>;
+
+/** What the owner can only check once it knows the organization's agent-management mode. */
+export function checkAgainstMode(config: OwnerConfig, mode: AgentManagement): ConfigProblem[] {
+    if (mode === "manual" && !config.subnets.some((subnet) => subnet.share)) {
+        return [{
+            key: configKey("subnets"),
+            value: config.subnets.map((s) => s.name),
+            expected: `at least one subnet with share: true: agent management is manual (from ${config.auditStack}), so this stack creates the guardduty-data endpoint, which lives in the shared subnets`,
+        }];
+    }
+    return [];
+}

@@ -2,9 +2,7 @@ import { z } from "zod";
 import type { OwnerOutputs } from "../contract";
 import { ConfigProblem } from "./errors";
 import { configKey, parseStackConfig, RawConfig } from "./load";
-import { flag, json, oneOf, resourceName } from "./primitives";
-
-const STACK_EXPECTED = "the owner's fully qualified stack name <organization>/<project>/<stack>, e.g. organization/guardduty-shared-vpc/owner";
+import { flag, json, resourceName, retired, stackName } from "./primitives";
 const INSTANCE_TYPE_EXPECTED = "an EC2 instance type such as t3.small or m7g.large";
 const AMI_EXPECTED = "an AMI ID such as ami-0123456789abcdef0 (omit it for the latest Amazon Linux 2023)";
 
@@ -16,14 +14,16 @@ const instanceSchema = z.object(
         subnet: z.string({ error: "the name of a subnet the owner shares (see the owner's sharedSubnets output)" }),
         instanceType: z.string({ error: INSTANCE_TYPE_EXPECTED }).regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, { error: INSTANCE_TYPE_EXPECTED }).default(DEFAULT_INSTANCE_TYPE),
         ami: z.string({ error: AMI_EXPECTED }).regex(/^ami-[0-9a-f]{8,17}$/, { error: AMI_EXPECTED }).optional(),
+        /** False leaves the instance out of Runtime Monitoring, in whichever way the organization's mode allows. */
+        monitored: z.boolean({ error: "true or false (false leaves the instance out of Runtime Monitoring)" }).default(true),
     },
-    { error: "an instance: { name, subnet, instanceType?, ami? }" },
+    { error: "an instance: { name, subnet, instanceType?, ami?, monitored? }" },
 );
 
 export const participantShape = {
-    ownerStack: z.string({ error: STACK_EXPECTED }).regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: STACK_EXPECTED }),
-    instances: json(z.array(instanceSchema, { error: "a list of instances: [{ name, subnet, instanceType?, ami? }, …]" }), []),
-    agent: oneOf(["ssm", "automated"], "ssm"),
+    ownerStack: stackName,
+    instances: json(z.array(instanceSchema, { error: "a list of instances: [{ name, subnet, instanceType?, ami?, monitored? }, …]" }), []),
+    agent: retired("the agent follows the organization's agentManagement, read from the owner stack (set it in the audit stack); remove agent, and use monitored: false on an instance to leave it out"),
     acceptShareInvitation: flag(false),
 };
 

@@ -77,3 +77,16 @@ export const commonShape = {
     assumeRoleArn: roleArn.optional(),
     role: z.string().optional(),
 };
+
+/** Marks a retired key: refused whenever it is set, with a message that says what replaced it. */
+export const RETIRED = "retired";
+export function retired(replacement: string) {
+    return z.undefined({ error: `nothing: this key is retired; ${replacement}` }).optional().describe(RETIRED);
+}
+
+export const STACK_NAME_EXPECTED =
+    "a stack name: the short name of a stack of this project (e.g. owner), or <organization>/<project>/<stack> for a stack elsewhere";
+/** A stack this one reads through a StackReference; short names resolve against the current organization and project. */
+export const stackName = z
+    .string({ error: STACK_NAME_EXPECTED })
+    .regex(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)?$/, { error: STACK_NAME_EXPECTED });

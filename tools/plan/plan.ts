@@ -1,5 +1,9 @@
 import { Command, CommanderError } from "commander";
+import * as path from "node:path";
+import { isAgentManagement } from "../../src/agentManagement";
 import { ConfigError } from "../../src/config/errors";
+import type { RawConfig } from "../../src/config/load";
+import { NS } from "../../src/config/primitives";
 import type { Role } from "../../src/config/roles";
 import { discoverStacks, fullyQualifiedStackName, runStacksInOrder, ShippedStack } from "../offline/stacks";
 import { evaluatePolicies, PolicyVerdict } from "../policy/evaluate";
@@ -21,22 +25,42 @@ export interface StackPlan {
     /** Stacks this one reads through stack references, and whether each resolved to a planned stack. */
     references?: Array<{ stack: string; resolved: boolean }>;
     policies?: PolicyVerdict[];
+    /** The organization's agent-management mode this stack ran in, and where it came from. */
+    agentManagement?: { mode: string; source: string };
+}
+
+/** Where a stack's mode came from: the audit stack declares it, the owner reads the audit stack, participants the owner. */
+export function agentManagementOf(role: Role, stackConfig: RawConfig, outputs: Record<string, unknown>): StackPlan["agentManagement"] {
+    const mode = outputs.agentManagement;
+    if (!isAgentManagement(mode)) return undefined;
+    const key = `${NS}:agentManagement`;
+    switch (role) {
+        case "audit":
+            return { mode, source: stackConfig[key] === undefined ? `the default (${key} is not set)` : `${key} in this stack's config` };
+        case "owner":
+            return { mode, source: `the output of the audit stack ${stackConfig[`${NS}:auditStack`]}` };
+        case "participant":
+            return { mode, source: `the output of the owner stack ${String(outputs.ownerStack)}` };
+        default:
+            return undefined;
+    }
 }
 
 export const NOTHING_DEPLOYED =
     "Nothing was deployed: each stack program ran under Pulumi's mock runtime with its Pulumi.<stack>.yaml and fake, deterministic IDs. No credentials, no Pulumi CLI and no network were used.";
 
-function parseArgs(argv: readonly string[]): { stacks: string[]; json: boolean; policies: boolean } {
+function parseArgs(argv: readonly string[]): { stacks: string[]; json: boolean; policies: boolean; dir?: string } {
     const program = new Command("plan")
         .description("Runs every shipped stack program offline, in deploy order, and prints what each would register.")
         .option("--stack <name>", "plan only this stack (repeatable); stacks it references are still run first", (value: string, previous: string[]) => [...previous, value], [] as string[])
+        .option("--dir <path>", "plan the Pulumi.<stack>.yaml files in this directory (e.g. examples/automated) instead of the project's own")
         .option("--json", "print machine-readable JSON instead of text", false)
         .option("--no-policies", "skip the policy pack")
         .exitOverride()
         .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
     program.parse(argv, { from: "user" });
-    const options = program.opts<{ stack: string[]; json: boolean; policies: boolean }>();
-    return { stacks: options.stack, json: options.json, policies: options.policies };
+    const options = program.opts<{ stack: string[]; json: boolean; policies: boolean; dir?: string }>();
+    return { stacks: options.stack, json: options.json, policies: options.policies, dir: options.dir };
 }
 
 /** Runs the offline plan; returns the process exit code (0 clean, 1 config error or mandatory violation, 2 usage). */
@@ -46,16 +70,16 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
         args = parseArgs(argv);
     } catch (err) {
         if (err instanceof CommanderError && (err.code === "commander.helpDisplayed" || err.code === "commander.help")) {
-            io.out("usage: npm run plan -- [--stack NAME]... [--json] [--no-policies]");
+            io.out("usage: npm run plan -- [--dir PATH] [--stack NAME]... [--json] [--no-policies]");
             return 0;
         }
-        io.err(`plan: ${err instanceof Error ? err.message : String(err)}\nusage: npm run plan -- [--stack NAME]... [--json] [--no-policies]`);
+        io.err(`plan: ${err instanceof Error ? err.message : String(err)}\nusage: npm run plan -- [--dir PATH] [--stack NAME]... [--json] [--no-policies]`);
         return 2;
     }
 
     let stacks: ShippedStack[];
     try {
-        stacks = discoverStacks(io.projectDir);
+        stacks = discoverStacks(args.dir === undefined ? io.projectDir : path.resolve(io.projectDir, args.dir));
     } catch (err) {
         io.err(err instanceof Error ? err.message : String(err));
         return 1;
@@ -86,6 +110,7 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
             status: "planned",
             resources: describeResources(result.run),
             outputs: result.run.outputs,
+            agentManagement: agentManagementOf(role, result.stack.config, result.run.outputs),
             references,
             policies: args.policies ? await evaluatePolicies(stack, result.run.resources, {}, { stackConfig: result.stack.config }) : undefined,
         });
@@ -112,6 +137,7 @@ function printStack(p: StackPlan, io: PlanIo): void {
         io.out("");
         return;
     }
+    if (p.agentManagement) io.out(`agent management: ${p.agentManagement.mode} (from ${p.agentManagement.source})`);
     io.out(`resources (${p.resources?.length ?? 0}):`);
     for (const r of p.resources ?? []) {
         const flags = r.flags.length > 0 ? ` [${r.flags.join(", ")}]` : "";

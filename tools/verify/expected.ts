@@ -163,8 +163,10 @@ export function expectedInstances(sources: readonly OutputsSource[], regionOverr
     const byKey = new Map<string, ExpectedInstance>();
     for (const { source, outputs } of sources) {
         const region = regionOverride ?? outputs.region;
-        const named = new Map(outputs.instances.map((instance) => [instance.id, instance.name]));
-        const ids = [...outputs.instances.map((instance) => instance.id), ...outputs.instanceIds];
+        // An instance left out of Runtime Monitoring on purpose has no coverage to check.
+        const monitored = outputs.instances.filter((instance) => instance.monitored);
+        const named = new Map(monitored.map((instance) => [instance.id, instance.name]));
+        const ids = [...monitored.map((instance) => instance.id), ...outputs.instanceIds];
         for (const instanceId of ids) {
             const key = `${outputs.participantAccountId}/${instanceId}`;
             if (!byKey.has(key)) {

@@ -43,14 +43,14 @@ export async function readStackOutputs<S extends z.ZodObject>(request: StackOutp
         }
     } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        throw new ConfigError(request.stack, [{ key, value: request.referenced, expected: `a ${request.role} stack Pulumi can read on this backend as ${name} (reading it failed: ${reason})` }]);
+        throw new ConfigError(request.stack, [{ key, value: request.referenced, expected: `the ${request.role} stack, readable on this backend as ${name} (reading it failed: ${reason})` }]);
     }
     const missing = request.required.filter((output) => values[output] === undefined);
     if (missing.length > 0) {
         throw new ConfigError(request.stack, [{
             key,
             value: request.referenced,
-            expected: `a deployed ${request.role} stack, but ${name} has no output ${missing.join(", ")}: run \`pulumi up\` on the ${request.role} stack first`,
+            expected: `the ${request.role} stack, deployed, but ${name} has no output ${missing.join(", ")}: run \`pulumi up\` on the ${request.role} stack first`,
         }]);
     }
     const parsed = request.schema.safeParse(values);

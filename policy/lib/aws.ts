@@ -14,6 +14,9 @@ export const T = {
     instance: "aws:ec2/instance:Instance",
     networkInterface: "aws:ec2/networkInterface:NetworkInterface",
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+    autoScalingGroup: "aws:autoscaling/group:Group",
+    ec2Tag: "aws:ec2/tag:Tag",
+    ssmAssociation: "aws:ssm/association:Association",
     resourceShare: "aws:ram/resourceShare:ResourceShare",
     awsProvider: "pulumi:providers:aws",
     stackReference: "pulumi:pulumi:StackReference",
@@ -34,4 +37,18 @@ export function guardDutyDataRegion(serviceName: string): string | undefined {
 /** Loose match, so a misspelled region or prefix still counts as a guardduty-data endpoint and gets checked. */
 export function looksLikeGuardDutyData(serviceName: string): boolean {
     return /(^|\.)guardduty-data(-fips)?$/.test(serviceName);
+}
+
+/**
+ * The organization's agent-management vocabulary, as the program writes it (src/agentManagement.ts;
+ * a test keeps the two equal). Repeated so the pack builds and publishes on its own.
+ */
+export const AGENT_MANAGEMENT_MODES = ["automated", "manual"] as const;
+export type AgentManagement = (typeof AGENT_MANAGEMENT_MODES)[number];
+export const GUARDDUTY_MANAGED_TAG = "GuardDutyManaged";
+export const AGENT_SSM_DOCUMENT = "AmazonGuardDuty-ConfigureRuntimeMonitoringSsmPlugin";
+
+/** An SSM document named directly or by ARN (`arn:aws:ssm:<region>::document/<name>`). */
+export function isAgentSsmDocument(name: string): boolean {
+    return name === AGENT_SSM_DOCUMENT || name.endsWith(`:document/${AGENT_SSM_DOCUMENT}`);
 }

@@ -1,10 +1,12 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { agentManagementMatchesMode } from "./agentManagement";
 import { guardDutyEndpointPolicyScoped, guardDutyEndpointPrivateDns, noVpcEndpointInParticipantStack } from "./endpoints";
 import { stackAccountPinned } from "./providers";
 import { endpointSecurityGroupsOwnedByStack, guardDutyEndpointSgHttpsOnly, participantInstancesUseOwnSecurityGroups } from "./securityGroups";
 import { subnetShareOrgOnly } from "./sharing";
 
 export {
+    agentManagementMatchesMode,
     endpointSecurityGroupsOwnedByStack,
     guardDutyEndpointPolicyScoped,
     guardDutyEndpointPrivateDns,
@@ -27,4 +29,5 @@ export const allPolicies: readonly GuardDutyPolicy[] = [
     subnetShareOrgOnly,
     participantInstancesUseOwnSecurityGroups,
     stackAccountPinned,
+    agentManagementMatchesMode,
 ];

@@ -17,11 +17,17 @@ const CASES: BadInput[] = [
     { name: "audit accountId with 13 digits", stack: "audit", changes: { accountId: "2222222222222" }, key: "accountId", says: "12-digit" },
     { name: "autoEnableOrganizationMembers in lowercase", stack: "audit", changes: { autoEnableOrganizationMembers: "all" }, key: "autoEnableOrganizationMembers", says: '"ALL", "NEW", "NONE"' },
     { name: "autoEnableOrganizationMembers that is not an option", stack: "audit", changes: { autoEnableOrganizationMembers: "EXISTING" }, key: "autoEnableOrganizationMembers", says: '"ALL", "NEW", "NONE"' },
-    { name: "runtimeMonitoring with an unknown key", stack: "audit", changes: { runtimeMonitoring: { ec2: true, lambda: true } }, key: "runtimeMonitoring", says: "only the keys ec2, ecsFargate and eks (got lambda)" },
-    { name: "runtimeMonitoring with a non-boolean flag", stack: "audit", changes: { runtimeMonitoring: { ec2: "yes" } }, key: "runtimeMonitoring.ec2", says: "true or false" },
+    { name: "runtimeMonitoring with an unknown key", stack: "audit", changes: { runtimeMonitoring: { ecsFargate: true, lambda: true } }, key: "runtimeMonitoring", says: "only the keys ecsFargate and eks (got lambda)" },
+    { name: "runtimeMonitoring with a non-boolean flag", stack: "audit", changes: { runtimeMonitoring: { ecsFargate: "yes" } }, key: "runtimeMonitoring.ecsFargate", says: "true or false" },
+    { name: "the retired runtimeMonitoring.ec2, even set to agree with the mode", stack: "audit", changes: { runtimeMonitoring: { ec2: false } }, key: "runtimeMonitoring.ec2", says: "follows guardduty-shared-vpc:agentManagement" },
+    { name: "the retired runtimeMonitoring.ec2 stored as a word", stack: "audit", changes: { agentManagement: "automated", runtimeMonitoring: { ec2: "true" } }, key: "runtimeMonitoring.ec2", says: "remove runtimeMonitoring.ec2" },
+    { name: "agentManagement that is not a mode", stack: "audit", changes: { agentManagement: "ssm" }, key: "agentManagement", says: '"automated", "manual"' },
+    { name: "agentManagement in capitals", stack: "audit", changes: { agentManagement: "Automated" }, key: "agentManagement", says: '"automated", "manual"' },
+    { name: "automated agent management with ECS Fargate and EKS automation both off", stack: "audit", changes: { agentManagement: "automated", runtimeMonitoring: { ecsFargate: false, eks: false } }, key: "agentManagement", says: "automated agent configuration for EKS or ECS Fargate" },
+    { name: "automated by default with ECS Fargate and EKS automation both off", stack: "audit", changes: { agentManagement: undefined, runtimeMonitoring: { ecsFargate: "false", eks: "false" } }, key: "agentManagement", says: '"manual", or keep' },
     { name: "runtimeMonitoring with a numeric flag", stack: "audit", changes: { runtimeMonitoring: { eks: 1 } }, key: "runtimeMonitoring.eks", says: "true or false" },
-    { name: "runtimeMonitoring that is a list, not an object", stack: "audit", changes: { runtimeMonitoring: ["ec2", "eks"] }, key: "runtimeMonitoring", says: "{ ec2, ecsFargate, eks }" },
-    { name: "runtimeMonitoring that is a single word", stack: "audit", changes: { runtimeMonitoring: "ec2" }, key: "runtimeMonitoring", says: "{ ec2, ecsFargate, eks }" },
+    { name: "runtimeMonitoring that is a list, not an object", stack: "audit", changes: { runtimeMonitoring: ["ec2", "eks"] }, key: "runtimeMonitoring", says: "{ ecsFargate, eks }" },
+    { name: "runtimeMonitoring that is a single word", stack: "audit", changes: { runtimeMonitoring: "ec2" }, key: "runtimeMonitoring", says: "{ ecsFargate, eks }" },
     { name: "findingsSeverityThreshold 0 (below GuardDuty's scale)", stack: "audit", changes: { findingsSeverityThreshold: "0" }, key: "findingsSeverityThreshold", says: "from 1 to 8.9" },
     { name: "findingsSeverityThreshold 9 (above 8.9)", stack: "audit", changes: { findingsSeverityThreshold: "9" }, key: "findingsSeverityThreshold", says: "from 1 to 8.9" },
     { name: "findingsSeverityThreshold as a word", stack: "audit", changes: { findingsSeverityThreshold: "high" }, key: "findingsSeverityThreshold", says: "7 = high" },
@@ -54,7 +60,7 @@ describe("management and audit configuration: bad input is refused before any re
     });
 
     it("names the offending flag's value inside runtimeMonitoring, not the whole object", async () => {
-        const error = await expectConfigError(() => runStack("audit", withConfig(shippedConfig("audit"), { runtimeMonitoring: { ec2: true, ecsFargate: "no" } })), "runtimeMonitoring.ecsFargate");
+        const error = await expectConfigError(() => runStack("audit", withConfig(shippedConfig("audit"), { runtimeMonitoring: { eks: true, ecsFargate: "no" } })), "runtimeMonitoring.ecsFargate");
         assert.equal(error.problems[0].value, "no");
     });
 });
@@ -68,10 +74,11 @@ describe("management and audit configuration: defaults and accepted spellings", 
         assert.equal(parseManagementConfig("management", withConfig(management, { enableRamSharingWithOrganization: "false" })).enableRamSharingWithOrganization, false);
     });
 
-    it("audit defaults to ALL members, every runtime flag on, export on, threshold 7, no email, no adoption", () => {
+    it("audit defaults to automated agent management, ALL members, ECS/EKS automation on, export on, threshold 7, no email, no adoption", () => {
         const config = parseAuditConfig("audit", audit);
+        assert.equal(config.agentManagement, "automated");
         assert.equal(config.autoEnableOrganizationMembers, "ALL");
-        assert.deepEqual(config.runtimeMonitoring, { ec2: true, ecsFargate: true, eks: true });
+        assert.deepEqual(config.runtimeMonitoring, { ecsFargate: true, eks: true });
         assert.equal(config.findingsExport, true);
         assert.equal(config.findingsSeverityThreshold, 7);
         assert.equal(config.notificationEmail, undefined);
@@ -79,17 +86,23 @@ describe("management and audit configuration: defaults and accepted spellings", 
     });
 
     it("a partial runtimeMonitoring object keeps the unnamed flags on", () => {
-        assert.deepEqual(parseAuditConfig("audit", withConfig(audit, { runtimeMonitoring: { eks: false } })).runtimeMonitoring, { ec2: true, ecsFargate: true, eks: false });
+        assert.deepEqual(parseAuditConfig("audit", withConfig(audit, { runtimeMonitoring: { eks: false } })).runtimeMonitoring, { ecsFargate: true, eks: false });
     });
 
     it("runtimeMonitoring flags stored as words (pulumi config set --path) read as booleans", () => {
-        assert.deepEqual(parseAuditConfig("audit", withConfig(audit, { runtimeMonitoring: { ec2: "false", ecsFargate: "true" } })).runtimeMonitoring, { ec2: false, ecsFargate: true, eks: true });
+        assert.deepEqual(parseAuditConfig("audit", withConfig(audit, { runtimeMonitoring: { eks: "false", ecsFargate: "true" } })).runtimeMonitoring, { ecsFargate: true, eks: false });
     });
 
     it("accepts the ends of GuardDuty's severity scale and fractional thresholds", () => {
         for (const [text, value] of [["1", 1], ["8.9", 8.9], ["4.5", 4.5]] as const) {
             assert.equal(parseAuditConfig("audit", withConfig(audit, { findingsSeverityThreshold: text })).findingsSeverityThreshold, value);
         }
+    });
+
+    it("manual agent management needs no ECS/EKS automation", () => {
+        const config = parseAuditConfig("audit", withConfig(audit, { agentManagement: "manual", runtimeMonitoring: { ecsFargate: false, eks: false } }));
+        assert.equal(config.agentManagement, "manual");
+        assert.deepEqual(config.runtimeMonitoring, { ecsFargate: false, eks: false });
     });
 
     it("the shipped files parse as they are", () => {

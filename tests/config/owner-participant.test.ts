@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ConfigError } from "../../src/config/errors";
-import { BadInput, expectConfigError, itRefusesEach, runStack, shippedConfig, withConfig } from "../helpers/offline";
+import { auditOutputs, BadInput, expectConfigError, itRefusesEach, runStack, shippedConfig, withConfig } from "../helpers/offline";
 
 const OU = "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-cdefghij";
 
@@ -36,10 +36,15 @@ const CASES: BadInput[] = [
     { name: "unknown endpointPolicyScope", stack: "owner", changes: { endpointPolicyScope: "vpc" }, key: "endpointPolicyScope", says: '"organization", "accounts"' },
     { name: "account-scoped endpoint policy while sharing with an OU", stack: "owner", changes: { endpointPolicyScope: "accounts", shareWith: ["444444444444", OU] }, key: "endpointPolicyScope", says: "would deny their accounts" },
     { name: "an endpoint but no shared subnet", stack: "owner", changes: { subnets: [{ name: "x", cidr: "10.20.64.0/24", azId: "use1-az1", share: false }], shareWith: [] }, key: "subnets", says: "share: true" },
-    { name: "createGuardDutyEndpoint that is not a boolean", stack: "owner", changes: { createGuardDutyEndpoint: "maybe" }, key: "createGuardDutyEndpoint", says: "true or false" },
+    { name: "the retired createGuardDutyEndpoint, even set to agree with the mode", stack: "owner", changes: { createGuardDutyEndpoint: "true" }, key: "createGuardDutyEndpoint", says: "follows the audit stack's agentManagement" },
+    { name: "missing auditStack", stack: "owner", changes: { auditStack: undefined }, key: "auditStack", says: "a stack name" },
+    { name: "auditStack with two parts", stack: "owner", changes: { auditStack: "guardduty-shared-vpc/audit" }, key: "auditStack", says: "<organization>/<project>/<stack>" },
     { name: "a misspelt key", stack: "owner", changes: { subnet: "[]" }, key: "subnet", says: "no such key for the owner role" },
-    { name: "ownerStack that is not fully qualified", stack: "participant", changes: { ownerStack: "owner" }, key: "ownerStack", says: "<organization>/<project>/<stack>" },
-    { name: "unknown agent value", stack: "participant", changes: { agent: "manual" }, key: "agent", says: '"ssm", "automated"' },
+    { name: "ownerStack with two parts", stack: "participant", changes: { ownerStack: "guardduty-shared-vpc/owner" }, key: "ownerStack", says: "<organization>/<project>/<stack>" },
+    { name: "ownerStack with a space", stack: "participant", changes: { ownerStack: "my owner" }, key: "ownerStack", says: "short name" },
+    { name: "the retired agent, even set to the organization's mode", stack: "participant", changes: { agent: "manual" }, key: "agent", says: "follows the organization's agentManagement" },
+    { name: "the retired agent with its old value ssm", stack: "participant", changes: { agent: "ssm" }, key: "agent", says: "monitored: false" },
+    { name: "monitored that is not a boolean", stack: "participant", changes: { instances: [{ name: "a", subnet: "workloads-a", monitored: "no" }] }, key: "instances[0].monitored", says: "true or false" },
     { name: "duplicate instance name", stack: "participant", changes: { instances: [{ name: "a", subnet: "workloads-a" }, { name: "a", subnet: "workloads-b" }] }, key: "instances[1].name", says: "instances[0]" },
     { name: "malformed AMI ID", stack: "participant", changes: { instances: [{ name: "a", subnet: "workloads-a", ami: "amazon-linux" }] }, key: "instances[0].ami", says: "ami-" },
     { name: "instance type without a size", stack: "participant", changes: { instances: [{ name: "a", subnet: "workloads-a", instanceType: "t3" }] }, key: "instances[0].instanceType", says: "t3.small" },
@@ -54,7 +59,7 @@ describe("bad configuration is refused before any resource is registered", () =>
         ownerOutputs = (await runStack("owner", shippedConfig("owner"))).outputs;
     });
 
-    itRefusesEach(CASES, 25, () => ({ owner: ownerOutputs }));
+    itRefusesEach(CASES, 25, () => ({ audit: auditOutputs("manual"), owner: ownerOutputs }));
 
     it("reports every problem of a file at once, each with key, value and expectation", async () => {
         const error = await expectConfigError(
@@ -89,10 +94,49 @@ describe("bad configuration is refused before any resource is registered", () =>
             await expectConfigError(() => runStack("participant", config, { owner: ownerOutputs }), "aws:region", "us-east-1, the owner's region");
         });
 
+        it("an owner deployed before agent management was published names the missing output", async () => {
+            const { agentManagement: _dropped, ...older } = ownerOutputs;
+            await expectConfigError(() => runStack("participant", participant(), { owner: older }), "ownerStack", /organization\/guardduty-shared-vpc\/owner has no output agentManagement: run `pulumi up` on the owner stack first/);
+        });
+
+        it("an owner output agentManagement that is not a mode is malformed, not guessed", async () => {
+            await expectConfigError(() => runStack("participant", participant(), { owner: { ...ownerOutputs, agentManagement: "ssm" } }), "ownerStack", /agentManagement is malformed/);
+        });
+
         it("outputs that break the contract are named", async () => {
             const broken = { ...ownerOutputs, vpcId: "not-a-vpc" };
             const error = await expectConfigError(() => runStack("participant", participant(), { owner: broken }), "ownerStack", /vpcId is malformed/);
             assert.ok(error instanceof ConfigError);
+        });
+    });
+
+    describe("checks that need the audit stack's outputs", () => {
+        it("an audit stack without outputs names the stack and the missing output", async () => {
+            await expectConfigError(() => runStack("owner", owner(), { audit: {} }), "auditStack", /organization\/guardduty-shared-vpc\/audit has no output agentManagement: run `pulumi up` on the audit stack first/);
+        });
+
+        it("an audit stack deployed before agentManagement existed is refused the same way", async () => {
+            await expectConfigError(() => runStack("owner", owner(), { audit: { detectorId: "0123456789abcdef0123456789abcdef" } }), "auditStack", /has no output agentManagement/);
+        });
+
+        it("an audit stack that does not exist says reading it failed", async () => {
+            await expectConfigError(() => runStack("owner", owner(), {}), "auditStack", /reading it failed/);
+        });
+
+        it("a fully qualified auditStack of another organization is read by that name", async () => {
+            const config = withConfig(owner(), { auditStack: "secops/guardduty-shared-vpc/audit" });
+            await expectConfigError(() => runStack("owner", config, { audit: auditOutputs("manual") }), "auditStack", /as secops\/guardduty-shared-vpc\/audit/);
+        });
+
+        it("manual mode with no shared subnet is refused: the endpoint lives in the shared subnets", async () => {
+            const config = withConfig(owner(), { subnets: [{ name: "x", cidr: "10.20.64.0/24", azId: "use1-az1", share: false }], shareWith: [] });
+            await expectConfigError(() => runStack("owner", config, { audit: auditOutputs("manual") }), "subnets", /agent management is manual \(from audit\)/);
+        });
+
+        it("automated mode with no shared subnet plans: GuardDuty, not this stack, creates the endpoint", async () => {
+            const config = withConfig(owner(), { subnets: [{ name: "x", cidr: "10.20.64.0/24", azId: "use1-az1", share: false }], shareWith: [], ssmEndpoints: "false" });
+            const run = await runStack("owner", config, { audit: auditOutputs("automated") });
+            assert.equal(run.outputs.agentManagement, "automated");
         });
     });
 });

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "path";
 import { ConfigError } from "../../src/config/errors";
+import type { AgentManagement } from "../../src/agentManagement";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";
 import type { CapturedResource, OfflineStackRun } from "../../tools/offline/runStack";
@@ -34,8 +35,16 @@ let lastRegistered: CapturedResource[] = [];
 /** Registrations that are not resources the program creates: the root stack and stack-reference reads. */
 const BOOKKEEPING_TYPES = new Set(["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"]);
 
+/** What an audit stack publishes for the owner to read: the organization's agent-management mode. */
+export function auditOutputs(agentManagement: AgentManagement): Record<string, unknown> {
+    return { agentManagement, detectorId: "0123456789abcdef0123456789abcdef" };
+}
+
+/** Unless a test says otherwise, owners read an audit stack on the manual path, as the shipped files do. */
+const DEFAULT_REFERENCES: Record<string, Record<string, unknown>> = { audit: auditOutputs("manual") };
+
 /** Runs the real program for `stack` under the mock runtime; `others` are outputs of stacks it references by short name. */
-export function runStack(stack: string, config: RawConfig, others: Record<string, Record<string, unknown>> = {}, preview = true): Promise<OfflineStackRun> {
+export function runStack(stack: string, config: RawConfig, others: Record<string, Record<string, unknown>> = DEFAULT_REFERENCES, preview = true): Promise<OfflineStackRun> {
     const published = new Map(Object.entries(others).map(([name, outputs]) => [fullyQualifiedStackName(name), outputs]));
     const registered: CapturedResource[] = (lastRegistered = []);
     return runProjectStack(stack, config, published, { preview, onRegistered: (resource) => registered.push(resource) });
@@ -111,7 +120,7 @@ export interface BadInput {
  * registered, plus a guard that the table keeps at least `minimum` distinct mistakes.
  * `referenced` supplies outputs of the stacks the programs read (e.g. the owner's).
  */
-export function itRefusesEach(cases: readonly BadInput[], minimum: number, referenced: () => Record<string, Record<string, unknown>> = () => ({})): void {
+export function itRefusesEach(cases: readonly BadInput[], minimum: number, referenced: () => Record<string, Record<string, unknown>> = () => DEFAULT_REFERENCES): void {
     it(`covers at least ${minimum} distinct mistakes (has ${cases.length})`, () => {
         assert.ok(cases.length >= minimum);
         assert.equal(new Set(cases.map((c) => c.name)).size, cases.length);

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from "fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { NOTHING_DEPLOYED, plan } from "../../tools/plan/plan";
@@ -48,6 +48,33 @@ describe("npm run plan", () => {
         assert.match(out, /Nothing was deployed/);
     });
 
+    it("prints each stack's agent-management mode and where it came from", async () => {
+        const { code, out } = await runPlan(["--no-policies"]);
+        assert.equal(code, 0);
+        assert.match(out, /=== stack audit \(role audit\)\nagent management: manual \(from guardduty-shared-vpc:agentManagement in this stack's config\)/);
+        assert.match(out, /=== stack owner \(role owner\)\nagent management: manual \(from the output of the audit stack audit\)/);
+        assert.match(out, /=== stack participant-b \(role participant\)\nagent management: manual \(from the output of the owner stack organization\/guardduty-shared-vpc\/owner\)/);
+        assert.doesNotMatch(out, /=== stack management \(role management\)\nagent management/);
+    });
+
+    it("plans the automated example set with --dir, every stack on the automated path", async () => {
+        const { code, out } = await runPlan(["--json", "--dir", "examples/automated"]);
+        assert.equal(code, 0);
+        const report = JSON.parse(out);
+        const modes = Object.fromEntries(report.stacks.map((s: { stack: string; agentManagement?: { mode: string } }) => [s.stack, s.agentManagement?.mode]));
+        assert.deepEqual(modes, { management: undefined, audit: "automated", owner: "automated", participant: "automated", "participant-b": "automated" });
+        assert.deepEqual(report.stacks.flatMap((s: { policies: unknown[] }) => s.policies), []);
+    });
+
+    it("says the audit stack's default when agentManagement is not set", async () => {
+        const dir = projectCopy();
+        const audit = path.join(dir, "Pulumi.audit.yaml");
+        writeFileSync(audit, readFileSync(audit, "utf8").replace(/^ {2}guardduty-shared-vpc:agentManagement: manual\n/m, ""));
+        const { out } = await runPlan(["--json", "--no-policies", "--stack", "audit"], dir);
+        const [stack] = JSON.parse(out).stacks;
+        assert.deepEqual(stack.agentManagement, { mode: "automated", source: "the default (guardduty-shared-vpc:agentManagement is not set)" });
+    });
+
     it("refuses an unknown --stack with the list of shipped stacks (exit 2)", async () => {
         const { code, err } = await runPlan(["--stack", "prod"]);
         assert.equal(code, 2);
@@ -56,13 +83,13 @@ describe("npm run plan", () => {
 
     it("exits 1 with the config error, and plans the other stacks, when one stack's config is bad", async () => {
         const dir = projectCopy();
-        writeFileSync(path.join(dir, "Pulumi.participant-b.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"555555555555\"\n  guardduty-shared-vpc:ownerStack: organization/guardduty-shared-vpc/owner\n  guardduty-shared-vpc:agent: manual\n");
+        writeFileSync(path.join(dir, "Pulumi.participant-b.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"555555555555\"\n  guardduty-shared-vpc:ownerStack: owner\n  guardduty-shared-vpc:acceptShareInvitation: sometimes\n");
         const { code, out } = await runPlan(["--json"], dir);
         assert.equal(code, 1);
         const report = JSON.parse(out);
         const broken = report.stacks.find((s: { stack: string }) => s.stack === "participant-b");
         assert.equal(broken.status, "config-error");
-        assert.match(broken.error, /guardduty-shared-vpc:agent: got "manual"; expected one of "ssm", "automated"/);
+        assert.match(broken.error, /guardduty-shared-vpc:acceptShareInvitation: got "sometimes"; expected true or false/);
         assert.equal(report.stacks.find((s: { stack: string }) => s.stack === "participant").status, "planned");
     });
 

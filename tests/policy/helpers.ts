@@ -65,10 +65,11 @@ export interface OwnerFixture {
 }
 
 /** A compliant owner stack in miniature, shaped like the real one, to break one thing at a time. */
-export function ownerFixture(overrides: { endpoint?: Record<string, unknown>; sg?: Record<string, unknown>; vpc?: Record<string, unknown>; share?: Record<string, unknown>; stack?: string } = {}): OwnerFixture {
+export function ownerFixture(overrides: { agentManagement?: string; endpoint?: Record<string, unknown>; sg?: Record<string, unknown>; vpc?: Record<string, unknown>; share?: Record<string, unknown>; stack?: string } = {}): OwnerFixture {
     const b = new StackBuilder(overrides.stack ?? "owner");
     const provider = b.provider("owner-aws", { region: "us-east-1", allowedAccountIds: ["333333333333"] });
     const top = b.component("guardduty-shared-vpc:stacks:Owner", "owner");
+    b.stackReference("organization/guardduty-shared-vpc/audit", { agentManagement: overrides.agentManagement ?? "manual" });
     const vpc = b.add("aws:ec2/vpc:Vpc", "network-vpc", { cidrBlock: "10.20.0.0/16", enableDnsSupport: true, enableDnsHostnames: true, ...overrides.vpc }, { parent: top, id: "vpc-0aef6ec2d11fe5f5b" });
     const sg = b.add("aws:ec2/securityGroup:SecurityGroup", "endpoints-sg", {
         vpcId: vpc.id,

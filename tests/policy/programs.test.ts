@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import type { CapturedResource } from "../../tools/offline/runStack";
 import { discoverStacks, runStacksInOrder, ShippedStack, StackRunResult } from "../../tools/offline/stacks";
 import { asFirstPreview, evaluatePolicies, mandatoryViolations, PolicyVerdict } from "../../tools/policy/evaluate";
-import { PROJECT_DIR, runStack, shippedConfig, withConfig } from "../helpers/offline";
+import { auditOutputs, PROJECT_DIR, runStack, shippedConfig, withConfig } from "../helpers/offline";
 import { expectMandatory, setProps } from "./helpers";
 
 /**
@@ -56,10 +56,10 @@ describe("policy pack on the shipped stacks (offline runtime)", function () {
         assert.ok((endpoint.outputs.securityGroupIds as string[]).every((id) => !id.startsWith("sg-")));
     });
 
-    it("passes the owner's program variants: endpoint policy scoped to accounts, no guardduty endpoint", async () => {
+    it("passes the owner's program variants: endpoint policy scoped to accounts, automated agent management (no guardduty endpoint)", async () => {
         const owner = shippedConfig("owner");
-        for (const changes of [{ endpointPolicyScope: "accounts" }, { createGuardDutyEndpoint: false }]) {
-            const variant = await runStack("owner", withConfig(owner, changes));
+        for (const [changes, mode] of [[{ endpointPolicyScope: "accounts" }, "manual"], [{}, "automated"]] as const) {
+            const variant = await runStack("owner", withConfig(owner, changes), { audit: auditOutputs(mode) });
             const stack = { stack: "owner", role: "owner", config: owner } as ShippedStack;
             assert.deepEqual(await evaluate(stack, variant.resources), [], JSON.stringify(changes));
         }

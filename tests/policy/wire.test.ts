@@ -43,7 +43,7 @@ describe("policy pack over the wire (run-policy-pack + Analyzer gRPC)", function
         if (pack.startupMs > STARTUP_TARGET_MS) console.log(`      (over the ${STARTUP_TARGET_MS} ms target on this machine)`);
     });
 
-    it("GetAnalyzerInfo lists the 8 policies, mandatory, with the pack's name and package.json version", async () => {
+    it("GetAnalyzerInfo lists every policy of the pack, mandatory, with the pack's name and package.json version", async () => {
         const info = await analyzer.info();
         assert.equal(info.name, "guardduty-shared-vpc");
         const version = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "package.json"), "utf8")) as { version: string }).version;
@@ -97,6 +97,22 @@ describe("policy pack over the wire (run-policy-pack + Analyzer gRPC)", function
             ["guardduty-endpoint-policy-scoped", "advisory"],
             ["guardduty-endpoint-sg-https-only", "mandatory"],
         ]);
+    });
+
+    it("AnalyzeStack enforces the organization's agent-management mode as the engine shows it through a stack reference", async () => {
+        const automated = ownerFixture({ agentManagement: "automated" });
+        const violations = await analyzer.analyzeStack(automated.b.resources);
+        assert.deepEqual(violations.map((d) => [d.policy, d.enforcementLevel, d.urn]), [["agent-management-matches-mode", "mandatory", automated.endpoint.urn]]);
+        assert.match(violations[0].message, /GuardDuty creates its own endpoint/);
+
+        assert.deepEqual(await analyzer.analyzeStack(ownerFixture({ agentManagement: "manual" }).b.resources), []);
+
+        const unknown = ownerFixture({ agentManagement: "manual" });
+        const reference = unknown.b.resources.find((r) => r.type === "pulumi:pulumi:StackReference")!;
+        reference.outputs = { ...reference.outputs, outputs: U.object };
+        const waits = await analyzer.analyzeStack(unknown.b.resources);
+        assert.deepEqual(waits.map((d) => [d.policy, d.enforcementLevel]), [["agent-management-matches-mode", "advisory"]]);
+        assert.match(waits[0].message, /cannot be checked until the outputs of stack reference/);
     });
 
     it("Configure overrides levels as pack config does: advisory downgrades, disabled silences", async () => {

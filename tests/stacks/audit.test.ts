@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { AGENT_MANAGEMENT_MODES } from "../../src/agentManagement";
 import { KNOWN_REGIONS } from "../../src/config/regions";
 import type { AuditOutputs } from "../../src/contract";
 import {
@@ -76,12 +77,16 @@ describe("audit stack (shipped Pulumi.audit.yaml)", () => {
         assert.match(detectorId, /^[0-9a-f]{32}$/);
     });
 
-    it("enables RUNTIME_MONITORING on the detector with all three additional configurations, ENABLED, in the fixed order", () => {
+    it("enables RUNTIME_MONITORING on the detector with all three additional configurations in the fixed order, EC2 automation off (manual)", () => {
         const feature = single(run, T.detectorFeature);
         assert.equal(feature.inputs.detectorId, detectorId);
         assert.equal(feature.inputs.name, "RUNTIME_MONITORING");
         assert.equal(feature.inputs.status, "ENABLED");
-        assert.deepEqual(feature.inputs.additionalConfigurations, ORDER.map((name) => ({ name, status: "ENABLED" })));
+        assert.deepEqual(feature.inputs.additionalConfigurations, [
+            { name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" },
+            { name: "ECS_FARGATE_AGENT_MANAGEMENT", status: "ENABLED" },
+            { name: "EC2_AGENT_MANAGEMENT", status: "DISABLED" },
+        ]);
     });
 
     it("auto-enables GuardDuty and Runtime Monitoring (all three configurations, same order) for ALL member accounts", () => {
@@ -91,7 +96,11 @@ describe("audit stack (shipped Pulumi.audit.yaml)", () => {
         const feature = single(run, T.orgFeature);
         assert.equal(feature.inputs.name, "RUNTIME_MONITORING");
         assert.equal(feature.inputs.autoEnable, "ALL");
-        assert.deepEqual(feature.inputs.additionalConfigurations, ORDER.map((name) => ({ name, autoEnable: "ALL" })));
+        assert.deepEqual(feature.inputs.additionalConfigurations, [
+            { name: "EKS_ADDON_MANAGEMENT", autoEnable: "ALL" },
+            { name: "ECS_FARGATE_AGENT_MANAGEMENT", autoEnable: "ALL" },
+            { name: "EC2_AGENT_MANAGEMENT", autoEnable: "NONE" },
+        ]);
         assert.ok(feature.dependencies.includes(organization.urn), "the organization feature must wait for the organization configuration");
     });
 
@@ -198,6 +207,7 @@ describe("audit stack (shipped Pulumi.audit.yaml)", () => {
 
     it("publishes exactly the contract's outputs, from the resources above", () => {
         const expected: AuditOutputs = {
+            agentManagement: "manual",
             detectorId,
             findingsBucketName: "guardduty-findings-222222222222-us-east-1",
             findingsKmsKeyArn: keyArn,
@@ -208,31 +218,38 @@ describe("audit stack (shipped Pulumi.audit.yaml)", () => {
 });
 
 describe("audit stack variants", () => {
-    it("with every runtime flag off, turns the feature and all three configurations off, still listing them in order", async () => {
-        const run = await audit({ runtimeMonitoring: { ec2: false, ecsFargate: false, eks: false } });
+    it("under automated agent management, enables EC2_AGENT_MANAGEMENT on the detector and for ALL members, and publishes the mode", async () => {
+        const run = await audit({ agentManagement: "automated" });
         const feature = single(run, T.detectorFeature);
-        assert.equal(feature.inputs.status, "DISABLED");
+        assert.equal(feature.inputs.status, "ENABLED");
+        assert.deepEqual(feature.inputs.additionalConfigurations, ORDER.map((name) => ({ name, status: "ENABLED" })));
+        assert.deepEqual(single(run, T.orgFeature).inputs.additionalConfigurations, ORDER.map((name) => ({ name, autoEnable: "ALL" })));
+        assert.equal(run.outputs.agentManagement, "automated");
+    });
+
+    it("under manual agent management with ECS/EKS automation off, keeps Runtime Monitoring on with every automation off, still listing all three in order", async () => {
+        const run = await audit({ agentManagement: "manual", runtimeMonitoring: { ecsFargate: false, eks: false } });
+        const feature = single(run, T.detectorFeature);
+        // EC2 instances are still monitored: the participants' SSM association installs the agent.
+        assert.equal(feature.inputs.status, "ENABLED");
         assert.deepEqual(feature.inputs.additionalConfigurations, ORDER.map((name) => ({ name, status: "DISABLED" })));
         const members = single(run, T.orgFeature);
-        assert.equal(members.inputs.autoEnable, "NONE");
+        assert.equal(members.inputs.autoEnable, "ALL");
         assert.deepEqual(members.inputs.additionalConfigurations, ORDER.map((name) => ({ name, autoEnable: "NONE" })));
-        // GuardDuty itself stays on for the members.
         assert.equal(single(run, T.orgConfig).inputs.autoEnableOrganizationMembers, "ALL");
     });
 
-    it("with only EC2 off, keeps the feature on and only EC2_AGENT_MANAGEMENT off, in the same order", async () => {
-        const run = await audit({ runtimeMonitoring: { ec2: false } });
-        const feature = single(run, T.detectorFeature);
-        assert.equal(feature.inputs.status, "ENABLED");
-        assert.deepEqual(feature.inputs.additionalConfigurations, [
+    it("under automated agent management with only EKS automation on, automates EKS and EC2 and leaves ECS Fargate off, in the same order", async () => {
+        const run = await audit({ agentManagement: "automated", runtimeMonitoring: { ecsFargate: false } });
+        assert.deepEqual(single(run, T.detectorFeature).inputs.additionalConfigurations, [
             { name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" },
-            { name: "ECS_FARGATE_AGENT_MANAGEMENT", status: "ENABLED" },
-            { name: "EC2_AGENT_MANAGEMENT", status: "DISABLED" },
+            { name: "ECS_FARGATE_AGENT_MANAGEMENT", status: "DISABLED" },
+            { name: "EC2_AGENT_MANAGEMENT", status: "ENABLED" },
         ]);
         assert.deepEqual(single(run, T.orgFeature).inputs.additionalConfigurations, [
             { name: "EKS_ADDON_MANAGEMENT", autoEnable: "ALL" },
-            { name: "ECS_FARGATE_AGENT_MANAGEMENT", autoEnable: "ALL" },
-            { name: "EC2_AGENT_MANAGEMENT", autoEnable: "NONE" },
+            { name: "ECS_FARGATE_AGENT_MANAGEMENT", autoEnable: "NONE" },
+            { name: "EC2_AGENT_MANAGEMENT", autoEnable: "ALL" },
         ]);
     });
 
@@ -252,7 +269,7 @@ describe("audit stack variants", () => {
         const policy = policyOf(single(run, T.key));
         assert.ok(!JSON.stringify(policy).includes("guardduty.amazonaws.com"), "the key must not name GuardDuty when nothing is exported");
         assert.equal(single(run, T.topic).inputs.kmsMasterKeyId, single(run, T.key).outputs.arn);
-        assert.deepEqual(Object.keys(run.outputs).sort(), ["detectorId", "findingsKmsKeyArn", "findingsTopicArn"]);
+        assert.deepEqual(Object.keys(run.outputs).sort(), ["agentManagement", "detectorId", "findingsKmsKeyArn", "findingsTopicArn"]);
     });
 
     it("without notificationEmail, creates no subscription but keeps the topic and both rules", async () => {
@@ -291,28 +308,35 @@ describe("audit building blocks (pure, no mocks)", () => {
         assert.deepEqual([...ADDITIONAL_CONFIGURATION_ORDER], ORDER);
     });
 
-    it("detector feature: ENABLED when any flag is on, each configuration from its own flag, always all three in order", () => {
-        const combos = [true, false].flatMap((ec2) => [true, false].flatMap((ecsFargate) => [true, false].map((eks) => ({ ec2, ecsFargate, eks }))));
-        for (const flags of combos) {
-            const feature = detectorRuntimeMonitoring(flags);
+    const everySetting = AGENT_MANAGEMENT_MODES.flatMap((agentManagement) =>
+        [true, false].flatMap((ecsFargate) => [true, false].map((eks) => ({ agentManagement, runtimeMonitoring: { ecsFargate, eks } }))));
+
+    it("detector feature: always ENABLED, EC2 automation from the mode, ECS/EKS from their flags, always all three in order", () => {
+        for (const settings of everySetting) {
+            const feature = detectorRuntimeMonitoring(settings);
             assert.equal(feature.name, "RUNTIME_MONITORING");
-            assert.equal(feature.status, flags.ec2 || flags.ecsFargate || flags.eks ? "ENABLED" : "DISABLED", JSON.stringify(flags));
+            assert.equal(feature.status, "ENABLED", JSON.stringify(settings));
             assert.deepEqual(feature.additionalConfigurations.map((c) => c.name), ORDER);
-            assert.deepEqual(feature.additionalConfigurations.map((c) => c.status === "ENABLED"), [flags.eks, flags.ecsFargate, flags.ec2], JSON.stringify(flags));
+            assert.deepEqual(
+                feature.additionalConfigurations.map((c) => c.status === "ENABLED"),
+                [settings.runtimeMonitoring.eks, settings.runtimeMonitoring.ecsFargate, settings.agentManagement === "automated"],
+                JSON.stringify(settings),
+            );
         }
     });
 
-    it("organization feature: carries the organization's auto-enable value, NONE for what is off", () => {
+    it("organization feature: carries the organization's auto-enable value, NONE for each automation that is off", () => {
         for (const autoEnable of ["ALL", "NEW", "NONE"] as const) {
-            const feature = organizationRuntimeMonitoring({ ec2: true, ecsFargate: false, eks: true }, autoEnable);
-            assert.equal(feature.autoEnable, autoEnable);
-            assert.deepEqual(feature.additionalConfigurations, [
-                { name: "EKS_ADDON_MANAGEMENT", autoEnable },
-                { name: "ECS_FARGATE_AGENT_MANAGEMENT", autoEnable: "NONE" },
-                { name: "EC2_AGENT_MANAGEMENT", autoEnable },
-            ]);
+            for (const settings of everySetting) {
+                const feature = organizationRuntimeMonitoring(settings, autoEnable);
+                assert.equal(feature.autoEnable, autoEnable);
+                assert.deepEqual(feature.additionalConfigurations, [
+                    { name: "EKS_ADDON_MANAGEMENT", autoEnable: settings.runtimeMonitoring.eks ? autoEnable : "NONE" },
+                    { name: "ECS_FARGATE_AGENT_MANAGEMENT", autoEnable: settings.runtimeMonitoring.ecsFargate ? autoEnable : "NONE" },
+                    { name: "EC2_AGENT_MANAGEMENT", autoEnable: settings.agentManagement === "automated" ? autoEnable : "NONE" },
+                ], JSON.stringify(settings));
+            }
         }
-        assert.equal(organizationRuntimeMonitoring({ ec2: false, ecsFargate: false, eks: false }, "ALL").autoEnable, "NONE");
     });
 
     it("detector options: always protected; adoption imports the ID and ignores only the tags the import would trip on", () => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { OfflineStackRun } from "../../tools/offline/runStack";
-import { assertUnderRoleWithPinnedProvider, ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
+import { auditOutputs, assertUnderRoleWithPinnedProvider, ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
 
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 
@@ -116,18 +116,25 @@ describe("owner stack variants", () => {
         assert.deepEqual(policy.Statement[1].Condition, { StringNotEquals: { "aws:PrincipalAccount": ["333333333333", "444444444444", "555555555555"] } });
     });
 
-    it("without createGuardDutyEndpoint there is no guardduty-data endpoint and its outputs are absent", async () => {
-        const run = await runStack("owner", withConfig(shippedConfig("owner"), { createGuardDutyEndpoint: "false" }));
+    it("under automated agent management there is no guardduty-data endpoint and its outputs are absent; the SSM endpoints stay", async () => {
+        const run = await runStack("owner", shippedConfig("owner"), { audit: auditOutputs("automated") });
         assert.equal(guardDutyEndpoint(run), undefined);
         assert.equal("guardDutyEndpointId" in run.outputs, false);
         assert.equal("guardDutyEndpointSecurityGroupId" in run.outputs, false);
         assert.equal(ofType(run, ENDPOINT).length, 4, "the SSM endpoints stay");
+        assert.equal(run.outputs.agentManagement, "automated");
     });
 
-    it("with neither endpoint kind, no security group or endpoint is created", async () => {
-        const run = await runStack("owner", withConfig(shippedConfig("owner"), { createGuardDutyEndpoint: "false", ssmEndpoints: "false" }));
+    it("under automated management without SSM endpoints, no security group or endpoint is created", async () => {
+        const run = await runStack("owner", withConfig(shippedConfig("owner"), { ssmEndpoints: "false" }), { audit: auditOutputs("automated") });
         assert.equal(ofType(run, ENDPOINT).length, 0);
         assert.equal(ofType(run, "aws:ec2/securityGroup:SecurityGroup").length, 0);
+    });
+
+    it("under manual management without SSM endpoints, the guardduty-data endpoint keeps its own security group", async () => {
+        const run = await runStack("owner", withConfig(shippedConfig("owner"), { ssmEndpoints: "false" }), { audit: auditOutputs("manual") });
+        assert.deepEqual(ofType(run, ENDPOINT).map((e) => e.inputs.serviceName), ["com.amazonaws.us-east-1.guardduty-data"]);
+        assert.equal(ofType(run, "aws:ec2/securityGroup:SecurityGroup").length, 1);
     });
 
     it("taking a subnet out of the share removes only its association, never the subnet", async () => {

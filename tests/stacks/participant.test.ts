@@ -38,7 +38,7 @@ describe("participant stack (shipped Pulumi.participant.yaml, owner outputs thro
         ]);
     });
 
-    it("hardens every instance: IMDSv2, metadata tags, encrypted root volume, own security group, opted in to GuardDuty", () => {
+    it("hardens every instance: IMDSv2, metadata tags, encrypted root volume, own security group, and no GuardDutyManaged tag under manual management", () => {
         const sg = single(run, "aws:ec2/securityGroup:SecurityGroup");
         for (const instance of ofType(run, "aws:ec2/instance:Instance")) {
             const metadata = instance.inputs.metadataOptions as Record<string, unknown>;
@@ -46,7 +46,7 @@ describe("participant stack (shipped Pulumi.participant.yaml, owner outputs thro
             assert.equal(metadata.instanceMetadataTags, "enabled", instance.name);
             assert.equal((instance.inputs.rootBlockDevice as Record<string, unknown>).encrypted, true, instance.name);
             assert.deepEqual(instance.inputs.vpcSecurityGroupIds, [sg.outputs.id], instance.name);
-            assert.equal((instance.inputs.tags as Record<string, string>).GuardDutyManaged, "true", instance.name);
+            assert.equal("GuardDutyManaged" in (instance.inputs.tags as Record<string, string>), false, instance.name);
         }
     });
 
@@ -82,16 +82,6 @@ describe("participant stack (shipped Pulumi.participant.yaml, owner outputs thro
         assert.deepEqual(outputs.instanceIds, ofType(run, "aws:ec2/instance:Instance").map((i) => i.outputs.id));
         assert.deepEqual(outputs.instances.map((i) => [i.name, i.subnet, i.azId]), [["app-1", "workloads-a", "use1-az1"], ["app-2", "workloads-b", "use1-az2"]]);
         assert.equal(outputs.agentAssociationId, single(run, "aws:ssm/association:Association").outputs.associationId);
-    });
-
-    it("with agent: automated, relies on GuardDuty to manage the agent: no association, no agentAssociationId", async () => {
-        const automated = await runStack("participant", withConfig(shippedConfig("participant"), { agent: "automated" }), { owner });
-        assert.equal(ofType(automated, "aws:ssm/association:Association").length, 0);
-        assert.equal("agentAssociationId" in automated.outputs, false);
-        // The inclusion tag is what automated agent management selects instances by.
-        for (const instance of ofType(automated, "aws:ec2/instance:Instance")) {
-            assert.equal((instance.inputs.tags as Record<string, string>).GuardDutyManaged, "true", instance.name);
-        }
     });
 
     it("accepts the owner's share invitation when asked, before creating anything in the VPC", async () => {

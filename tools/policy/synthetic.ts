@@ -120,6 +120,8 @@ export function syntheticStack(count: number, role: SyntheticRole = "owner", sta
     const account = role === "owner" ? "333333333333" : "444444444444";
     b.provider(`${stack}-aws`, { region: REGION, allowedAccountIds: [account] });
     const top = b.component(`guardduty-shared-vpc:stacks:${role === "owner" ? "Owner" : "Participant"}`, stack);
+    // The reference the program reads its agent-management mode through: manual, since the owner creates guardduty-data endpoints.
+    b.stackReference(`organization/guardduty-shared-vpc/${role === "owner" ? "audit" : "owner"}`, { agentManagement: "manual" });
     const full = () => b.resources.length >= count;
     let cell = 0;
     while (!full()) {

@@ -164,7 +164,7 @@ export function expectedInstances(sources: readonly OutputsSource[], regionOverr
     for (const { source, outputs } of sources) {
         const region = regionOverride ?? outputs.region;
         // An instance left out of Runtime Monitoring on purpose has no coverage to check.
-        const monitored = outputs.instances.filter((instance) => instance.monitored);
+        const monitored = outputs.instances.filter((instance) => instance.monitored !== false);
         const named = new Map(monitored.map((instance) => [instance.id, instance.name]));
         const ids = [...monitored.map((instance) => instance.id), ...outputs.instanceIds];
         for (const instanceId of ids) {

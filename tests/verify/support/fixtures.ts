@@ -28,6 +28,7 @@ export function participantOutputs(overrides: Partial<ParticipantOutputs> = {}):
         participantAccountId: PARTICIPANT_ACCOUNT,
         region: REGION,
         ownerStack: "organization/guardduty-shared-vpc/owner",
+        agentManagement: "manual",
         instanceIds: instances.map((instance) => instance.id),
         instances,
         instanceSecurityGroupId: "sg-0123456789abcdef0",

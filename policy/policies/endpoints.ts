@@ -16,7 +16,7 @@ export const noVpcEndpointInParticipantStack: StackValidationPolicy = {
             report(
                 `${label(endpoint)} is declared in participant stack "${view.stack}" (a participant by ${view.role.how}). ` +
                     "AWS refuses VPC endpoints from a participant in a shared VPC (\"This operation does not support shared VPCs\"), and the owner's guardduty-data endpoint already serves the shared subnets. " +
-                    "Remove it from this stack; the owner stack creates the endpoints (createGuardDutyEndpoint, ssmEndpoints in Pulumi.<owner>.yaml).",
+                    "Remove it from this stack; the owner stack creates the endpoints (ssmEndpoints in Pulumi.<owner>.yaml; guardduty-data under manual agent management, GuardDuty itself under automated).",
                 endpoint.urn,
             );
         }

@@ -15,7 +15,7 @@ export const ISSUE_HINTS: readonly IssueHint[] = [
     {
         example: "VPC endpoint creation not supported for shared VPC vpc-…",
         pattern: /endpoint creation not supported for shared VPC/i,
-        hint: "GuardDuty will not create its endpoint inside a VPC the participant does not own. The owner stack must provide the GuardDuty VPC endpoint (createGuardDutyEndpoint) in the shared VPC, or the owner account must have Runtime Monitoring with automated agent configuration so GuardDuty creates it there.",
+        hint: "GuardDuty will not create its endpoint inside a VPC the participant does not own. Under agentManagement manual the owner stack creates the guardduty-data endpoint in the shared VPC (re-run `pulumi up` on the owner); under automated the owner account must itself have Runtime Monitoring with automated agent configuration (for EKS or ECS Fargate too) so GuardDuty creates it there.",
     },
     {
         example: "Owner account ID … for shared VPC … doesn't have either Runtime Monitoring, automated agent configuration, or both, enabled",
@@ -55,7 +55,7 @@ export const ISSUE_HINTS: readonly IssueHint[] = [
     {
         example: "Agent Not Provisioned",
         pattern: /agent not provisioned/i,
-        hint: "GuardDuty did not install the agent. With automated agent configuration, check the instance is SSM-managed and not excluded; with `agent: ssm` (the default), check the participant's SSM association (agentAssociationId) ran.",
+        hint: "GuardDuty did not install the agent. Under agentManagement automated, check the instance is SSM-managed and not excluded (monitored: false); under manual, check the participant's SSM association (agentAssociationId) ran.",
     },
     {
         example: "SSM association failed …",

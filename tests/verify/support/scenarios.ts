@@ -10,7 +10,7 @@ export const SCENARIOS = ["healthy", "unhealthy", "waiting", "test-finding", "as
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /**
- * The project's example participants (Pulumi.participant.yaml with `agent: ssm`, so MANUAL
+ * The project's example participants (Pulumi.participant.yaml under agentManagement manual, so MANUAL
  * management, and Pulumi.participant-b.yaml with `agent: automated`), one extra instance added so
  * every status shows up, as the `pulumi stack output --json` files an operator would pass.
  */

@@ -93,7 +93,7 @@ describe("npm run verify: report, JSON and exit codes (mocked AWS)", () => {
         assert.match(text, new RegExp(`${webB.id} +UNHEALTHY +AUTO_MANAGED +VPC endpoint creation not supported for shared VPC vpc-0abc`));
         assert.match(text, new RegExp(`${batch.id} +NOT FOUND +- +not in GuardDuty's coverage list`));
         assert.match(text, /^3 expected: 1 HEALTHY, 1 UNHEALTHY, 1 NOT FOUND$/m);
-        assert.match(text, /owner stack must provide the GuardDuty VPC endpoint/);
+        assert.match(text, /the owner stack creates the guardduty-data endpoint in the shared VPC/);
     });
 
     it("prints a stable JSON object with --json, and nothing else on stdout", async () => {

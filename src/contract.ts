@@ -27,6 +27,12 @@ export interface OwnerOutputs {
     sharedSubnets: SharedSubnet[];
     sharedSubnetIds: string[];
     resourceShareArn: string;
+    /**
+     * The principals the share names (account IDs, OU or organization ARNs), so a participant can
+     * tell it is not among them before it launches into subnets it cannot see. Optional: owners
+     * deployed before it was published do not have it.
+     */
+    shareWith?: string[];
     /** Absent when `createGuardDutyEndpoint` is false (GuardDuty's automated configuration makes its own). */
     guardDutyEndpointId?: string;
     guardDutyEndpointSecurityGroupId?: string;
@@ -91,6 +97,7 @@ export const ownerOutputsSchema = z.object({
     sharedSubnets: z.array(sharedSubnetSchema),
     sharedSubnetIds: z.array(z.string()),
     resourceShareArn: z.string().startsWith("arn:"),
+    shareWith: z.array(z.string()).optional(),
     guardDutyEndpointId: z.string().optional(),
     guardDutyEndpointSecurityGroupId: z.string().optional(),
 }) satisfies z.ZodType<OwnerOutputs>;

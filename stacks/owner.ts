@@ -46,6 +46,7 @@ export class Owner extends pulumi.ComponentResource {
             sharedSubnets: shared.map(({ spec, subnet }) => ({ name: spec.name, id: subnet.id, arn: subnet.arn, azId: spec.azId, cidr: spec.cidr })),
             sharedSubnetIds: shared.map(({ subnet }) => subnet.id),
             resourceShareArn: network.resourceShare.arn,
+            shareWith: config.shareWith.map((principal) => principal.value),
             // Absent rather than undefined: Pulumi warns about undefined stack outputs.
             ...(endpoints?.guardDutyEndpoint
                 ? { guardDutyEndpointId: endpoints.guardDutyEndpoint.id, guardDutyEndpointSecurityGroupId: endpoints.securityGroup.id }

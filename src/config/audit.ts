@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseStackConfig, RawConfig } from "./load";
-import { email, flag, json, numberValue, oneOf } from "./primitives";
+import { closedObject, email, flag, json, numberValue, oneOf } from "./primitives";
 
 export const AUTO_ENABLE_VALUES = ["ALL", "NEW", "NONE"] as const;
 export type AutoEnable = (typeof AUTO_ENABLE_VALUES)[number];
@@ -20,19 +20,15 @@ const SEVERITY_EXPECTED = `a GuardDuty severity from ${SEVERITY_MIN} to ${SEVERI
 const runtimeFlag = flag(true);
 
 export const RUNTIME_MONITORING_EXPECTED = "an object { ec2, ecsFargate, eks } of true/false (each defaults to true)";
-export const runtimeMonitoringSchema = z.strictObject(
+export const runtimeMonitoringSchema = closedObject(
     {
         /** GuardDuty installs and manages the EC2 agent (through SSM) when true. */
         ec2: runtimeFlag,
         ecsFargate: runtimeFlag,
         eks: runtimeFlag,
     },
-    {
-        error: (issue) =>
-            issue.code === "unrecognized_keys"
-                ? `only the keys ec2, ecsFargate and eks (got ${issue.keys.join(", ")})`
-                : RUNTIME_MONITORING_EXPECTED,
-    },
+    "runtimeMonitoring",
+    RUNTIME_MONITORING_EXPECTED,
 );
 export type RuntimeMonitoringFlags = z.infer<typeof runtimeMonitoringSchema>;
 

@@ -17,7 +17,7 @@ const CASES: BadInput[] = [
     { name: "audit accountId with 13 digits", stack: "audit", changes: { accountId: "2222222222222" }, key: "accountId", says: "12-digit" },
     { name: "autoEnableOrganizationMembers in lowercase", stack: "audit", changes: { autoEnableOrganizationMembers: "all" }, key: "autoEnableOrganizationMembers", says: '"ALL", "NEW", "NONE"' },
     { name: "autoEnableOrganizationMembers that is not an option", stack: "audit", changes: { autoEnableOrganizationMembers: "EXISTING" }, key: "autoEnableOrganizationMembers", says: '"ALL", "NEW", "NONE"' },
-    { name: "runtimeMonitoring with an unknown key", stack: "audit", changes: { runtimeMonitoring: { ec2: true, lambda: true } }, key: "runtimeMonitoring", says: "only the keys ec2, ecsFargate and eks (got lambda)" },
+    { name: "runtimeMonitoring with an unknown key", stack: "audit", changes: { runtimeMonitoring: { ec2: true, lambda: true } }, key: "runtimeMonitoring.lambda", says: "its keys are ec2, ecsFargate, eks" },
     { name: "runtimeMonitoring with a non-boolean flag", stack: "audit", changes: { runtimeMonitoring: { ec2: "yes" } }, key: "runtimeMonitoring.ec2", says: "true or false" },
     { name: "runtimeMonitoring with a numeric flag", stack: "audit", changes: { runtimeMonitoring: { eks: 1 } }, key: "runtimeMonitoring.eks", says: "true or false" },
     { name: "runtimeMonitoring that is a list, not an object", stack: "audit", changes: { runtimeMonitoring: ["ec2", "eks"] }, key: "runtimeMonitoring", says: "{ ec2, ecsFargate, eks }" },

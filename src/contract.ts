@@ -30,6 +30,12 @@ export interface OwnerOutputs {
     resourceShareArn: string;
     /** The organization's mode, read from the audit stack and passed on to participants. */
     agentManagement: AgentManagement;
+    /**
+     * The principals the share names (account IDs, OU or organization ARNs), so a participant can
+     * tell it is not among them before it launches into subnets it cannot see. Optional: owners
+     * deployed before it was published do not have it.
+     */
+    shareWith?: string[];
     /** Present with `manual` agent management only: under `automated`, GuardDuty creates its own endpoint. */
     guardDutyEndpointId?: string;
     guardDutyEndpointSecurityGroupId?: string;
@@ -104,6 +110,7 @@ export const ownerOutputsSchema = z.object({
     sharedSubnetIds: z.array(z.string()),
     resourceShareArn: z.string().startsWith("arn:"),
     agentManagement: agentManagementSchema,
+    shareWith: z.array(z.string()).optional(),
     guardDutyEndpointId: z.string().optional(),
     guardDutyEndpointSecurityGroupId: z.string().optional(),
 }) satisfies z.ZodType<OwnerOutputs>;

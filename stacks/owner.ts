@@ -51,6 +51,7 @@ export class Owner extends pulumi.ComponentResource {
             sharedSubnetIds: shared.map(({ subnet }) => subnet.id),
             resourceShareArn: network.resourceShare.arn,
             agentManagement,
+            shareWith: config.shareWith.map((principal) => principal.value),
             // Absent rather than undefined: Pulumi warns about undefined stack outputs.
             ...(endpoints?.guardDutyEndpoint
                 ? { guardDutyEndpointId: endpoints.guardDutyEndpoint.id, guardDutyEndpointSecurityGroupId: endpoints.securityGroup.id }

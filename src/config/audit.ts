@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AGENT_MANAGEMENT_MODES, DEFAULT_AGENT_MANAGEMENT } from "../agentManagement";
 import { ConfigProblem } from "./errors";
 import { configKey, parseStackConfig, RawConfig } from "./load";
-import { email, flag, json, numberValue, oneOf, retired } from "./primitives";
+import { closedObject, email, flag, json, numberValue, oneOf, retired } from "./primitives";
 
 export const AUTO_ENABLE_VALUES = ["ALL", "NEW", "NONE"] as const;
 export type AutoEnable = (typeof AUTO_ENABLE_VALUES)[number];
@@ -22,7 +22,7 @@ const SEVERITY_EXPECTED = `a GuardDuty severity from ${SEVERITY_MIN} to ${SEVERI
 const runtimeFlag = flag(true);
 
 export const RUNTIME_MONITORING_EXPECTED = "an object { ecsFargate, eks } of true/false (each defaults to true)";
-export const runtimeMonitoringSchema = z.strictObject(
+export const runtimeMonitoringSchema = closedObject(
     {
         /** EC2 follows agentManagement; a separate flag could only contradict it. */
         ec2: retired("EC2 agent management follows guardduty-shared-vpc:agentManagement (automated or manual); remove runtimeMonitoring.ec2"),
@@ -31,12 +31,8 @@ export const runtimeMonitoringSchema = z.strictObject(
         /** GuardDuty manages the EKS add-on when true. */
         eks: runtimeFlag,
     },
-    {
-        error: (issue) =>
-            issue.code === "unrecognized_keys"
-                ? `only the keys ecsFargate and eks (got ${issue.keys.join(", ")})`
-                : RUNTIME_MONITORING_EXPECTED,
-    },
+    "runtimeMonitoring",
+    RUNTIME_MONITORING_EXPECTED,
 );
 export type RuntimeMonitoringFlags = z.infer<typeof runtimeMonitoringSchema>;
 

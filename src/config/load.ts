@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { ConfigError, ConfigProblem } from "./errors";
+import { isNearMiss, nearestKnown } from "./nearMiss";
 import { commonShape, NS, RETIRED } from "./primitives";
+import { partitionOf } from "./regions";
 import type { Role } from "./roles";
 
 /** A stack's configuration as the engine hands it to the program: fully qualified key → string. */
@@ -39,6 +41,36 @@ function decoded(raw: RawConfig, key: string): unknown {
 
 export type CommonConfig = z.infer<z.ZodObject<typeof commonShape>>;
 
+const ROLE_ARN_PARTS = /^arn:([a-z-]+):iam::(\d{12}):role\//;
+
+/**
+ * The provider is pinned to `accountId` and assumes `assumeRoleArn`: a role in another account
+ * or partition would make every `pulumi up` fail at the provider, after the preview passed.
+ */
+function commonCrossCheck(config: CommonConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const arn = config.assumeRoleArn === undefined ? undefined : ROLE_ARN_PARTS.exec(config.assumeRoleArn);
+    if (arn) {
+        const [, partition, account] = arn;
+        const region = config["aws:region"];
+        if (account !== config.accountId) {
+            problems.push({
+                key: configKey("assumeRoleArn"),
+                value: config.assumeRoleArn,
+                expected: `a role in account ${config.accountId}, the stack's accountId (the provider only runs in that account), e.g. arn:${partitionOf(region)}:iam::${config.accountId}:role/pulumi-deploy`,
+            });
+        }
+        if (partition !== partitionOf(region)) {
+            problems.push({
+                key: configKey("assumeRoleArn"),
+                value: config.assumeRoleArn,
+                expected: `an ARN in partition ${partitionOf(region)}, the partition of ${region} (arn:${partitionOf(region)}:iam::…)`,
+            });
+        }
+    }
+    return problems;
+}
+
 /**
  * Validates one stack's configuration for its role: every key's shape, unknown keys in the
  * project namespace (usually a typo that would silently fall back to a default), then the
@@ -54,17 +86,28 @@ export function parseStackConfig<S extends z.ZodRawShape>(
 ): z.infer<z.ZodObject<typeof commonShape & S>> {
     const schema = z.object({ ...commonShape, ...shape });
     const knownKeys = Object.keys(schema.shape);
-    const currentKeys = knownKeys.filter((k) => !k.includes(":") && (schema.shape[k] as unknown as z.ZodType).description !== RETIRED);
     const problems: ConfigProblem[] = [];
 
+    // Retired keys stay in the schema (to refuse them with their own message) but are never suggested.
+    const projectKeys = knownKeys.filter((k) => !k.includes(":") && (schema.shape[k] as unknown as z.ZodType).description !== RETIRED);
     for (const key of Object.keys(raw).sort()) {
-        if (!key.startsWith(`${NS}:`)) continue;
-        const name = key.slice(NS.length + 1);
+        const separator = key.indexOf(":");
+        const namespace = key.slice(0, separator);
+        const name = key.slice(separator + 1);
+        if (namespace !== NS) {
+            // Another provider's or tool's namespace is not ours to judge, but a near miss of ours
+            // is a typo that would leave every key in it unread.
+            if (separator > 0 && isNearMiss(namespace, NS)) {
+                problems.push({ key, value: raw[key], expected: `a key in the ${NS} namespace: "${namespace}" looks like a misspelling of it (write ${NS}:${nearestKnown(name, projectKeys) ?? name})` });
+            }
+            continue;
+        }
         if (!knownKeys.includes(name)) {
+            const suggestion = nearestKnown(name, projectKeys);
             problems.push({
                 key,
                 value: raw[key],
-                expected: `no such key for the ${role} role; its keys are ${currentKeys.join(", ")}`,
+                expected: `no such key for the ${role} role${suggestion === undefined ? "" : `; did you mean ${NS}:${suggestion}?`} (its keys are ${projectKeys.join(", ")})`,
             });
         }
     }
@@ -84,6 +127,9 @@ export function parseStackConfig<S extends z.ZodRawShape>(
             problems.push({ key: fullKey, value, expected: issue.message });
         }
     }
+    // The keys every stack shares are checked together even when a role's key is broken.
+    const common = z.object(commonShape).safeParse(input);
+    if (common.success) problems.push(...commonCrossCheck(common.data));
     if (result.success && crossCheck) problems.push(...crossCheck(result.data as never));
     if (problems.length > 0 || !result.success) throw new ConfigError(stack, problems);
     return result.data as z.infer<z.ZodObject<typeof commonShape & S>>;

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { parseIpv4Cidr, contains, findOverlaps, Ipv4Block } from "../net/cidr";
+import { principalSlug } from "../components/sharedVpc";
+import { parseIpv4Cidr, contains, findOverlaps, Ipv4Block, reservedRangeOf } from "../net/cidr";
 import { ConfigProblem } from "./errors";
 import { configKey, parseStackConfig, RawConfig } from "./load";
 import { AgentManagement } from "../agentManagement";
-import { flag, json, oneOf, organizationId, resourceName, retired, stackName } from "./primitives";
-import { azIdProblem } from "./regions";
+import { accountIdText, closedObject, flag, json, oneOf, organizationId, resourceName, retired, stackName } from "./primitives";
+import { azIdProblem, classifyZoneId, partitionOf } from "./regions";
 
 const CIDR_EXPECTED = "an IPv4 CIDR block between /16 and /28, such as 10.20.0.0/16";
 
@@ -14,14 +15,22 @@ const cidr = z.string({ error: CIDR_EXPECTED }).superRefine((value, ctx) => {
     if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.expected });
 });
 
-const subnetSchema = z.object(
+/** AWS refuses some ranges for a VPC, or they break what instances rely on (the metadata service). */
+const vpcCidr = cidr.superRefine((value, ctx) => {
+    const parsed = parseIpv4Cidr(value);
+    const reserved = parsed.ok ? reservedRangeOf(parsed.block) : undefined;
+    if (reserved) ctx.addIssue({ code: "custom", message: `a VPC range outside ${reserved.block.cidr}, which is ${reserved.reason}; RFC 1918 ranges such as 10.20.0.0/16 are the usual choice` });
+});
+
+const subnetSchema = closedObject(
     {
         name: resourceName,
         cidr,
         azId: z.string({ error: "an availability-zone ID such as use1-az1" }),
         share: z.boolean({ error: "true or false (whether to share the subnet with shareWith)" }).default(true),
     },
-    { error: "a subnet: { name, cidr, azId, share? }" },
+    "a subnet",
+    "a subnet: { name, cidr, azId, share? }",
 );
 
 export const PRINCIPAL_EXPECTED =
@@ -35,9 +44,14 @@ export type Principal =
 const ORGANIZATION_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/(o-[a-z0-9]{10,32})$/;
 const OU_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:ou\/(o-[a-z0-9]{10,32})\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 
-/** RAM accepts three kinds of principal inside an organization; anything else is a typo or an outsider. */
-export function classifyPrincipal(value: string): Principal | undefined {
-    if (/^\d{12}$/.test(value)) return { kind: "account", value };
+/**
+ * RAM accepts three kinds of principal inside an organization; anything else is a typo or an
+ * outsider. Organizations IDs are lowercase, so an ARN is compared and used in lowercase: two
+ * spellings of one OU must not become two RAM associations.
+ */
+export function classifyPrincipal(text: string): Principal | undefined {
+    if (/^\d{12}$/.test(text)) return { kind: "account", value: text };
+    const value = text.toLowerCase();
     const org = ORGANIZATION_ARN.exec(value);
     if (org) return { kind: "organization", value, organizationId: org[1] };
     const ou = OU_ARN.exec(value);
@@ -45,19 +59,32 @@ export function classifyPrincipal(value: string): Principal | undefined {
     return undefined;
 }
 
+/** The partition an organization or OU ARN names (`aws`, `aws-cn`, `aws-us-gov`, …). */
+function partitionOfArn(arn: string): string {
+    return arn.split(":")[1];
+}
+
+/** A principal as written, or as a YAML number when it is an account ID set with `pulumi config set --path`. */
+const principal = z.unknown().transform((value, ctx) => {
+    if (typeof value === "number") {
+        const account = accountIdText(value);
+        if (account.ok) return { kind: "account", value: account.id } as Principal;
+        ctx.addIssue({ code: "custom", message: account.expected, input: value });
+        return z.NEVER;
+    }
+    const classified = typeof value === "string" ? classifyPrincipal(value) : undefined;
+    if (classified) return classified;
+    const account = /^\d+$/.test(String(value)) ? accountIdText(value) : undefined;
+    ctx.addIssue({ code: "custom", message: account && !account.ok ? account.expected : PRINCIPAL_EXPECTED, input: value });
+    return z.NEVER;
+});
+
 export const ownerShape = {
-    vpcCidr: cidr,
+    vpcCidr,
     subnets: json(z.array(subnetSchema, { error: "a list of subnets: [{ name, cidr, azId, share? }, …]" }).min(1, { error: "at least one subnet" })),
     /** Classified once here, so the rules and the stack work with the principal's kind. */
     shareWith: json(
-        z.array(
-            z.string({ error: PRINCIPAL_EXPECTED }).transform((value, ctx) => {
-                const principal = classifyPrincipal(value);
-                if (principal === undefined) ctx.addIssue({ code: "custom", message: PRINCIPAL_EXPECTED });
-                return principal ?? z.NEVER;
-            }),
-            { error: `a list of principals, each ${PRINCIPAL_EXPECTED}` },
-        ),
+        z.array(principal, { error: `a list of principals, each ${PRINCIPAL_EXPECTED}` }),
         [],
     ),
     organizationId,
@@ -85,6 +112,14 @@ function ownerCrossCheck(config: OwnerShapeConfig): ConfigProblem[] {
 
         const azProblem = azIdProblem(subnet.azId, config["aws:region"]);
         if (azProblem) problems.push({ key: configKey("subnets", index, "azId"), value: subnet.azId, expected: azProblem });
+        const zone = classifyZoneId(subnet.azId);
+        if (!azProblem && subnet.share && zone && zone.kind !== "availability-zone") {
+            problems.push({
+                key: configKey("subnets", index, "azId"),
+                value: subnet.azId,
+                expected: `an Availability Zone ID (such as ${zone.regionPrefix}-az1) for a shared subnet, not a ${zone.kind === "local-zone" ? "Local Zone" : "Wavelength Zone"}: the interface endpoints participants use are placed in the shared subnets, and AWS offers interface endpoints in Availability Zones only (keep the subnet with share: false for the owner's own use)`,
+            });
+        }
 
         const parsed = parseIpv4Cidr(subnet.cidr);
         if (!parsed.ok) return;
@@ -102,22 +137,37 @@ function ownerCrossCheck(config: OwnerShapeConfig): ConfigProblem[] {
         });
     }
 
-    const seenPrincipals = new Set<string>();
+    // Compared by the name each principal's RAM association gets: two entries with one name are
+    // one duplicate URN, which the engine refuses half-way through `pulumi up`.
+    const seenPrincipals = new Map<string, number>();
+    const partition = partitionOf(config["aws:region"]);
     config.shareWith.forEach((principal, index) => {
-        const expected = seenPrincipals.has(principal.value)
-            ? "each principal once"
+        const earlier = seenPrincipals.get(principalSlug(principal.value));
+        const expected = earlier !== undefined
+            ? `each principal once: shareWith[${earlier}] already names ${principalSlug(principal.value)} (${config.shareWith[earlier].value})`
             : principal.kind === "account" && principal.value === config.accountId
               ? "a participant account, not the owner's own account (the owner uses its subnets without sharing)"
               : principal.kind !== "account" && principal.organizationId !== config.organizationId
                 ? `a principal of organization ${config.organizationId} (subnets can be shared only inside the organization)`
-                : undefined;
-        seenPrincipals.add(principal.value);
+                : principal.kind !== "account" && partitionOfArn(principal.value) !== partition
+                  ? `an ARN in partition ${partition}, the partition of ${config["aws:region"]} (arn:${partition}:organizations::…)`
+                  : undefined;
+        if (earlier === undefined) seenPrincipals.set(principalSlug(principal.value), index);
         if (expected) problems.push({ key: configKey("shareWith", index), value: principal.value, expected });
     });
 
     const shared = config.subnets.filter((subnet) => subnet.share);
     if (shared.length > 0 && config.shareWith.length === 0) {
         problems.push({ key: configKey("shareWith"), value: config.shareWith, expected: "at least one principal to share the subnets with (or set share: false on every subnet)" });
+    }
+    // guardduty-data depends on the audit stack's mode: checkAgainstMode covers it.
+    const interfaceEndpoints = config.ssmEndpoints ? ["ssm", "ssmmessages", "ec2messages"] : [];
+    const needShared = [
+        ...(config.shareWith.length > 0 ? [`shareWith names principals (${config.shareWith.map((p) => p.value).join(", ")}) and a share without subnets gives them nothing`] : []),
+        ...(interfaceEndpoints.length > 0 ? [`the interface endpoints (${interfaceEndpoints.join(", ")}) are placed in the shared subnets`] : []),
+    ];
+    if (shared.length === 0 && needShared.length > 0) {
+        problems.push({ key: configKey("subnets"), value: config.subnets.map((s) => s.name), expected: `at least one subnet with share: true: ${needShared.join("; ")}` });
     }
     if (config.endpointPolicyScope === "accounts") {
         const groups = config.shareWith.filter((p) => p.kind !== "account");

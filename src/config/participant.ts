@@ -2,22 +2,24 @@ import { z } from "zod";
 import type { OwnerOutputs } from "../contract";
 import { ConfigProblem } from "./errors";
 import { configKey, parseStackConfig, RawConfig } from "./load";
-import { flag, json, resourceName, retired, stackName } from "./primitives";
+import { architectureOf } from "./instanceTypes";
+import { closedObject, flag, json, resourceName, retired, stackName, textFromCli } from "./primitives";
 const INSTANCE_TYPE_EXPECTED = "an EC2 instance type such as t3.small or m7g.large";
 const AMI_EXPECTED = "an AMI ID such as ami-0123456789abcdef0 (omit it for the latest Amazon Linux 2023)";
 
 export const DEFAULT_INSTANCE_TYPE = "t3.small";
 
-const instanceSchema = z.object(
+const instanceSchema = closedObject(
     {
         name: resourceName,
-        subnet: z.string({ error: "the name of a subnet the owner shares (see the owner's sharedSubnets output)" }),
+        subnet: textFromCli(z.string({ error: "the name of a subnet the owner shares (see the owner's sharedSubnets output)" })),
         instanceType: z.string({ error: INSTANCE_TYPE_EXPECTED }).regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, { error: INSTANCE_TYPE_EXPECTED }).default(DEFAULT_INSTANCE_TYPE),
         ami: z.string({ error: AMI_EXPECTED }).regex(/^ami-[0-9a-f]{8,17}$/, { error: AMI_EXPECTED }).optional(),
         /** False leaves the instance out of Runtime Monitoring, in whichever way the organization's mode allows. */
         monitored: z.boolean({ error: "true or false (false leaves the instance out of Runtime Monitoring)" }).default(true),
     },
-    { error: "an instance: { name, subnet, instanceType?, ami?, monitored? }" },
+    "an instance",
+    "an instance: { name, subnet, instanceType?, ami?, monitored? }",
 );
 
 export const participantShape = {
@@ -27,21 +29,7 @@ export const participantShape = {
     acceptShareInvitation: flag(false),
 };
 
-export type Architecture = "x86_64" | "arm64";
-
-/**
- * The CPU architecture of an instance type, to pick a matching AMI. Graviton types carry a `g`
- * in their attributes (t4g, m7g, c7gn, im4gn); GuardDuty's agent supports Graviton2 and later,
- * so the first-generation `a1` is refused rather than guessed.
- */
-export function architectureOf(instanceType: string): Architecture | { unsupported: string } {
-    const match = /^([a-z]+)(\d+)([a-z-]*)\./.exec(instanceType);
-    if (!match) return "x86_64";
-    const [, family, generation, attributes] = match;
-    if (family === "a" && generation === "1") return { unsupported: "a Graviton2-or-later or x86_64 type (GuardDuty's runtime agent does not support a1 instances)" };
-    if (family === "mac") return { unsupported: "a Linux instance type (GuardDuty's runtime agent runs on Linux only)" };
-    return attributes.includes("g") && family !== "g" ? "arm64" : "x86_64";
-}
+export { architectureOf, type Architecture } from "./instanceTypes";
 
 type ParticipantShapeConfig = z.infer<z.ZodObject<typeof participantShape>>;
 
@@ -72,6 +60,20 @@ export function checkAgainstOwner(config: ParticipantConfig, owner: OwnerOutputs
     const problems: ConfigProblem[] = [];
     if (owner.region !== config["aws:region"]) {
         problems.push({ key: "aws:region", value: config["aws:region"], expected: `${owner.region}, the owner's region (shared subnets are regional)` });
+    }
+    if (owner.ownerAccountId === config.accountId) {
+        problems.push({
+            key: configKey("accountId"),
+            value: config.accountId,
+            expected: `a participant account, not ${config.ownerStack}'s own account ${owner.ownerAccountId} (an account cannot be shared its own subnets: deploy this participant into one of the accounts the owner shares with)`,
+        });
+    } else if (owner.shareWith !== undefined && owner.shareWith.every((principal) => /^\d{12}$/.test(principal)) && !owner.shareWith.includes(config.accountId)) {
+        // With OU or organization principals the accounts they hold are not known here.
+        problems.push({
+            key: configKey("accountId"),
+            value: config.accountId,
+            expected: `an account ${config.ownerStack} shares its subnets with (${owner.shareWith.join(", ") || "none"}): add ${config.accountId} to the owner's shareWith and run \`pulumi up\` on the owner first`,
+        });
     }
     const shared = new Set(owner.sharedSubnets.map((subnet) => subnet.name));
     config.instances.forEach((instance, index) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unknownKeyExpected } from "./nearMiss";
 import { KNOWN_REGIONS } from "./regions";
 
 /** The project's config namespace, fixed by `name:` in Pulumi.yaml. */
@@ -7,7 +8,35 @@ export const NS = "guardduty-shared-vpc";
 // Each schema carries its own expectation text so an error can say what to write instead.
 
 export const ACCOUNT_ID_EXPECTED = "a 12-digit AWS account ID such as 111122223333 (quote it in YAML so leading zeros survive)";
-export const accountId = z.string({ error: ACCOUNT_ID_EXPECTED }).regex(/^\d{12}$/, { error: ACCOUNT_ID_EXPECTED });
+
+/**
+ * Pulumi's CLI stores digits as a YAML number (`pulumi config set --path 'x[0]' 444444444444`),
+ * and the engine hands numbers inside structured values to the program as JSON numbers, so an
+ * account ID arrives as a string or a number. A number cannot keep leading zeros: an ID with
+ * fewer than 12 digits is most likely one that lost them.
+ */
+export function accountIdText(value: unknown): { ok: true; id: string } | { ok: false; expected: string } {
+    const digits = typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? String(value) : typeof value === "string" ? value : undefined;
+    if (digits !== undefined && /^\d{12}$/.test(digits)) return { ok: true, id: digits };
+    if (digits !== undefined && /^\d{1,11}$/.test(digits)) {
+        const padded = digits.padStart(12, "0");
+        const source = typeof value === "number" ? "a YAML number" : "an unquoted YAML number";
+        return {
+            ok: false,
+            expected: `a 12-digit AWS account ID, but ${digits} has ${digits.length}: written as ${source}, an account ID loses its leading zeros, so if the ID is ${padded}, quote it in YAML: "${padded}"`,
+        };
+    }
+    return { ok: false, expected: ACCOUNT_ID_EXPECTED };
+}
+
+export const accountId = z.unknown().transform((value, ctx) => {
+    const parsed = accountIdText(value);
+    if (!parsed.ok) {
+        ctx.addIssue({ code: "custom", message: parsed.expected, input: value });
+        return z.NEVER;
+    }
+    return parsed.id;
+});
 
 export const region = z
     .string({ error: "an AWS region such as us-east-1 (set it with `pulumi config set aws:region <region>`)" })
@@ -27,7 +56,12 @@ export const organizationId = z
 
 /** Names become part of resource names and URNs, so they are kept DNS-label-like and stable. */
 export const NAME_EXPECTED = "a name of lowercase letters, digits and dashes, starting with a letter or digit (at most 48 characters)";
-export const resourceName = z.string({ error: NAME_EXPECTED }).regex(/^[a-z0-9][a-z0-9-]{0,47}$/, { error: NAME_EXPECTED });
+/** `pulumi config set --path 'subnets[0].name' 7` stores a YAML number where text is meant. */
+export function textFromCli<T extends z.ZodType>(schema: T) {
+    return z.preprocess((value) => (typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? String(value) : value), schema);
+}
+
+export const resourceName = textFromCli(z.string({ error: NAME_EXPECTED }).regex(/^[a-z0-9][a-z0-9-]{0,47}$/, { error: NAME_EXPECTED }));
 
 export const EMAIL_EXPECTED = "an email address such as secops@example.com";
 export const email = z.email({ error: EMAIL_EXPECTED });
@@ -68,6 +102,33 @@ export function json<T extends z.ZodType>(schema: T, defaultValue?: unknown) {
             return value;
         }
     }, schema);
+}
+
+/**
+ * An object in a structured value (a subnet, an instance, …) whose unknown keys are refused,
+ * each by its own path and with the known key it most likely misspells: a dropped `shared:
+ * false` or `instance_type` would otherwise leave the default in place without a word.
+ * `where` names the object in the message ("a subnet").
+ */
+export function closedObject<S extends z.ZodRawShape>(shape: S, where: string, error: string) {
+    const known = Object.keys(shape);
+    // Retired keys are known (refused with their own message) but never offered as suggestions.
+    const current = known.filter((key) => (shape[key] as unknown as z.ZodType).description !== RETIRED);
+    const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+    return z
+        .looseObject(shape, { error })
+        .check(
+            z.superRefine(
+                (value: Record<string, unknown>, ctx) => {
+                    for (const key of Object.keys(value)) {
+                        if (!known.includes(key)) ctx.addIssue({ code: "custom", path: [key], message: unknownKeyExpected(key, current, where), input: value[key] });
+                    }
+                },
+                // Checked even when a known key is broken too, so one run reports every mistake.
+                { when: (payload) => isPlainObject(payload.value) },
+            ),
+        )
+        .transform((value) => Object.fromEntries(known.filter((key) => key in value).map((key) => [key, value[key]])) as z.output<z.ZodObject<S>>);
 }
 
 /** Config keys every stack reads, whatever its role. */

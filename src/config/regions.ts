@@ -49,8 +49,21 @@ const AZ_ID_PREFIX_BY_REGION: Readonly<Record<string, string>> = {
     "us-west-2": "usw2",
 };
 
-/** `use1-az1`, and Local Zone IDs such as `usw2-lax1-az1`. */
-const AZ_ID_PATTERN = /^([a-z]+[0-9]+)(?:-[a-z]+[0-9]+)?-az[0-9]+$/;
+/** `use1-az1`; Local Zone IDs such as `usw2-lax1-az1`; Wavelength Zone IDs such as `usw2-wl1-las-wlz1`. */
+const AZ_ID_PATTERN = /^([a-z]+[0-9]+)-az[0-9]+$/;
+const LOCAL_ZONE_ID_PATTERN = /^([a-z]+[0-9]+)-[a-z]+[0-9]+-az[0-9]+$/;
+const WAVELENGTH_ZONE_ID_PATTERN = /^([a-z]+[0-9]+)-wl[0-9]+-[a-z]+-wlz[0-9]+$/;
+
+export type ZoneKind = "availability-zone" | "local-zone" | "wavelength-zone";
+
+/** What kind of zone an ID names, and the region prefix it carries; undefined for anything else (an AZ name, a typo). */
+export function classifyZoneId(zoneId: string): { kind: ZoneKind; regionPrefix: string } | undefined {
+    for (const [kind, pattern] of [["availability-zone", AZ_ID_PATTERN], ["local-zone", LOCAL_ZONE_ID_PATTERN], ["wavelength-zone", WAVELENGTH_ZONE_ID_PATTERN]] as const) {
+        const match = pattern.exec(zoneId);
+        if (match) return { kind, regionPrefix: match[1] };
+    }
+    return undefined;
+}
 
 export function azIdPrefixOf(region: string): string | undefined {
     return AZ_ID_PREFIX_BY_REGION[region];
@@ -58,10 +71,10 @@ export function azIdPrefixOf(region: string): string | undefined {
 
 /** Undefined when `azId` can live in `region`; otherwise what the user should write instead. */
 export function azIdProblem(azId: string, region: string): string | undefined {
-    const match = AZ_ID_PATTERN.exec(azId);
-    if (!match) return "an availability-zone ID such as use1-az1 (an AZ ID, not an AZ name like us-east-1a)";
+    const zone = classifyZoneId(azId);
+    if (!zone) return "an availability-zone ID such as use1-az1 (an AZ ID, not an AZ name like us-east-1a)";
     const prefix = azIdPrefixOf(region);
-    if (prefix !== undefined && match[1] !== prefix) {
+    if (prefix !== undefined && zone.regionPrefix !== prefix) {
         return `an availability-zone ID of ${region}, which start with "${prefix}-" (e.g. ${prefix}-az1)`;
     }
     return undefined;

@@ -32,10 +32,33 @@ export function parseIpv4Cidr(text: string): CidrParse {
     if (network.correctForm() !== address.correctForm()) {
         return { ok: false, expected: `a network address without host bits: ${network.correctForm()}/${prefixLength}` };
     }
-    return {
-        ok: true,
-        block: { cidr: text, prefixLength, first: network.bigInt(), last: address.endAddress().bigInt() },
-    };
+    return { ok: true, block: blockOf(text) };
+}
+
+function blockOf(cidr: string): Ipv4Block {
+    const address = new Address4(cidr);
+    return { cidr, prefixLength: address.subnetMask, first: address.startAddress().bigInt(), last: address.endAddress().bigInt() };
+}
+
+/**
+ * IPv4 ranges a VPC cannot use. AWS accepts RFC 1918 and publicly routable ranges (it only
+ * advises against 172.17.0.0/16, which Docker uses), but not these: each is either refused by
+ * EC2 or takes addresses the instances themselves depend on.
+ */
+export const RESERVED_IPV4_RANGES: ReadonlyArray<{ block: Ipv4Block; reason: string }> = [
+    { cidr: "0.0.0.0/8", reason: '"this network" (RFC 1122): not usable as a source or destination address' },
+    { cidr: "127.0.0.0/8", reason: "loopback: traffic to it never leaves the instance" },
+    {
+        cidr: "169.254.0.0/16",
+        reason: "link-local: the instance metadata service (169.254.169.254), the Amazon DNS resolver (169.254.169.253) and the time service (169.254.169.123) answer there, so instances in it could not reach them",
+    },
+    { cidr: "224.0.0.0/4", reason: "multicast (RFC 5771): group addresses, never assigned to an interface" },
+    { cidr: "240.0.0.0/4", reason: "reserved for future use (RFC 1112), with the broadcast address 255.255.255.255" },
+].map(({ cidr, reason }) => ({ block: blockOf(cidr), reason }));
+
+/** The reserved range `block` overlaps, if any. */
+export function reservedRangeOf(block: Ipv4Block): { block: Ipv4Block; reason: string } | undefined {
+    return RESERVED_IPV4_RANGES.find((reserved) => overlaps(reserved.block, block));
 }
 
 export function contains(outer: Ipv4Block, inner: Ipv4Block): boolean {

@@ -17,7 +17,7 @@ const CASES: BadInput[] = [
     { name: "audit accountId with 13 digits", stack: "audit", changes: { accountId: "2222222222222" }, key: "accountId", says: "12-digit" },
     { name: "autoEnableOrganizationMembers in lowercase", stack: "audit", changes: { autoEnableOrganizationMembers: "all" }, key: "autoEnableOrganizationMembers", says: '"ALL", "NEW", "NONE"' },
     { name: "autoEnableOrganizationMembers that is not an option", stack: "audit", changes: { autoEnableOrganizationMembers: "EXISTING" }, key: "autoEnableOrganizationMembers", says: '"ALL", "NEW", "NONE"' },
-    { name: "runtimeMonitoring with an unknown key", stack: "audit", changes: { runtimeMonitoring: { ecsFargate: true, lambda: true } }, key: "runtimeMonitoring", says: "only the keys ecsFargate and eks (got lambda)" },
+    { name: "runtimeMonitoring with an unknown key", stack: "audit", changes: { runtimeMonitoring: { ecsFargate: true, lambda: true } }, key: "runtimeMonitoring.lambda", says: "its keys are ecsFargate, eks" },
     { name: "runtimeMonitoring with a non-boolean flag", stack: "audit", changes: { runtimeMonitoring: { ecsFargate: "yes" } }, key: "runtimeMonitoring.ecsFargate", says: "true or false" },
     { name: "the retired runtimeMonitoring.ec2, even set to agree with the mode", stack: "audit", changes: { runtimeMonitoring: { ec2: false } }, key: "runtimeMonitoring.ec2", says: "follows guardduty-shared-vpc:agentManagement" },
     { name: "the retired runtimeMonitoring.ec2 stored as a word", stack: "audit", changes: { agentManagement: "automated", runtimeMonitoring: { ec2: "true" } }, key: "runtimeMonitoring.ec2", says: "remove runtimeMonitoring.ec2" },

@@ -129,7 +129,7 @@ describe("bad configuration is refused before any resource is registered", () =>
         });
 
         it("manual mode with no shared subnet is refused: the endpoint lives in the shared subnets", async () => {
-            const config = withConfig(owner(), { subnets: [{ name: "x", cidr: "10.20.64.0/24", azId: "use1-az1", share: false }], shareWith: [] });
+            const config = withConfig(owner(), { subnets: [{ name: "x", cidr: "10.20.64.0/24", azId: "use1-az1", share: false }], shareWith: [], ssmEndpoints: "false" });
             await expectConfigError(() => runStack("owner", config, { audit: auditOutputs("manual") }), "subnets", /agent management is manual \(from audit\)/);
         });
 

@@ -101,4 +101,68 @@ describe("npm run plan", () => {
         const statuses = Object.fromEntries(JSON.parse(out).stacks.map((s: { stack: string; status: string }) => [s.stack, s.status]));
         assert.deepEqual(statuses, { management: "planned", audit: "planned", owner: "config-error", participant: "config-error", "participant-b": "config-error" });
     });
+
+    describe("stacks the plan cannot read offline", () => {
+        type Plan = { stack: string; status: string; unreadable?: string[]; error?: string };
+        const statuses = (out: string) => Object.fromEntries((JSON.parse(out).stacks as Plan[]).map((s) => [s.stack, s.status]));
+
+        it("plans the others when one stack file holds a secret, and says what it could not read", async () => {
+            const dir = projectCopy();
+            writeFileSync(path.join(dir, "Pulumi.participant-b.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"555555555555\"\n  guardduty-shared-vpc:ownerStack: owner\n  guardduty-shared-vpc:assumeRoleArn:\n    secure: AAABAxyz\n");
+            const { code, out } = await runPlan(["--json", "--no-policies"], dir);
+            assert.equal(code, 0, "a secret is legitimate config: the CLI reads it");
+            assert.deepEqual(statuses(out), { management: "planned", audit: "planned", owner: "planned", participant: "planned", "participant-b": "not-read" });
+            const unread = (JSON.parse(out).stacks as Plan[]).find((s) => s.stack === "participant-b");
+            assert.match(unread?.unreadable?.join("\n") ?? "", /guardduty-shared-vpc:assumeRoleArn is a secret/);
+        });
+
+        it("a secret in the audit stack blocks every stack that reads it, directly or through the owner", async () => {
+            const dir = projectCopy();
+            writeFileSync(path.join(dir, "Pulumi.audit.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"222222222222\"\n  guardduty-shared-vpc:notificationEmail:\n    secure: AAABAxyz\n");
+            const { code, out } = await runPlan(["--json", "--no-policies"], dir);
+            assert.equal(code, 0);
+            assert.deepEqual(statuses(out), { management: "planned", audit: "not-read", owner: "not-read", participant: "not-read", "participant-b": "not-read" });
+            const participant = (JSON.parse(out).stacks as Plan[]).find((s) => s.stack === "participant");
+            assert.deepEqual(participant?.unreadable, ["it reads organization/guardduty-shared-vpc/owner, which the offline plan could not read (see stack audit)"]);
+        });
+
+        it("says which stacks read an unreadable one, in text as well", async () => {
+            const dir = projectCopy();
+            writeFileSync(path.join(dir, "Pulumi.owner.yaml"), "environment:\n  - network/owner\nconfig:\n  aws:region: us-east-1\n");
+            const json = await runPlan(["--json", "--no-policies"], dir);
+            assert.deepEqual(statuses(json.out), { management: "planned", audit: "planned", owner: "not-read", participant: "not-read", "participant-b": "not-read" });
+            const participant = (JSON.parse(json.out).stacks as Plan[]).find((s) => s.stack === "participant");
+            assert.deepEqual(participant?.unreadable, ["it reads organization/guardduty-shared-vpc/owner, which the offline plan could not read (see stack owner)"]);
+            const text = await runPlan(["--no-policies"], dir);
+            assert.match(text.out, /=== stack owner \(role owner\)\nnot planned offline, because:\n {2}- it imports the ESC environment network\/owner/);
+            assert.match(text.out, /participant: not read offline/);
+        });
+
+        it("still reports a participant's own config error before the unreadable owner", async () => {
+            const dir = projectCopy();
+            writeFileSync(path.join(dir, "Pulumi.owner.yaml"), "config:\n  guardduty-shared-vpc:organizationId:\n    secure: AAAB\n");
+            writeFileSync(path.join(dir, "Pulumi.participant-b.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"555555555555\"\n  guardduty-shared-vpc:ownerStack: organization/guardduty-shared-vpc/owner\n  guardduty-shared-vpc:instance: []\n");
+            const { code, out } = await runPlan(["--json", "--no-policies"], dir);
+            assert.equal(code, 1);
+            assert.equal(statuses(out)["participant-b"], "config-error");
+            assert.equal(statuses(out).participant, "not-read");
+        });
+
+        it("plans the others when one stack file is not YAML at all", async () => {
+            const dir = projectCopy();
+            writeFileSync(path.join(dir, "Pulumi.participant-b.yaml"), "config:\n  aws:region: [unclosed\n");
+            const { out } = await runPlan(["--json", "--no-policies"], dir);
+            assert.deepEqual(statuses(out), { management: "planned", audit: "planned", owner: "planned", participant: "planned", "participant-b": "not-read" });
+        });
+    });
+
+    it("refuses an audit stack that is not the account the management stack delegates to", async () => {
+        const dir = projectCopy();
+        writeFileSync(path.join(dir, "Pulumi.management.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"111111111111\"\n  guardduty-shared-vpc:auditAccountId: \"666666666666\"\n");
+        const { code, out } = await runPlan(["--json", "--no-policies"], dir);
+        assert.equal(code, 1);
+        const audit = (JSON.parse(out).stacks as Array<{ stack: string; status: string; error: string }>).find((s) => s.stack === "audit");
+        assert.equal(audit?.status, "config-error");
+        assert.match(audit?.error ?? "", /guardduty-shared-vpc:accountId: got "222222222222"; expected the account the management stack delegates GuardDuty to in us-east-1 \(management: 666666666666 in us-east-1\)/);
+    });
 });

@@ -3,9 +3,10 @@ import { ConfigError } from "../../src/config/errors";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";
 import { resolveRole, Role, ROLES } from "../../src/config/roles";
+import { auditDelegationProblems } from "../../src/config/stackSet";
 import { runProgram } from "../../stacks";
 import { CapturedResource, OfflineStackRun, runStackOffline } from "./runStack";
-import { readStackConfigFile } from "./stackConfig";
+import { readStackFile, StackConfigFileError, StackFile } from "./stackConfig";
 
 export const PROJECT = NS;
 /** The organization name the DIY backends (`pulumi login --local`, S3) use in stack references. */
@@ -19,22 +20,34 @@ export interface ShippedStack {
     stack: string;
     role: Role;
     config: RawConfig;
+    /** Why the offline plan cannot run this stack (secrets, ESC environments, a file it cannot parse); absent when it can. */
+    unreadable?: string[];
 }
 
 /** Deployment order: management delegates GuardDuty to audit, owner shares before participants read it. */
 const ROLE_ORDER: Readonly<Record<Role, number>> = Object.fromEntries(ROLES.map((role, index) => [role, index])) as Record<Role, number>;
 
-/** Every `Pulumi.<stack>.yaml` beside Pulumi.yaml, with its role, in the order they deploy. */
+/**
+ * Every `Pulumi.<stack>.yaml` beside Pulumi.yaml, with its role, in the order they deploy. A
+ * file the plan cannot read (or read completely) is listed with the reason, never dropped and
+ * never in the way of the others.
+ */
 export function discoverStacks(projectDir: string): ShippedStack[] {
     const stacks = readdirSync(projectDir)
         .map((file) => /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1])
         .filter((stack): stack is string => stack !== undefined);
     return stacks
         .map((stack) => {
-            const config = readStackConfigFile(projectDir, PROJECT, stack);
-            const resolved = resolveRole(stack, config[`${NS}:role`]);
+            let file: StackFile;
+            try {
+                file = readStackFile(projectDir, PROJECT, stack);
+            } catch (err) {
+                if (!(err instanceof StackConfigFileError)) throw err;
+                file = { config: {}, unreadable: [err.message] };
+            }
+            const resolved = resolveRole(stack, file.config[`${NS}:role`]);
             if ("problem" in resolved) throw new ConfigError(stack, [{ key: `${NS}:role`, value: resolved.value, expected: resolved.problem }]);
-            return { stack, role: resolved.role, config };
+            return { stack, role: resolved.role, config: file.config, ...(file.unreadable.length > 0 ? { unreadable: file.unreadable } : {}) };
         })
         .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.stack.localeCompare(b.stack));
 }
@@ -46,7 +59,7 @@ export function discoverStacks(projectDir: string): ShippedStack[] {
 export function runProjectStack(
     stack: string,
     config: RawConfig,
-    published: ReadonlyMap<string, Record<string, unknown>> = new Map(),
+    published: Pick<ReadonlyMap<string, Record<string, unknown>>, "get"> = new Map(),
     options: { preview?: boolean; onRegistered?: (resource: CapturedResource) => void } = {},
 ): Promise<OfflineStackRun> {
     return runStackOffline({
@@ -65,22 +78,54 @@ export interface StackRunResult {
     stack: ShippedStack;
     run?: OfflineStackRun;
     error?: unknown;
+    /** Why the stack was not planned: its own file could not be read, or it reads a stack whose file could not. */
+    unreadable?: string[];
 }
 
 /**
  * Runs the given stacks in order under the mock runtime, serving each one's outputs to the
  * stack references of those after it, as a shared backend would after each `pulumi up`.
+ * Before that, the rules between stacks (the audit stack is the account and region the
+ * management stack delegates to) are checked. A stack the plan cannot read is reported and
+ * skipped, and so is a stack that reads it; the others are planned as usual.
  */
 export async function runStacksInOrder(stacks: readonly ShippedStack[], options: { preview?: boolean; known?: Record<string, Record<string, unknown>> } = {}): Promise<StackRunResult[]> {
     const published = new Map<string, Record<string, unknown>>(Object.entries(options.known ?? {}));
+    const notRead = new Map<string, string>();
+    const betweenStacks = auditDelegationProblems(stacks.filter((stack) => stack.unreadable === undefined));
     const results: StackRunResult[] = [];
     for (const stack of stacks) {
+        if (stack.unreadable) {
+            notRead.set(fullyQualifiedStackName(stack.stack), stack.stack);
+            results.push({ stack, unreadable: stack.unreadable });
+            continue;
+        }
+        const problems = betweenStacks.get(stack.stack);
+        if (problems) {
+            results.push({ stack, error: new ConfigError(stack.stack, problems) });
+            continue;
+        }
+        const blockedBy: string[] = [];
+        const references = {
+            get(name: string) {
+                const unreadable = notRead.get(name);
+                if (unreadable === undefined) return published.get(name);
+                blockedBy.push(name);
+                throw new Error(`${name} was not planned: the offline plan could not read Pulumi.${unreadable}.yaml`);
+            },
+        };
         try {
-            const run = await runProjectStack(stack.stack, stack.config, published, { preview: options.preview });
+            const run = await runProjectStack(stack.stack, stack.config, references, { preview: options.preview });
             published.set(fullyQualifiedStackName(stack.stack), run.outputs);
             results.push({ stack, run });
         } catch (error) {
-            results.push({ stack, error });
+            if (blockedBy.length > 0) {
+                // Whatever reads this stack is blocked by the same unreadable file, transitively.
+                notRead.set(fullyQualifiedStackName(stack.stack), notRead.get(blockedBy[0])!);
+                results.push({ stack, unreadable: blockedBy.map((name) => `it reads ${name}, which the offline plan could not read (see stack ${notRead.get(name)})`) });
+            } else {
+                results.push({ stack, error });
+            }
         }
     }
     return results;

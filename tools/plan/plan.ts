@@ -18,8 +18,10 @@ export interface PlanIo {
 export interface StackPlan {
     stack: string;
     role: Role;
-    status: "planned" | "config-error" | "failed";
+    /** `not-read`: the plan could not read the stack's config (secrets, ESC) or a stack it reads; only the Pulumi CLI can plan it. */
+    status: "planned" | "config-error" | "failed" | "not-read";
     error?: string;
+    unreadable?: string[];
     resources?: ReturnType<typeof describeResources>;
     outputs?: Record<string, unknown>;
     /** Stacks this one reads through stack references, and whether each resolved to a planned stack. */
@@ -96,6 +98,10 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
     const plans: StackPlan[] = [];
     for (const result of selected) {
         const { stack, role } = result.stack;
+        if (result.unreadable) {
+            plans.push({ stack, role, status: "not-read", unreadable: result.unreadable });
+            continue;
+        }
         if (!result.run) {
             const configError = result.error instanceof ConfigError;
             plans.push({ stack, role, status: configError ? "config-error" : "failed", error: result.error instanceof Error ? result.error.message : String(result.error) });
@@ -116,14 +122,15 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
         });
     }
 
-    const failed = plans.some((p) => p.status !== "planned");
+    // A stack the plan could not read is not a failure of that stack: the CLI reads it.
+    const failed = plans.some((p) => p.status === "config-error" || p.status === "failed");
     const mandatoryViolations = plans.flatMap((p) => (p.policies ?? []).filter((v) => v.enforcementLevel === "mandatory"));
     if (args.json) {
         io.out(JSON.stringify({ deployed: false, note: NOTHING_DEPLOYED, stacks: plans }, null, 2));
     } else {
         for (const p of plans) printStack(p, io);
         io.out(NOTHING_DEPLOYED);
-        const summary = plans.map((p) => `${p.stack}: ${p.status === "planned" ? `${p.resources?.length ?? 0} resources` : p.status}`).join(", ");
+        const summary = plans.map((p) => `${p.stack}: ${p.status === "planned" ? `${p.resources?.length ?? 0} resources` : p.status === "not-read" ? "not read offline" : p.status}`).join(", ");
         io.out(`Plan: ${summary}; ${mandatoryViolations.length} mandatory policy violation(s).`);
     }
     return failed || mandatoryViolations.length > 0 ? 1 : 0;
@@ -131,6 +138,13 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
 
 function printStack(p: StackPlan, io: PlanIo): void {
     io.out(`=== stack ${p.stack} (role ${p.role})`);
+    if (p.status === "not-read") {
+        io.out("not planned offline, because:");
+        for (const reason of p.unreadable ?? []) io.out(`  - ${reason}`);
+        io.out("  (`pulumi preview` with the Pulumi CLI can plan it)");
+        io.out("");
+        return;
+    }
     if (p.status !== "planned") {
         io.out(p.status === "config-error" ? "configuration error:" : "failed:");
         for (const line of (p.error ?? "").split("\n")) io.out(`  ${line}`);

@@ -70,9 +70,15 @@ export function json<T extends z.ZodType>(schema: T, defaultValue?: unknown) {
     }, schema);
 }
 
+// The name becomes a `[profile <name>]` section header in ~/.aws/config, which cannot hold
+// whitespace or brackets; an empty value would silently mean "the default profile".
+export const PROFILE_EXPECTED = "an AWS CLI profile name such as workloads-a, without spaces or brackets (`aws configure list-profiles` lists them)";
+export const profileName = z.string({ error: PROFILE_EXPECTED }).regex(/^[^\s[\]]+$/, { error: PROFILE_EXPECTED });
+
 /** Config keys every stack reads, whatever its role. */
 export const commonShape = {
     "aws:region": region,
+    "aws:profile": profileName.optional(),
     accountId,
     assumeRoleArn: roleArn.optional(),
     role: z.string().optional(),

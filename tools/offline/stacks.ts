@@ -47,14 +47,17 @@ export function runProjectStack(
     stack: string,
     config: RawConfig,
     published: ReadonlyMap<string, Record<string, unknown>> = new Map(),
-    options: { preview?: boolean; onRegistered?: (resource: CapturedResource) => void } = {},
+    options: { preview?: boolean; onRegistered?: (resource: CapturedResource) => void; onStackReference?: (fullyQualifiedName: string) => void } = {},
 ): Promise<OfflineStackRun> {
     return runStackOffline({
         project: PROJECT,
         stack,
         config,
         program: runProgram,
-        stackOutputs: (name) => published.get(name),
+        stackOutputs: (name) => {
+            options.onStackReference?.(name);
+            return published.get(name);
+        },
         preview: options.preview,
         organization: DIY_ORGANIZATION,
         onRegistered: options.onRegistered,
@@ -65,6 +68,8 @@ export interface StackRunResult {
     stack: ShippedStack;
     run?: OfflineStackRun;
     error?: unknown;
+    /** Fully qualified names of the stacks its program read, whether or not they existed. */
+    reads: string[];
 }
 
 /**
@@ -75,12 +80,13 @@ export async function runStacksInOrder(stacks: readonly ShippedStack[], options:
     const published = new Map<string, Record<string, unknown>>(Object.entries(options.known ?? {}));
     const results: StackRunResult[] = [];
     for (const stack of stacks) {
+        const reads: string[] = [];
         try {
-            const run = await runProjectStack(stack.stack, stack.config, published, { preview: options.preview });
+            const run = await runProjectStack(stack.stack, stack.config, published, { preview: options.preview, onStackReference: (name) => reads.push(name) });
             published.set(fullyQualifiedStackName(stack.stack), run.outputs);
-            results.push({ stack, run });
+            results.push({ stack, run, reads });
         } catch (error) {
-            results.push({ stack, error });
+            results.push({ stack, error, reads });
         }
     }
     return results;

@@ -16,7 +16,7 @@ if (running < required) {
     console.error(
         [
             "",
-            "guardduty-shared-vpc needs Node.js " + required + " or later (its Pulumi SDK does); this is Node.js " + process.version + ".",
+            "guardduty-shared-vpc needs Node.js " + required + " or later (its Pulumi SDK does); this is Node.js v" + process.versions.node + ".",
             "Fetch the pinned Node.js " + required + " from the npm registry (no root; cached outside the clone) and run again:",
             "",
             "    export PATH=\"$(scripts/node.sh " + required + "):$PATH\"",

@@ -4,6 +4,7 @@ import { performance } from "perf_hooks";
 import type { RawConfig } from "../src/config/load";
 import { discoverStacks, runProjectStack, runStacksInOrder } from "../tools/offline/stacks";
 import { benchPolicies } from "./policies";
+import { Targets } from "./targets";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -41,6 +42,7 @@ async function timeOwner(subnets: number, principals: number): Promise<{ elapsed
 }
 
 async function main(): Promise<void> {
+    const targets = new Targets();
     console.log(`guardduty-shared-vpc benchmark — node ${process.version}, ${require("os").cpus().length} cores. Nothing here talks to AWS.`);
 
     // 1. The offline plan, as a newcomer runs it (process start included) and in-process.
@@ -50,12 +52,12 @@ async function main(): Promise<void> {
     const results = await runStacksInOrder(discoverStacks(ROOT));
     const inProcess = performance.now() - started;
     const total = results.reduce((n, r) => n + (r.run?.resources.length ?? 0), 0);
-    console.log(`\n[plan] npm run plan of ${results.length} shipped stacks (${total} resources): ${ms(planCli)} wall incl. process start (target ≤ 3000 ms); ${ms(inProcess)} in-process, warm`);
+    console.log(`\n[plan] npm run plan of ${results.length} shipped stacks (${total} resources): ${ms(planCli)} wall incl. process start ${targets.check("npm run plan, wall", planCli, "≤", 3000, "ms")}; ${ms(inProcess)} in-process, warm`);
 
     // 2. What each preview pays to start the program: type-checked ts-node vs our transpile-only.
     const typeChecked = best(2, () => timeChild(["-r", "ts-node/register", "bench/startProgram.ts"], { TS_NODE_TRANSPILE_ONLY: "false" }));
     const transpileOnly = best(2, () => timeChild(["-r", "ts-node/register/transpile-only", "bench/startProgram.ts"]));
-    console.log(`\n[start] owner program start to finish: type-checked ts-node ${ms(typeChecked)}, transpile-only (Pulumi.yaml) ${ms(transpileOnly)}: ${(typeChecked / transpileOnly).toFixed(1)}x faster (target ≥ 4x)`);
+    console.log(`\n[start] owner program start to finish: type-checked ts-node ${ms(typeChecked)}, transpile-only (Pulumi.yaml) ${ms(transpileOnly)}: ${(typeChecked / transpileOnly).toFixed(1)}x faster ${targets.check("transpile-only start-up speed-up", typeChecked / transpileOnly, "≥", 4, "x")}`);
 
     // 3. Owner plan growth with subnets × principals.
     console.log("\n[scale] owner plan time by subnets × principals (in-process; per-resource time should stay flat):");
@@ -63,12 +65,15 @@ async function main(): Promise<void> {
     for (const subnets of [10, 50, 200]) {
         for (const principals of [10, 100, 500]) {
             const { elapsed, resources } = await timeOwner(subnets, principals);
-            console.log(`  ${String(subnets).padStart(3)} subnets × ${String(principals).padStart(3)} principals: ${String(resources).padStart(4)} resources, ${ms(elapsed).padStart(8)}, ${(elapsed / resources).toFixed(2)} ms/resource${subnets === 200 && principals === 500 ? " (target ≤ 5000 ms)" : ""}`);
+            console.log(`  ${String(subnets).padStart(3)} subnets × ${String(principals).padStart(3)} principals: ${String(resources).padStart(4)} resources, ${ms(elapsed).padStart(8)}, ${(elapsed / resources).toFixed(2)} ms/resource${subnets === 200 && principals === 500 ? ` ${targets.check("owner plan, 200 subnets × 500 principals", elapsed, "≤", 5000, "ms")}` : ""}`);
         }
     }
 
     // 4. The policy pack.
-    await benchPolicies(ROOT, (line) => console.log(line));
+    await benchPolicies(ROOT, (line) => console.log(line), targets);
+
+    console.log("");
+    for (const line of targets.summary()) console.log(line);
 }
 
 main().catch((err: unknown) => {

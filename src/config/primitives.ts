@@ -130,10 +130,15 @@ export function closedObject<S extends z.ZodRawShape>(shape: S, where: string, e
         )
         .transform((value) => Object.fromEntries(known.filter((key) => key in value).map((key) => [key, value[key]])) as z.output<z.ZodObject<S>>);
 }
+// The name becomes a `[profile <name>]` section header in ~/.aws/config, which cannot hold
+// whitespace or brackets; an empty value would silently mean "the default profile".
+export const PROFILE_EXPECTED = "an AWS CLI profile name such as workloads-a, without spaces or brackets (`aws configure list-profiles` lists them)";
+export const profileName = z.string({ error: PROFILE_EXPECTED }).regex(/^[^\s[\]]+$/, { error: PROFILE_EXPECTED });
 
 /** Config keys every stack reads, whatever its role. */
 export const commonShape = {
     "aws:region": region,
+    "aws:profile": profileName.optional(),
     accountId,
     assumeRoleArn: roleArn.optional(),
     role: z.string().optional(),

@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { spawnSync } from "child_process";
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { NOTHING_DEPLOYED, plan } from "../../tools/plan/plan";
+import { EXIT_CODES, NOTHING_DEPLOYED, plan } from "../../tools/plan/plan";
 import { PROJECT_DIR } from "../helpers/offline";
 
 async function runPlan(argv: string[], projectDir = PROJECT_DIR): Promise<{ code: number; out: string; err: string }> {
@@ -93,13 +94,91 @@ describe("npm run plan", () => {
         assert.equal(report.stacks.find((s: { stack: string }) => s.stack === "participant").status, "planned");
     });
 
-    it("reports a participant whose owner failed as not deployable rather than crashing", async () => {
+    it("says nothing was deployed before anything else, and again in the closing summary", async () => {
+        const { out } = await runPlan(["--stack", "management", "--no-policies"]);
+        const lines = out.split("\n");
+        assert.equal(lines[0], NOTHING_DEPLOYED);
+        assert.match(lines[lines.length - 1], /^Plan \(offline; nothing was deployed\): management: \d+ resources; 0 mandatory policy violation\(s\)\.$/);
+    });
+
+    describe("a participant whose owner failed to plan", () => {
+        let dir: string;
+        before(() => {
+            dir = projectCopy();
+            writeFileSync(path.join(dir, "Pulumi.owner.yaml"), BROKEN_OWNER);
+        });
+
+        it("is reported as blocked by its owner stack, not as a wrong ownerStack value", async () => {
+            const { code, out } = await runPlan(["--json", "--no-policies"], dir);
+            assert.equal(code, 1);
+            const stacks: Array<{ stack: string; status: string; blockedBy?: string; error?: string }> = JSON.parse(out).stacks;
+            const statuses = Object.fromEntries(stacks.map((s) => [s.stack, s.status]));
+            assert.deepEqual(statuses, { management: "planned", audit: "planned", owner: "config-error", participant: "blocked", "participant-b": "blocked" });
+            for (const participant of stacks.filter((s) => s.status === "blocked")) {
+                assert.equal(participant.blockedBy, "owner");
+                assert.match(participant.error ?? "", /its owner stack organization\/guardduty-shared-vpc\/owner failed to plan/);
+                assert.doesNotMatch(participant.error ?? "", /ownerStack|unknown stack/, "the participant's own config is not at fault");
+            }
+        });
+
+        it("prints the owner's error once, without stack traces, and points the participants at it", async () => {
+            const { out, err } = await runPlan(["--no-policies"], dir);
+            assert.equal(out.split('Stack "owner" has').length - 1, 1, "the owner's error appears exactly once");
+            assert.doesNotMatch(out + err, /^\s+at /m, "no stack trace lines");
+            assert.match(out, /=== stack participant \(role participant\)\nblocked:\n {2}not planned: its owner stack .* failed to plan \(its error is above\); fix Pulumi\.owner\.yaml first\./);
+            assert.match(out, /participant: not planned \(owner failed\)/);
+        });
+
+        it("with --stack participant, says how to see the owner's error, which is not printed", async () => {
+            const { out } = await runPlan(["--stack", "participant", "--no-policies"], dir);
+            assert.doesNotMatch(out, /=== stack owner/);
+            assert.match(out, /`npm run plan -- --stack owner` shows why/);
+        });
+    });
+
+    it("still blames ownerStack when it names a stack that is not shipped (a typo, not an upstream failure)", async () => {
         const dir = projectCopy();
-        writeFileSync(path.join(dir, "Pulumi.owner.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"333333333333\"\n");
+        writeFileSync(path.join(dir, "Pulumi.participant-b.yaml"), PARTICIPANT_B.replace("guardduty-shared-vpc/owner", "guardduty-shared-vpc/ownr"));
         const { code, out } = await runPlan(["--json", "--no-policies"], dir);
         assert.equal(code, 1);
-        const statuses = Object.fromEntries(JSON.parse(out).stacks.map((s: { stack: string; status: string }) => [s.stack, s.status]));
-        assert.deepEqual(statuses, { management: "planned", audit: "planned", owner: "config-error", participant: "config-error", "participant-b": "config-error" });
+        const broken = JSON.parse(out).stacks.find((s: { stack: string }) => s.stack === "participant-b");
+        assert.equal(broken.status, "config-error");
+        assert.equal(broken.blockedBy, undefined);
+        assert.match(broken.error, /guardduty-shared-vpc:ownerStack: got "organization\/guardduty-shared-vpc\/ownr"/);
+    });
+
+    it("--help describes every option and the exit codes, and exits 0", async () => {
+        const { code, out, err } = await runPlan(["--help"]);
+        assert.equal(code, 0);
+        assert.equal(err, "");
+        assert.match(out, /^Usage: npm run plan -- /);
+        for (const option of ["--stack <name>", "--json", "--no-policies", "-h, --help"]) assert.ok(out.includes(option), `--help mentions ${option}`);
+        assert.ok(out.includes(EXIT_CODES));
+        for (const code of [0, 1, 2]) assert.match(out, new RegExp(`^ {2}${code} {2}\\S`, "m"), `exit code ${code} is described`);
+        assert.deepEqual(await runPlan(["-h"]), { code, out, err });
+    });
+
+    it("refuses an unknown option with exit 2 and points at --help", async () => {
+        const { code, out, err } = await runPlan(["--stacks", "owner"]);
+        assert.equal(code, 2);
+        assert.equal(out, "", "nothing is planned");
+        assert.match(err, /unknown option '--stacks'/);
+        assert.match(err, /npm run plan -- --help/);
+    });
+
+    it("as a process, prints each failure once: no stack traces from the failed programs' leftover promises", function () {
+        this.timeout(60_000);
+        // The entry point finds the project beside its own file, so the program and tools are
+        // copied next to the broken stack files; dependencies are linked, not copied.
+        const dir = projectCopy();
+        writeFileSync(path.join(dir, "Pulumi.owner.yaml"), BROKEN_OWNER);
+        for (const entry of ["index.ts", "tsconfig.json", "src", "stacks", "tools"]) cpSync(path.join(PROJECT_DIR, entry), path.join(dir, entry), { recursive: true });
+        for (const entry of ["node_modules", "policy"]) symlinkSync(path.join(PROJECT_DIR, entry), path.join(dir, entry));
+        const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan/main.ts", "--no-policies"], { cwd: dir, encoding: "utf8" });
+        assert.equal(child.status, 1, child.stderr);
+        assert.equal(child.stderr, "", "the failures are in the plan's output, not echoed on stderr");
+        assert.equal(child.stdout.split("\n")[0], NOTHING_DEPLOYED);
+        assert.equal(child.stdout.split('Stack "owner" has').length - 1, 1);
     });
 
     describe("stacks the plan cannot read offline", () => {
@@ -166,3 +245,6 @@ describe("npm run plan", () => {
         assert.match(audit?.error ?? "", /guardduty-shared-vpc:accountId: got "222222222222"; expected the account the management stack delegates GuardDuty to in us-east-1 \(management: 666666666666 in us-east-1\)/);
     });
 });
+
+const BROKEN_OWNER = "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"333333333333\"\n";
+const PARTICIPANT_B = "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"555555555555\"\n  guardduty-shared-vpc:ownerStack: organization/guardduty-shared-vpc/owner\n  guardduty-shared-vpc:instances:\n    - name: batch-1\n      subnet: batch-b\n";

@@ -60,14 +60,17 @@ export function runProjectStack(
     stack: string,
     config: RawConfig,
     published: Pick<ReadonlyMap<string, Record<string, unknown>>, "get"> = new Map(),
-    options: { preview?: boolean; onRegistered?: (resource: CapturedResource) => void } = {},
+    options: { preview?: boolean; onRegistered?: (resource: CapturedResource) => void; onStackReference?: (fullyQualifiedName: string) => void } = {},
 ): Promise<OfflineStackRun> {
     return runStackOffline({
         project: PROJECT,
         stack,
         config,
         program: runProgram,
-        stackOutputs: (name) => published.get(name),
+        stackOutputs: (name) => {
+            options.onStackReference?.(name);
+            return published.get(name);
+        },
         preview: options.preview,
         organization: DIY_ORGANIZATION,
         onRegistered: options.onRegistered,
@@ -80,6 +83,8 @@ export interface StackRunResult {
     error?: unknown;
     /** Why the stack was not planned: its own file could not be read, or it reads a stack whose file could not. */
     unreadable?: string[];
+    /** Fully qualified names of the stacks its program read, whether or not they existed. */
+    reads: string[];
 }
 
 /**
@@ -97,15 +102,16 @@ export async function runStacksInOrder(stacks: readonly ShippedStack[], options:
     for (const stack of stacks) {
         if (stack.unreadable) {
             notRead.set(fullyQualifiedStackName(stack.stack), stack.stack);
-            results.push({ stack, unreadable: stack.unreadable });
+            results.push({ stack, unreadable: stack.unreadable, reads: [] });
             continue;
         }
         const problems = betweenStacks.get(stack.stack);
         if (problems) {
-            results.push({ stack, error: new ConfigError(stack.stack, problems) });
+            results.push({ stack, error: new ConfigError(stack.stack, problems), reads: [] });
             continue;
         }
         const blockedBy: string[] = [];
+        const reads: string[] = [];
         const references = {
             get(name: string) {
                 const unreadable = notRead.get(name);
@@ -115,16 +121,16 @@ export async function runStacksInOrder(stacks: readonly ShippedStack[], options:
             },
         };
         try {
-            const run = await runProjectStack(stack.stack, stack.config, references, { preview: options.preview });
+            const run = await runProjectStack(stack.stack, stack.config, references, { preview: options.preview, onStackReference: (name) => reads.push(name) });
             published.set(fullyQualifiedStackName(stack.stack), run.outputs);
-            results.push({ stack, run });
+            results.push({ stack, run, reads });
         } catch (error) {
             if (blockedBy.length > 0) {
                 // Whatever reads this stack is blocked by the same unreadable file, transitively.
                 notRead.set(fullyQualifiedStackName(stack.stack), notRead.get(blockedBy[0])!);
-                results.push({ stack, unreadable: blockedBy.map((name) => `it reads ${name}, which the offline plan could not read (see stack ${notRead.get(name)})`) });
+                results.push({ stack, unreadable: blockedBy.map((name) => `it reads ${name}, which the offline plan could not read (see stack ${notRead.get(name)})`), reads });
             } else {
-                results.push({ stack, error });
+                results.push({ stack, error, reads });
             }
         }
     }

@@ -1,15 +1,19 @@
 import * as path from "path";
-import { ConfigError } from "../../src/config/errors";
 import { plan } from "./plan";
 
-// A failed stack program leaves rejected promises inside the Pulumi runtime; the plan reports
-// the error itself, so these echoes are not news.
+// A stack program that fails leaves rejected promises inside the Pulumi runtime (every output of
+// a stack reference that could not be read, for one), each an echo of the failure the plan
+// already reports once, as that stack's error. They are held back rather than printed with their
+// stack traces; only when the plan found nothing wrong would they be news, and then the first
+// one is printed, once.
+const stray: unknown[] = [];
 process.on("unhandledRejection", (reason) => {
-    if (!(reason instanceof ConfigError)) {
-        console.error(reason);
-        process.exitCode = 1;
-    }
+    stray.push(reason);
 });
+
+function firstLine(reason: unknown): string {
+    return (reason instanceof Error ? reason.message : String(reason)).split("\n")[0];
+}
 
 plan(process.argv.slice(2), {
     projectDir: path.resolve(__dirname, "../.."),
@@ -17,9 +21,17 @@ plan(process.argv.slice(2), {
     err: (line) => console.error(line),
 }).then(
     (code) => {
-        process.exitCode = code;
+        // Rejections settle on later ticks; let them arrive before deciding.
+        setImmediate(() => {
+            if (code === 0 && stray.length > 0) {
+                console.error(`plan: ${stray.length} unexpected asynchronous error(s) while planning; the first: ${firstLine(stray[0])}`);
+                code = 1;
+            }
+            process.exitCode = code;
+        });
     },
     (err: unknown) => {
+        // A fault of the plan itself, not of a stack: its trace is what a fix needs.
         console.error(err);
         process.exitCode = 1;
     },

@@ -5,7 +5,7 @@ import { ConfigError } from "../../src/config/errors";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";
 import type { Role } from "../../src/config/roles";
-import { discoverStacks, fullyQualifiedStackName, runStacksInOrder, ShippedStack } from "../offline/stacks";
+import { discoverStacks, fullyQualifiedStackName, runStacksInOrder, ShippedStack, StackRunResult } from "../offline/stacks";
 import { evaluatePolicies, PolicyVerdict } from "../policy/evaluate";
 import { describeResources, formatOutputs } from "./render";
 
@@ -18,9 +18,13 @@ export interface PlanIo {
 export interface StackPlan {
     stack: string;
     role: Role;
-    /** `not-read`: the plan could not read the stack's config (secrets, ESC) or a stack it reads; only the Pulumi CLI can plan it. */
-    status: "planned" | "config-error" | "failed" | "not-read";
+    /**
+     * `blocked`: the program failed because a stack it reads failed to plan (`blockedBy`).
+     * `not-read`: the plan could not read the stack's config (secrets, ESC) or a stack it reads; only the Pulumi CLI can plan it.
+     */
+    status: "planned" | "config-error" | "failed" | "blocked" | "not-read";
     error?: string;
+    blockedBy?: string;
     unreadable?: string[];
     resources?: ReturnType<typeof describeResources>;
     outputs?: Record<string, unknown>;
@@ -51,32 +55,68 @@ export function agentManagementOf(role: Role, stackConfig: RawConfig, outputs: R
 export const NOTHING_DEPLOYED =
     "Nothing was deployed: each stack program ran under Pulumi's mock runtime with its Pulumi.<stack>.yaml and fake, deterministic IDs. No credentials, no Pulumi CLI and no network were used.";
 
-function parseArgs(argv: readonly string[]): { stacks: string[]; json: boolean; policies: boolean; dir?: string } {
-    const program = new Command("plan")
-        .description("Runs every shipped stack program offline, in deploy order, and prints what each would register.")
-        .option("--stack <name>", "plan only this stack (repeatable); stacks it references are still run first", (value: string, previous: string[]) => [...previous, value], [] as string[])
-        .option("--dir <path>", "plan the Pulumi.<stack>.yaml files in this directory (e.g. examples/automated) instead of the project's own")
-        .option("--json", "print machine-readable JSON instead of text", false)
+export const EXIT_CODES = [
+    "Exit codes:",
+    "  0  every stack planned (or left to the Pulumi CLI: secrets, ESC environments) and no mandatory policy violation",
+    "  1  a stack's configuration or program failed (or a stack it reads did), or a mandatory policy violation",
+    "  2  usage: an unknown option, or a --stack without a Pulumi.<stack>.yaml",
+].join("\n");
+
+const USAGE = "[--dir PATH] [--stack NAME]... [--json] [--no-policies]";
+
+function planCommand(): Command {
+    return new Command("npm run plan --")
+        .usage(USAGE)
+        .description(
+            "Runs every shipped Pulumi.<stack>.yaml offline under Pulumi's mock runtime, in deploy order (management, audit, owner, participants), " +
+                "each stack reading the outputs of the stacks planned before it as it would read them from the backend, and checks the policy pack over each. " +
+                "Deploys nothing: no Pulumi CLI, no AWS credentials, no network.",
+        )
+        .option("--stack <name>", "plan only this stack (repeatable); the stacks it reads are still run first", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+        .option("--dir <path>", "plan the Pulumi.<stack>.yaml files of this directory (e.g. examples/automated) instead of the project's own")
+        .option("--json", "print one JSON document (stacks, resources, outputs, policy verdicts) instead of text")
         .option("--no-policies", "skip the policy pack")
-        .exitOverride()
-        .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
-    program.parse(argv, { from: "user" });
-    const options = program.opts<{ stack: string[]; json: boolean; policies: boolean; dir?: string }>();
-    return { stacks: options.stack, json: options.json, policies: options.policies, dir: options.dir };
+        .addHelpText("after", `\n${EXIT_CODES}`)
+        .exitOverride();
 }
 
-/** Runs the offline plan; returns the process exit code (0 clean, 1 config error or mandatory violation, 2 usage). */
-export async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
-    let args: ReturnType<typeof parseArgs>;
+type PlanArgs = { stacks: string[]; json: boolean; policies: boolean; dir?: string };
+
+/** The parsed options, or the text to print and the exit code when there is nothing to plan. */
+function parseArgs(argv: readonly string[]): PlanArgs | { exit: number; out?: string; err?: string } {
+    let help = "";
+    const program = planCommand().configureOutput({ writeOut: (text) => (help += text), writeErr: () => undefined, getOutHelpWidth: () => 100 });
     try {
-        args = parseArgs(argv);
+        program.parse(argv, { from: "user" });
     } catch (err) {
-        if (err instanceof CommanderError && (err.code === "commander.helpDisplayed" || err.code === "commander.help")) {
-            io.out("usage: npm run plan -- [--dir PATH] [--stack NAME]... [--json] [--no-policies]");
-            return 0;
-        }
-        io.err(`plan: ${err instanceof Error ? err.message : String(err)}\nusage: npm run plan -- [--dir PATH] [--stack NAME]... [--json] [--no-policies]`);
-        return 2;
+        if (err instanceof CommanderError && (err.code === "commander.helpDisplayed" || err.code === "commander.help")) return { exit: 0, out: help.trimEnd() };
+        const reason = err instanceof Error ? err.message.replace(/^error: /, "") : String(err);
+        return { exit: 2, err: `plan: ${reason}\nusage: npm run plan -- ${USAGE}   (npm run plan -- --help describes them)` };
+    }
+    const options = program.opts<{ stack?: string[]; json?: boolean; policies: boolean; dir?: string }>();
+    return { stacks: options.stack ?? [], json: options.json === true, policies: options.policies, dir: options.dir };
+}
+
+/**
+ * The stack whose failure explains this one's: a failed run that read a stack which itself failed
+ * in this plan (e.g. a participant whose owner did not plan) failed on that reference, and
+ * blaming its own `ownerStack` value would send the user to the wrong file.
+ */
+function failedUpstream(result: StackRunResult, failed: ReadonlyMap<string, ShippedStack>): { stack: ShippedStack; name: string } | undefined {
+    for (const name of result.reads) {
+        const stack = failed.get(name);
+        if (stack && stack.stack !== result.stack.stack) return { stack, name };
+    }
+    return undefined;
+}
+
+/** Runs the offline plan; returns the process exit code (see EXIT_CODES). */
+export async function plan(argv: readonly string[], io: PlanIo): Promise<number> {
+    const args = parseArgs(argv);
+    if ("exit" in args) {
+        if (args.out) io.out(args.out);
+        if (args.err) io.err(args.err);
+        return args.exit;
     }
 
     let stacks: ShippedStack[];
@@ -91,9 +131,11 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
         io.err(`plan: no Pulumi.<stack>.yaml for ${unknown.join(", ")}; shipped stacks: ${stacks.map((s) => s.stack).join(", ")}`);
         return 2;
     }
+    if (!args.json) io.out(`${NOTHING_DEPLOYED}\n`);
 
     const results = await runStacksInOrder(stacks);
     const planned = new Set(results.filter((r) => r.run).map((r) => fullyQualifiedStackName(r.stack.stack)));
+    const failed = new Map(results.filter((r) => !r.run && !r.unreadable).map((r) => [fullyQualifiedStackName(r.stack.stack), r.stack]));
     const selected = results.filter((r) => args.stacks.length === 0 || args.stacks.includes(r.stack.stack));
     const plans: StackPlan[] = [];
     for (const result of selected) {
@@ -103,6 +145,18 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
             continue;
         }
         if (!result.run) {
+            const upstream = failedUpstream(result, failed);
+            if (upstream) {
+                const where = args.stacks.includes(upstream.stack.stack) || args.stacks.length === 0 ? "its error is above" : `\`npm run plan -- --stack ${upstream.stack.stack}\` shows why`;
+                plans.push({
+                    stack,
+                    role,
+                    status: "blocked",
+                    blockedBy: upstream.stack.stack,
+                    error: `not planned: its ${upstream.stack.role} stack ${upstream.name} failed to plan (${where}); fix Pulumi.${upstream.stack.stack}.yaml first.`,
+                });
+                continue;
+            }
             const configError = result.error instanceof ConfigError;
             plans.push({ stack, role, status: configError ? "config-error" : "failed", error: result.error instanceof Error ? result.error.message : String(result.error) });
             continue;
@@ -123,17 +177,29 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
     }
 
     // A stack the plan could not read is not a failure of that stack: the CLI reads it.
-    const failed = plans.some((p) => p.status === "config-error" || p.status === "failed");
+    const notPlanned = plans.some((p) => p.status !== "planned" && p.status !== "not-read");
     const mandatoryViolations = plans.flatMap((p) => (p.policies ?? []).filter((v) => v.enforcementLevel === "mandatory"));
     if (args.json) {
         io.out(JSON.stringify({ deployed: false, note: NOTHING_DEPLOYED, stacks: plans }, null, 2));
     } else {
         for (const p of plans) printStack(p, io);
-        io.out(NOTHING_DEPLOYED);
-        const summary = plans.map((p) => `${p.stack}: ${p.status === "planned" ? `${p.resources?.length ?? 0} resources` : p.status === "not-read" ? "not read offline" : p.status}`).join(", ");
-        io.out(`Plan: ${summary}; ${mandatoryViolations.length} mandatory policy violation(s).`);
+        const summary = plans.map((p) => `${p.stack}: ${summaryOf(p)}`).join(", ");
+        io.out(`Plan (offline; nothing was deployed): ${summary}; ${mandatoryViolations.length} mandatory policy violation(s).`);
     }
-    return failed || mandatoryViolations.length > 0 ? 1 : 0;
+    return notPlanned || mandatoryViolations.length > 0 ? 1 : 0;
+}
+
+function summaryOf(p: StackPlan): string {
+    switch (p.status) {
+        case "planned":
+            return `${p.resources?.length ?? 0} resources`;
+        case "blocked":
+            return `not planned (${p.blockedBy} failed)`;
+        case "not-read":
+            return "not read offline";
+        default:
+            return p.status;
+    }
 }
 
 function printStack(p: StackPlan, io: PlanIo): void {
@@ -146,7 +212,7 @@ function printStack(p: StackPlan, io: PlanIo): void {
         return;
     }
     if (p.status !== "planned") {
-        io.out(p.status === "config-error" ? "configuration error:" : "failed:");
+        io.out({ "config-error": "configuration error:", failed: "failed:", blocked: "blocked:" }[p.status]);
         for (const line of (p.error ?? "").split("\n")) io.out(`  ${line}`);
         io.out("");
         return;

@@ -2,7 +2,7 @@ import type { CapturedResource, OfflineStackRun } from "../offline/runStack";
 
 /** The properties worth a reviewer's eye per resource type; everything else stays in --json. */
 const KEY_PROPERTIES: Record<string, readonly string[]> = {
-    "pulumi:providers:aws": ["region", "allowedAccountIds", "assumeRoles"],
+    "pulumi:providers:aws": ["region", "profile", "allowedAccountIds", "assumeRoles"],
     "aws:ec2/vpc:Vpc": ["cidrBlock", "enableDnsSupport", "enableDnsHostnames"],
     "aws:ec2/subnet:Subnet": ["cidrBlock", "availabilityZoneId"],
     "aws:ram/resourceShare:ResourceShare": ["name", "allowExternalPrincipals"],

@@ -1,16 +1,18 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { guardDutyEndpointPolicyScoped, guardDutyEndpointPrivateDns, noVpcEndpointInParticipantStack } from "./endpoints";
-import { stackAccountPinned } from "./providers";
+import { endpointsSharesInstancesViaAwsProvider, stackAccountPinned } from "./providers";
 import { endpointSecurityGroupsOwnedByStack, guardDutyEndpointSgHttpsOnly, participantInstancesUseOwnSecurityGroups } from "./securityGroups";
-import { subnetShareOrgOnly } from "./sharing";
+import { ramAssociationsIntoOwnShares, subnetShareOrgOnly } from "./sharing";
 
 export {
+    endpointsSharesInstancesViaAwsProvider,
     endpointSecurityGroupsOwnedByStack,
     guardDutyEndpointPolicyScoped,
     guardDutyEndpointPrivateDns,
     guardDutyEndpointSgHttpsOnly,
     noVpcEndpointInParticipantStack,
     participantInstancesUseOwnSecurityGroups,
+    ramAssociationsIntoOwnShares,
     stackAccountPinned,
     subnetShareOrgOnly,
 };
@@ -27,4 +29,6 @@ export const allPolicies: readonly GuardDutyPolicy[] = [
     subnetShareOrgOnly,
     participantInstancesUseOwnSecurityGroups,
     stackAccountPinned,
+    ramAssociationsIntoOwnShares,
+    endpointsSharesInstancesViaAwsProvider,
 ];

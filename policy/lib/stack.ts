@@ -76,8 +76,9 @@ export class StackView {
     private readonly byType = new Map<string, PolicyResource[]>();
     private readonly idIndexes = new Map<string, Map<string, PolicyResource>>();
     private readonly referrerIndexes = new Map<string, Map<PolicyResource, PolicyResource[]>>();
+    private readonly memos = new Map<string, unknown>();
 
-    constructor(resources: readonly PolicyResource[]) {
+    constructor(readonly resources: readonly PolicyResource[]) {
         for (const resource of resources) append(this.byType, resource.type, resource);
         this.stack = parseUrn(resources[0]?.urn ?? "")?.stack ?? "";
         this.role = detectRole(resources, this.stack);
@@ -85,6 +86,12 @@ export class StackView {
 
     ofType(type: string): readonly PolicyResource[] {
         return this.byType.get(type) ?? [];
+    }
+
+    /** What `compute` derives from the stack, computed once per evaluation whichever policy asks first. */
+    memo<T>(key: string, compute: () => T): T {
+        if (!this.memos.has(key)) this.memos.set(key, compute());
+        return this.memos.get(key) as T;
     }
 
     /** The resource of `type` whose `prop` (default `id`) is `value`, among those whose value is known. */

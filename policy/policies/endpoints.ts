@@ -2,21 +2,30 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { guardDutyDataRegion, T } from "../lib/aws";
 import { assessEndpointPolicy } from "../lib/endpointPolicy";
 import { label, reportCannotCheck, untilKnown } from "../lib/report";
-import { stackView } from "../lib/stack";
+import { stackMembership } from "../lib/organization";
+import { inSharedVpc } from "../lib/sharedVpc";
+import { stackView, StackView } from "../lib/stack";
 import { decodeConfigValue, isUnknown, read, show, Unknown, UNKNOWN, Value } from "../lib/values";
 import { guardDutyEndpoints, participantResources } from "./scope";
 
 export const noVpcEndpointInParticipantStack: StackValidationPolicy = {
     name: "no-vpc-endpoint-in-participant-stack",
-    description: "A participant stack declares no VPC endpoint: AWS does not let a participant create endpoints in subnets shared with it; the owner stack creates them.",
+    description: "A participant stack declares no VPC endpoint in the shared VPC: AWS does not let a participant create endpoints there; the owner stack creates them. Endpoints in a VPC of the participant's own are allowed.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const view = stackView(args.resources);
         for (const endpoint of participantResources(view, T.vpcEndpoint, report, "may be declared here")) {
+            const shared = inSharedVpc(view, endpoint);
+            if (shared.value === false) continue;
+            if (shared.value === "unknown") {
+                const question = `Whether ${label(endpoint)} is in the shared VPC (where a participant cannot create endpoints)`;
+                reportCannotCheck(report, shared.computed ? `${question} ${untilKnown(shared.what)}.` : `${question} cannot be checked: ${shared.what}. Read the owner's outputs through a StackReference, as the program does (ownerStack).`, endpoint.urn);
+                continue;
+            }
             report(
-                `${label(endpoint)} is declared in participant stack "${view.stack}" (a participant by ${view.role.how}). ` +
+                `${label(endpoint)} is declared in participant stack "${view.stack}" (a participant by ${view.role.how}), in the shared VPC: ${shared.why}. ` +
                     "AWS refuses VPC endpoints from a participant in a shared VPC (\"This operation does not support shared VPCs\"), and the owner's guardduty-data endpoint already serves the shared subnets. " +
-                    "Remove it from this stack; the owner stack creates the endpoints (ssmEndpoints in Pulumi.<owner>.yaml; guardduty-data under manual agent management, GuardDuty itself under automated).",
+                    "Remove it from this stack; the owner stack creates the endpoints of the shared VPC (ssmEndpoints in Pulumi.<owner>.yaml; guardduty-data under manual agent management, GuardDuty itself under automated).",
                 endpoint.urn,
             );
         }
@@ -84,26 +93,68 @@ export const guardDutyEndpointPrivateDns: StackValidationPolicy = {
     },
 };
 
+/** A policy an endpoint may end up with, and where it is declared. */
+interface PolicySource {
+    holder: PolicyResource;
+    policy: Value;
+}
+
+/**
+ * The policies that may be an endpoint's. AWS keeps one policy per endpoint: the inline `policy`
+ * and every VpcEndpointPolicy write the same one (ModifyVpcEndpoint), so the last written wins,
+ * and Pulumi orders the writes only by dependencies. Each of them may be the effective one, so
+ * each must be scoped.
+ *
+ * The endpoint's `policy` is also an output (the effective policy, whoever wrote it), so whether
+ * the program set it comes from its property dependencies: the SDK records an entry for every
+ * input it sends, empty when nothing flowed into it. Not set and unknown during preview, it is
+ * AWS's full-access default unless a VpcEndpointPolicy replaces it.
+ */
+function policySources(view: StackView, endpoint: PolicyResource): PolicySource[] {
+    const separate = view.referrers(T.vpcEndpointPolicy, "vpcEndpointId", T.vpcEndpoint).get(endpoint) ?? [];
+    const sources: PolicySource[] = separate.map((holder) => ({ holder, policy: read(holder.props, "policy") }));
+    const configured = "policy" in endpoint.propertyDependencies;
+    const inline = read(endpoint.props, "policy");
+    if (separate.length === 0) sources.unshift({ holder: endpoint, policy: isUnknown(inline) && !configured ? undefined : inline });
+    else if (configured && inline !== undefined && inline !== null && inline !== "") sources.unshift({ holder: endpoint, policy: inline });
+    return sources;
+}
+
 export const guardDutyEndpointPolicyScoped: StackValidationPolicy = {
     name: "guardduty-endpoint-policy-scoped",
-    description: "A guardduty-data endpoint carries a policy that denies principals outside the organization or the listed accounts (no bare allow-all).",
+    description: "A guardduty-data endpoint's policy allows nothing to principals outside the organization (or the accounts the stack shares with), whichever of its policies AWS ends up with.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const view = stackView(args.resources);
-        const separate = view.referrers(T.vpcEndpointPolicy, "vpcEndpointId", T.vpcEndpoint);
+        const membership = stackMembership(view);
+        for (const holder of view.ofType(T.vpcEndpointPolicy)) {
+            if (view.referenced(holder, "vpcEndpointId", T.vpcEndpoint)) continue;
+            if (isUnknown(read(holder.props, "vpcEndpointId")) && (holder.propertyDependencies.vpcEndpointId ?? []).every((dep) => dep.type !== T.stackReference)) {
+                reportCannotCheck(report, `Which endpoint ${label(holder)} sets the policy of (and so whether it must be scoped) ${untilKnown("its vpcEndpointId")}.`, holder.urn);
+            }
+        }
         for (const { endpoint } of guardDutyEndpoints(view, report, "whether its policy is scoped")) {
-            // A separate VpcEndpointPolicy replaces the endpoint's inline policy; of several, the last declared one counts.
-            const holder = separate.get(endpoint)?.at(-1) ?? endpoint;
-            const source = holder === endpoint ? label(endpoint) : `${label(holder)} (the policy of ${label(endpoint)})`;
-            const verdict = assessEndpointPolicy(read(holder.props, "policy"));
-            if (verdict.verdict === "unscoped") {
+            const sources = policySources(view, endpoint);
+            if (sources.length > 1) {
                 report(
-                    `${source} does not keep other accounts out: ${verdict.reason}. ` +
-                        "Add a Deny for Principal \"*\", Action \"*\", Resource \"*\" with Condition StringNotEquals aws:PrincipalOrgID: <your o-… ID> (or aws:PrincipalAccount: [the participant accounts]), as the owner stack writes with endpointPolicyScope.",
+                    `${label(endpoint)} gets its policy from ${sources.map((source) => label(source.holder)).join(" and ")}. ` +
+                        "AWS keeps one policy per endpoint, so the last one written wins and Pulumi does not order them; deleting a VpcEndpointPolicy resets the endpoint to AWS's full-access default. " +
+                        "Give the endpoint exactly one policy: its inline policy, or one VpcEndpointPolicy.",
                     endpoint.urn,
                 );
-            } else if (verdict.verdict === "unknown") {
-                reportCannotCheck(report, `${source}: whether the policy is scoped ${untilKnown(verdict.what)}.`, endpoint.urn);
+            }
+            for (const { holder, policy } of sources) {
+                const source = holder === endpoint ? label(endpoint) : `${label(holder)} (a policy of ${label(endpoint)})`;
+                const verdict = assessEndpointPolicy(policy, membership);
+                if (verdict.verdict === "unscoped") {
+                    report(
+                        `${source} does not keep other accounts out: ${verdict.reason}. ` +
+                            "Add a Deny for Principal \"*\", Action \"*\", Resource \"*\" with only Condition StringNotEquals aws:PrincipalOrgID: <your o-… ID> (or aws:PrincipalAccount: [this account and the accounts the subnets are shared with]), as the owner stack writes with endpointPolicyScope.",
+                        endpoint.urn,
+                    );
+                } else if (verdict.verdict === "unknown") {
+                    reportCannotCheck(report, `${source}: whether the policy is scoped ${untilKnown(verdict.what)}.`, endpoint.urn);
+                }
             }
         }
     },

@@ -1,18 +1,20 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { agentManagementMatchesMode } from "./agentManagement";
 import { guardDutyEndpointPolicyScoped, guardDutyEndpointPrivateDns, noVpcEndpointInParticipantStack } from "./endpoints";
-import { stackAccountPinned } from "./providers";
+import { endpointsSharesInstancesViaAwsProvider, stackAccountPinned } from "./providers";
 import { endpointSecurityGroupsOwnedByStack, guardDutyEndpointSgHttpsOnly, participantInstancesUseOwnSecurityGroups } from "./securityGroups";
-import { subnetShareOrgOnly } from "./sharing";
+import { ramAssociationsIntoOwnShares, subnetShareOrgOnly } from "./sharing";
 
 export {
     agentManagementMatchesMode,
+    endpointsSharesInstancesViaAwsProvider,
     endpointSecurityGroupsOwnedByStack,
     guardDutyEndpointPolicyScoped,
     guardDutyEndpointPrivateDns,
     guardDutyEndpointSgHttpsOnly,
     noVpcEndpointInParticipantStack,
     participantInstancesUseOwnSecurityGroups,
+    ramAssociationsIntoOwnShares,
     stackAccountPinned,
     subnetShareOrgOnly,
 };
@@ -29,5 +31,7 @@ export const allPolicies: readonly GuardDutyPolicy[] = [
     subnetShareOrgOnly,
     participantInstancesUseOwnSecurityGroups,
     stackAccountPinned,
+    ramAssociationsIntoOwnShares,
+    endpointsSharesInstancesViaAwsProvider,
     agentManagementMatchesMode,
 ];

@@ -1,6 +1,7 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { T } from "../lib/aws";
 import { label, reportCannotCheck, untilKnown } from "../lib/report";
+import { stackView } from "../lib/stack";
 import { isUnknown, read, show } from "../lib/values";
 import { ofType } from "./scope";
 
@@ -23,4 +24,35 @@ export const subnetShareOrgOnly: ResourceValidationPolicy = {
                 "Set allowExternalPrincipals: false and share with organization accounts, OUs or the organization ARN.",
         );
     }),
+};
+
+const ASSOCIATION_TYPES = [T.resourceAssociation, T.principalAssociation] as const;
+
+export const ramAssociationsIntoOwnShares: StackValidationPolicy = {
+    name: "ram-associations-into-own-shares",
+    description: "Every RAM resource or principal association goes into a resource share created in the same stack, whose settings subnet-share-org-only checks.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const view = stackView(args.resources);
+        for (const type of ASSOCIATION_TYPES) {
+            for (const association of view.ofType(type)) {
+                const arn = read(association.props, "resourceShareArn");
+                const share = view.referenced(association, "resourceShareArn", T.resourceShare, arn) ?? (typeof arn === "string" ? view.find(T.resourceShare, arn, "arn") : undefined);
+                if (share) continue;
+                const deps = association.propertyDependencies.resourceShareArn ?? [];
+                if (isUnknown(arn) && deps.length === 0) {
+                    reportCannotCheck(report, `Which resource share ${label(association)} adds to ${untilKnown("its resourceShareArn")}.`, association.urn);
+                    continue;
+                }
+                const origin = deps.length > 0 ? `taken from ${deps.map(label).join(" and ")}` : "not a ResourceShare of this stack";
+                const adds = type === T.resourceAssociation ? "shares a resource through" : "adds a principal to";
+                report(
+                    `${label(association)} ${adds} resource share ${show(arn)} (${origin}). ` +
+                        "A share this stack did not create is someone else's: this stack cannot vouch that it stays inside the organization (subnet-share-org-only checks only the shares it declares), nor who else it already reaches. " +
+                        "Create the share in this stack (allowExternalPrincipals: false) and associate with it.",
+                    association.urn,
+                );
+            }
+        }
+    },
 };

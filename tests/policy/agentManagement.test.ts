@@ -13,7 +13,10 @@ const onlyThis = { policy: agentManagementMatchesMode };
 /** A participant in miniature that reads `mode` from its owner, with the resources `add` puts in it. */
 function participantUnder(mode: unknown, add: (fixture: ReturnType<typeof participantFixture>) => CapturedResource | void = () => undefined) {
     const fixture = participantFixture({ instance: { tags: { Name: "app-1" } } });
-    if (mode !== undefined) fixture.b.stackReference(OWNER_REF, { vpcId: "vpc-0aef6ec2d11fe5f5b", agentManagement: mode });
+    if (mode !== undefined) {
+        const outputs = { ...(fixture.ownerRef.outputs.outputs as Record<string, unknown>), agentManagement: mode };
+        fixture.ownerRef.outputs = { ...fixture.ownerRef.outputs, outputs };
+    }
     const added = add(fixture);
     return { ...fixture, added: added ?? undefined };
 }
@@ -114,9 +117,8 @@ describe("policy agent-management-matches-mode", () => {
         });
 
         it("waits when the reference's outputs are unknown during preview", async () => {
-            const { b } = participantUnder("automated", (f) => association(f, pack.AGENT_SSM_DOCUMENT));
-            const reference = b.resources.find((r) => r.type === "pulumi:pulumi:StackReference")!;
-            reference.outputs = { name: OWNER_REF, outputs: U.object, secretOutputNames: [] };
+            const { b, ownerRef } = participantUnder("automated", (f) => association(f, pack.AGENT_SSM_DOCUMENT));
+            ownerRef.outputs = { name: OWNER_REF, outputs: U.object, secretOutputNames: [] };
             expectWaits(await check(b.resources, onlyThis), POLICY, /the outputs of stack reference organization\/guardduty-shared-vpc\/owner/);
         });
 

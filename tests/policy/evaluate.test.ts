@@ -7,7 +7,7 @@ import { check, expectClean, ownerFixture, U } from "./helpers";
 const SHARE = "subnet-share-org-only";
 
 describe("in-process evaluator", () => {
-    it("runs all 9 policies, mandatory by default", () => {
+    it("runs all 11 policies, mandatory by default", () => {
         assert.deepEqual(allPolicies.map((p) => p.name), [
             "no-vpc-endpoint-in-participant-stack",
             "endpoint-security-groups-owned-by-stack",
@@ -17,6 +17,8 @@ describe("in-process evaluator", () => {
             "subnet-share-org-only",
             "participant-instances-use-own-security-groups",
             "stack-account-pinned",
+            "ram-associations-into-own-shares",
+            "endpoints-shares-instances-via-aws-provider",
             "agent-management-matches-mode",
         ]);
         for (const policy of allPolicies) assert.equal(enforcementLevelOf(policy), "mandatory");
@@ -67,6 +69,25 @@ describe("in-process evaluator", () => {
         assert.deepEqual(find(endpoint.urn).inputs.securityGroupIds, [U.string]);
         assert.equal(find(endpoint.urn).inputs.serviceName, "com.amazonaws.us-east-1.guardduty-data");
         assert.deepEqual(find(ref.urn), ref);
+    });
+
+    it("makes unknown what came through another resource's outputs or an apply: inside text, at any depth, or transformed beyond recognition", () => {
+        const { b, vpc, sg, endpoint } = ownerFixture();
+        // Text an apply built around an ID (a policy naming the endpoint), a nested ID, a value derived from one.
+        const policy = b.add("aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "p", { vpcEndpointId: endpoint.id, policy: JSON.stringify({ Statement: [{ Condition: { StringEquals: { "aws:SourceVpce": endpoint.id } } }] }) }, { deps: { vpcEndpointId: [endpoint], policy: [endpoint] } });
+        const template = b.add("aws:ec2/launchTemplate:LaunchTemplate", "t", { networkInterfaces: [{ deviceIndex: 0, securityGroups: [sg.id] }], description: `${String(sg.id).length} characters` }, { deps: { networkInterfaces: [sg], description: [sg] } });
+        // Built only from inputs of the VPC, which a preview knows: stays known.
+        const rule = b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "r", { securityGroupId: sg.id, cidrIpv4: "10.20.0.0/16", description: "from 10.20.0.0/16" }, { deps: { securityGroupId: [sg], cidrIpv4: [vpc], description: [vpc] } });
+        // An input of a resource that was itself unknown in preview is unknown where it flows on.
+        const copy = b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "copy", { securityGroupId: sg.id }, { deps: { securityGroupId: [endpoint] } });
+        const preview = asFirstPreview(b.resources);
+        const find = (r: { urn: string }) => preview.find((p) => p.urn === r.urn)!;
+        assert.equal(find(policy).inputs.policy, U.string);
+        assert.deepEqual(find(template).inputs.networkInterfaces, [{ deviceIndex: 0, securityGroups: [U.string] }]);
+        assert.equal(find(template).inputs.description, U.string);
+        assert.equal(find(rule).inputs.cidrIpv4, "10.20.0.0/16");
+        assert.equal(find(rule).inputs.description, "from 10.20.0.0/16");
+        assert.equal(find(copy).inputs.securityGroupId, U.string);
     });
 
     describe("synthetic stacks for the benchmark", () => {

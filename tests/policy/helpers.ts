@@ -54,6 +54,11 @@ export function expectClean(verdicts: readonly PolicyVerdict[], policy?: string)
     assert.equal(own.length, 0, `expected no ${policy ?? "policy"} verdicts, got:\n${describe(own)}`);
 }
 
+/** The shared VPC of the fixtures: the owner fixture's VPC, and the vpcId the owner stack publishes. */
+export const SHARED_VPC = "vpc-0aef6ec2d11fe5f5b";
+/** The accounts the owner fixture shares its subnets with (RAM principal associations). */
+export const SHARED_WITH = ["444444444444", "555555555555"] as const;
+
 export interface OwnerFixture {
     b: StackBuilder;
     provider: CapturedResource;
@@ -62,6 +67,7 @@ export interface OwnerFixture {
     sg: CapturedResource;
     endpoint: CapturedResource;
     share: CapturedResource;
+    principals: CapturedResource[];
 }
 
 /** A compliant owner stack in miniature, shaped like the real one, to break one thing at a time. */
@@ -70,7 +76,7 @@ export function ownerFixture(overrides: { agentManagement?: string; endpoint?: R
     const provider = b.provider("owner-aws", { region: "us-east-1", allowedAccountIds: ["333333333333"] });
     const top = b.component("guardduty-shared-vpc:stacks:Owner", "owner");
     b.stackReference("organization/guardduty-shared-vpc/audit", { agentManagement: overrides.agentManagement ?? "manual" });
-    const vpc = b.add("aws:ec2/vpc:Vpc", "network-vpc", { cidrBlock: "10.20.0.0/16", enableDnsSupport: true, enableDnsHostnames: true, ...overrides.vpc }, { parent: top, id: "vpc-0aef6ec2d11fe5f5b" });
+    const vpc = b.add("aws:ec2/vpc:Vpc", "network-vpc", { cidrBlock: "10.20.0.0/16", enableDnsSupport: true, enableDnsHostnames: true, ...overrides.vpc }, { parent: top, id: SHARED_VPC, outputs: { defaultSecurityGroupId: "sg-0d5fa0c1de1a17e0a" } });
     const sg = b.add("aws:ec2/securityGroup:SecurityGroup", "endpoints-sg", {
         vpcId: vpc.id,
         description: "HTTPS from the VPC",
@@ -87,14 +93,19 @@ export function ownerFixture(overrides: { agentManagement?: string; endpoint?: R
         policy: orgScopedEndpointPolicy(),
         ...overrides.endpoint,
     }, { parent: top, deps: { vpcId: [vpc], securityGroupIds: [sg] } });
-    const share = b.add("aws:ram/resourceShare:ResourceShare", "network-subnets", { name: "network-subnets", allowExternalPrincipals: false, ...overrides.share }, { parent: top, protect: true });
-    return { b, provider, top, vpc, sg, endpoint, share };
+    const shareArn = "arn:aws:ram:us-east-1:333333333333:resource-share/6d3b5a0e-4c1f-4f7e-a1b2-9c8d7e6f5a4b";
+    const share = b.add("aws:ram/resourceShare:ResourceShare", "network-subnets", { name: "network-subnets", allowExternalPrincipals: false, ...overrides.share }, { parent: top, protect: true, id: shareArn, outputs: { arn: shareArn } });
+    const principals = SHARED_WITH.map((account) =>
+        b.add("aws:ram/principalAssociation:PrincipalAssociation", `network-principal-${account}`, { resourceShareArn: share.id, principal: account }, { parent: top, deps: { resourceShareArn: [share] } }));
+    return { b, provider, top, vpc, sg, endpoint, share, principals };
 }
 
 export interface ParticipantFixture {
     b: StackBuilder;
     provider: CapturedResource;
     top: CapturedResource;
+    /** The owner's outputs, read as the program reads them (readOwnerOutputs). */
+    ownerRef: CapturedResource;
     sg: CapturedResource;
     instance: CapturedResource;
 }
@@ -104,8 +115,9 @@ export function participantFixture(overrides: { instance?: Record<string, unknow
     const b = new StackBuilder(overrides.stack ?? "participant");
     const provider = b.provider("participant-aws", { region: "us-east-1", allowedAccountIds: ["444444444444"] });
     const top = overrides.component === false ? b.root : b.component("guardduty-shared-vpc:stacks:Participant", "participant");
+    const ownerRef = b.stackReference("organization/guardduty-shared-vpc/owner", { ownerAccountId: "333333333333", vpcId: SHARED_VPC, vpcCidr: "10.20.0.0/16", sharedSubnetIds: ["subnet-3f797f967adb2f306"] });
     const sg = b.add("aws:ec2/securityGroup:SecurityGroup", "workloads-sg", {
-        vpcId: "vpc-0aef6ec2d11fe5f5b",
+        vpcId: SHARED_VPC,
         ingress: [],
         egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
     }, { parent: top, id: "sg-cb58e535e51fceca9" });
@@ -116,7 +128,7 @@ export function participantFixture(overrides: { instance?: Record<string, unknow
         vpcSecurityGroupIds: [sg.id],
         ...overrides.instance,
     }, { parent: top, deps: overrides.instanceDeps ?? { vpcSecurityGroupIds: [sg] } });
-    return { b, provider, top, sg, instance };
+    return { b, provider, top, ownerRef, sg, instance };
 }
 
 /** Replaces a captured resource's inputs and outputs (as a cloud with that value would report both). */

@@ -154,5 +154,79 @@ describe("policy pack on the shipped stacks (offline runtime)", function () {
                 }, ["participant-instances-use-own-security-groups"], preview);
             }
         });
+
+        /** A resource added to a captured stack as the program would register it: URN under `parent`, the stack's provider, dependencies. */
+        const add = (resources: CapturedResource[], type: string, name: string, inputs: Record<string, unknown>, options: { parent?: CapturedResource; deps?: Record<string, CapturedResource[]>; provider?: CapturedResource } = {}): CapturedResource => {
+            const parent = options.parent ?? byType(resources, "pulumi:pulumi:Stack");
+            const qualified = parent.type === "pulumi:pulumi:Stack" ? type : `${parent.urn.split("::")[2]}$${type}`;
+            const [stack, project] = parent.urn.slice("urn:pulumi:".length).split("::");
+            const provider = options.provider ?? byType(resources, "pulumi:providers:aws");
+            const propertyDependencies = Object.fromEntries(Object.keys(inputs).map((key) => [key, (options.deps?.[key] ?? []).map((dep) => dep.urn)]));
+            const id = `${name}-0123abcd`;
+            const resource: CapturedResource = {
+                urn: `urn:pulumi:${stack}::${project}::${qualified}::${name}`,
+                type,
+                name,
+                custom: true,
+                read: false,
+                parent: parent.urn,
+                protect: false,
+                provider: `${provider.urn}::${provider.id}`,
+                dependencies: [...new Set(Object.values(propertyDependencies).flat())],
+                propertyDependencies,
+                inputs,
+                outputs: { ...inputs, id },
+                id,
+            };
+            resources.push(resource);
+            return resource;
+        };
+        const guardDutyEndpointOf = (resources: CapturedResource[]) => byType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint", (r) => String(r.inputs.serviceName).endsWith("guardduty-data"));
+
+        it("a second, allow-all VpcEndpointPolicy on the owner's guardduty-data endpoint", async () => {
+            for (const preview of [false, true]) {
+                const verdicts = await seeded("owner", (resources) => {
+                    const endpoint = guardDutyEndpointOf(resources);
+                    add(resources, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "gd-open", { vpcEndpointId: endpoint.id, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] }) }, { parent: endpoint, deps: { vpcEndpointId: [endpoint] } });
+                }, ["guardduty-endpoint-policy-scoped"], preview);
+                expectMandatory(verdicts, "guardduty-endpoint-policy-scoped", /AWS keeps one policy per endpoint/);
+                expectMandatory(verdicts, "guardduty-endpoint-policy-scoped", /VpcEndpointPolicy "gd-open" \(a policy of VpcEndpoint .*\) does not keep other accounts out/);
+            }
+        });
+
+        it("two halves of the internet in a rule whose group comes from the endpoint's outputs", async () => {
+            for (const preview of [false, true]) {
+                await seeded("owner", (resources) => {
+                    const endpoint = guardDutyEndpointOf(resources);
+                    const groupId = (endpoint.inputs.securityGroupIds as string[])[0];
+                    for (const [name, cidr] of [["lower", "0.0.0.0/1"], ["upper", "128.0.0.0/1"]]) {
+                        add(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `https-${name}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr }, { deps: { securityGroupId: [endpoint] } });
+                    }
+                }, ["guardduty-endpoint-sg-https-only"], preview);
+            }
+        });
+
+        it("a participant's Auto Scaling group on a launch template without a security group, and an association into the owner's share", async () => {
+            for (const preview of [false, true]) {
+                await seeded("participant", (resources) => {
+                    const template = add(resources, "aws:ec2/launchTemplate:LaunchTemplate", "workers", { imageId: "ami-50d9a7ae55169d5e3", instanceType: "t3.small" });
+                    add(resources, "aws:autoscaling/group:Group", "workers", { minSize: 1, maxSize: 2, vpcZoneIdentifiers: ["subnet-3f797f967adb2f306"], launchTemplate: { id: template.id, version: "$Latest" } }, { deps: { launchTemplate: [template] } });
+                }, ["participant-instances-use-own-security-groups"], preview);
+                await seeded("participant", (resources) => {
+                    const owner = byType(resources, "pulumi:pulumi:StackReference");
+                    const shareArn = (owner.outputs.outputs as Record<string, unknown>).resourceShareArn;
+                    add(resources, "aws:ram/principalAssociation:PrincipalAssociation", "join", { resourceShareArn: shareArn, principal: "666666666666" }, { deps: { resourceShareArn: [owner] } });
+                }, ["ram-associations-into-own-shares"], preview);
+            }
+        });
+
+        it("nothing for a participant's S3 gateway endpoint in a VPC of its own", async () => {
+            for (const preview of [false, true]) {
+                await seeded("participant", (resources) => {
+                    const vpc = add(resources, "aws:ec2/vpc:Vpc", "tools", { cidrBlock: "10.99.0.0/16" });
+                    add(resources, "aws:ec2/vpcEndpoint:VpcEndpoint", "tools-s3", { vpcId: vpc.id, serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" }, { deps: { vpcId: [vpc] } });
+                }, [], preview);
+            }
+        });
     });
 });

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { allPolicies } from "../../policy/policies";
+import { asFirstPreview } from "../../tools/policy/evaluate";
 import { StackBuilder } from "../../tools/policy/synthetic";
 import { AnalyzerConnection, Diagnostic, RunningPack, startPolicyPack } from "../../tools/policy/wire";
 import { discoverStacks, runStacksInOrder } from "../../tools/offline/stacks";
@@ -51,7 +52,9 @@ describe("policy pack over the wire (run-policy-pack + Analyzer gRPC)", function
         assert.deepEqual(info.policies.map((p) => p.name), allPolicies.map((p) => p.name));
         assert.ok(info.policies.every((p) => p.enforcementLevel === "mandatory"), JSON.stringify(info.policies));
         assert.equal(info.policies.find((p) => p.name === "subnet-share-org-only")?.type, "resource");
-        assert.equal(info.policies.find((p) => p.name === "stack-account-pinned")?.type, "stack");
+        for (const name of ["stack-account-pinned", "ram-associations-into-own-shares", "endpoints-shares-instances-via-aws-provider"]) {
+            assert.equal(info.policies.find((p) => p.name === name)?.type, "stack", name);
+        }
         await analyzer.configureStack("owner", "guardduty-shared-vpc");
     });
 
@@ -90,13 +93,40 @@ describe("policy pack over the wire (run-policy-pack + Analyzer gRPC)", function
         assert.equal(only(diagnostics, "no-vpc-endpoint-in-participant-stack")[0].urn, endpoint.urn);
         assert.equal(only(diagnostics, "stack-account-pinned")[0].urn, provider.urn);
 
-        // 0.0.0.0/0 on the owner's endpoint security group; an unknown endpoint policy waits.
-        const owner = ownerFixture({ sg: { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] }, endpoint: { policy: U.string } });
+        // Two halves of the internet on the owner's endpoint security group; an unknown endpoint policy waits.
+        const owner = ownerFixture({ sg: { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"] }] }, endpoint: { policy: U.string } });
         const ownerDiagnostics = await analyzer.analyzeStack(owner.b.resources);
         assert.deepEqual(ownerDiagnostics.map((d) => [d.policy, d.enforcementLevel]).sort(), [
             ["guardduty-endpoint-policy-scoped", "advisory"],
             ["guardduty-endpoint-sg-https-only", "mandatory"],
         ]);
+        assert.match(only(ownerDiagnostics, "guardduty-endpoint-sg-https-only")[0].message, /together are open to the whole IPv4 internet/);
+    });
+
+    it("AnalyzeStack judges what the first preview sends: bypasses fail, a participant's endpoint in its own VPC passes", async () => {
+        // Owner: a Deny that only applies with aws:SourceIp, an association into someone else's share,
+        // an endpoint through aws-native, and a second provider in another account.
+        const owner = ownerFixture({ endpoint: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }, { Effect: "Deny", Principal: "*", Action: "*", Resource: "*", Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" }, IpAddress: { "aws:SourceIp": "203.0.113.0/24" } } }] }) } });
+        owner.b.add("aws:ram/resourceAssociation:ResourceAssociation", "into-theirs", { resourceShareArn: "arn:aws:ram:us-east-1:111111111111:resource-share/0f0f0f0f-0000-4000-a000-000000000000", resourceArn: "arn:aws:ec2:us-east-1:333333333333:subnet/subnet-1" });
+        const native = owner.b.add("pulumi:providers:aws-native", "native", { region: "us-east-1", allowedAccountIds: '["777777777777"]' }, { id: "native-id" });
+        owner.b.add("aws-native:ec2:VpcEndpoint", "native-endpoint", { vpcId: owner.vpc.id, serviceName: "com.amazonaws.us-east-1.guardduty-data" }, { provider: native, deps: { vpcId: [owner.vpc] } });
+        const ownerDiagnostics = await analyzer.analyzeStack(asFirstPreview(owner.b.resources));
+        assert.deepEqual([...new Set(ownerDiagnostics.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.policy))].sort(), [
+            "endpoints-shares-instances-via-aws-provider",
+            "guardduty-endpoint-policy-scoped",
+            "ram-associations-into-own-shares",
+            "stack-account-pinned",
+        ]);
+        assert.match(only(ownerDiagnostics, "guardduty-endpoint-policy-scoped")[0].message, /aws:SourceIp to match, which the caller controls/);
+
+        // Participant: an S3 gateway endpoint in a VPC of its own passes; an Auto Scaling group on a template without a group fails.
+        const participant = participantFixture();
+        const vpc = participant.b.add("aws:ec2/vpc:Vpc", "tools-vpc", { cidrBlock: "10.99.0.0/16" });
+        participant.b.add("aws:ec2/vpcEndpoint:VpcEndpoint", "tools-s3", { vpcId: vpc.id, serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" }, { deps: { vpcId: [vpc] } });
+        const template = participant.b.add("aws:ec2/launchTemplate:LaunchTemplate", "workers", { imageId: "ami-50d9a7ae55169d5e3" });
+        const group = participant.b.add("aws:autoscaling/group:Group", "workers", { minSize: 1, maxSize: 1, launchTemplate: { id: template.id } }, { deps: { launchTemplate: [template] } });
+        const participantDiagnostics = await analyzer.analyzeStack(asFirstPreview(participant.b.resources));
+        assert.deepEqual(participantDiagnostics.map((d) => [d.policy, d.enforcementLevel, d.urn]), [["participant-instances-use-own-security-groups", "mandatory", group.urn]]);
     });
 
     it("AnalyzeStack enforces the organization's agent-management mode as the engine shows it through a stack reference", async () => {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RawConfig } from "../../src/config/load";
-import { fakeCloudMocks, FakeCloudContext } from "./fakeCloud";
+import { fakeCloudMocks, FakeCloudContext, STACK_REFERENCE_TYPE } from "./fakeCloud";
 
 /** A resource as the engine received it: its registration request and the state it got back. */
 export interface CapturedResource {
@@ -20,6 +20,8 @@ export interface CapturedResource {
     inputs: Record<string, unknown>;
     outputs: Record<string, unknown>;
     id?: string;
+    /** The `import` option's ID: the resource is adopted, not created. */
+    importId?: string;
 }
 
 export interface OfflineStackRun {
@@ -27,6 +29,12 @@ export interface OfflineStackRun {
     stack: string;
     resources: CapturedResource[];
     outputs: Record<string, unknown>;
+    /**
+     * What the offline run planned differently from the engine without changing what the
+     * policies judge (an import is planned from the program's arguments; the engine also reads
+     * the resource and fails the preview if they differ). For the plan to say, not to hide.
+     */
+    notes: string[];
 }
 
 export interface OfflineRunOptions {
@@ -49,6 +57,9 @@ interface RegisterRequest {
     getName(): string;
     getParent(): string;
     getCustom(): boolean;
+    getRemote(): boolean;
+    getImportid(): string;
+    getTransformsList(): unknown[];
     getProtect(): boolean | undefined;
     getProvider(): string;
     getDependenciesList(): string[];
@@ -80,6 +91,20 @@ interface MonitorLike {
     registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): void;
     readResource(req: ReadRequest, cb: Callback<ReadResponse>): void;
     registerResourceOutputs(req: OutputsRequest, cb: Callback<unknown>): void;
+    registerStackTransform(req: unknown, cb: Callback<unknown>): void;
+    registerStackInvokeTransform(req: unknown, cb: Callback<unknown>): void;
+}
+
+/**
+ * A run the offline runner cannot make what the engine would make: the engine refuses it (a
+ * duplicate URN), or it needs something the mock runtime does not do (transforms, remote
+ * components, reading live resources). Said instead of planning something else.
+ */
+export class OfflineRunError extends Error {
+    constructor(readonly stack: string, readonly problems: readonly string[]) {
+        super(`stack ${stack} cannot be planned offline as the engine would run it:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+        this.name = "OfflineRunError";
+    }
 }
 
 function plain(struct: unknown): Record<string, unknown> {
@@ -87,24 +112,78 @@ function plain(struct: unknown): Record<string, unknown> {
     return pulumi.runtime.deserializeProperties(struct as never) as Record<string, unknown>;
 }
 
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * The engine's URNs for what the mock runtime registers. The mock names a resource by its
+ * immediate parent's type only, and qualifies the root stack's children with the root's type;
+ * the engine qualifies a type by its parent's whole qualified type, without the root stack
+ * (sdk/go/common/resource/urn.go). Duplicates are judged, and references recorded, in the
+ * engine's terms.
+ */
+class EngineUrns {
+    private readonly byMockUrn = new Map<string, string>();
+    private readonly qualifiedTypes = new Map<string, string>();
+
+    /** Records a registration; returns its engine URN and, if the mock already used its URN for another one, that one. */
+    add(mockUrn: string, type: string, name: string, mockParent: string | undefined): { urn: string; clash?: string } {
+        const [, stack, project] = /^urn:pulumi:([^:]*)::([^:]*)::/.exec(mockUrn) ?? [];
+        const parent = mockParent ? this.byMockUrn.get(mockParent) : undefined;
+        const parentType = parent ? this.qualifiedTypes.get(parent) : undefined;
+        const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+        const urn = `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+        const previous = this.byMockUrn.get(mockUrn);
+        this.byMockUrn.set(mockUrn, urn);
+        this.qualifiedTypes.set(urn, qualified);
+        return { urn, clash: previous !== undefined && previous !== urn ? previous : undefined };
+    }
+
+    of(mockUrn: string): string {
+        return this.byMockUrn.get(mockUrn) ?? mockUrn;
+    }
+
+    /** A provider reference, `<provider urn>::<provider id>`. */
+    ofProviderReference(reference: string): string {
+        const at = reference.lastIndexOf("::");
+        return at > 0 ? `${this.of(reference.slice(0, at))}${reference.slice(at)}` : reference;
+    }
+}
+
 /**
  * Wraps the mock monitor so every registration is recorded exactly as the engine would receive
- * it (parent, protect, provider, dependencies), which the policy pack and `npm run plan` need
- * and the Mocks interface alone does not expose.
+ * it (engine URN, parent, protect, provider, dependencies), which the policy pack and `npm run
+ * plan` need and the Mocks interface alone does not expose; and notes in `problems` what the
+ * engine would refuse or the mock runtime would silently skip.
  */
-function captureRegistrations(monitor: MonitorLike, into: Map<string, CapturedResource>, onRegistered?: (resource: CapturedResource) => void): void {
-    const record = (resource: CapturedResource) => {
-        into.set(resource.urn, resource);
-        onRegistered?.(resource);
+function captureRegistrations(monitor: MonitorLike, into: Map<string, CapturedResource>, problems: string[], notes: string[], onRegistered?: (resource: CapturedResource) => void): void {
+    const urns = new EngineUrns();
+    const record = (mockUrn: string, resource: Omit<CapturedResource, "urn">) => {
+        const { urn, clash } = urns.add(mockUrn, resource.type, resource.name, resource.parent);
+        if (clash) problems.push(`the mock runtime gives '${clash}' and '${urn}' the same URN (it qualifies a type by its parent's type only), so it cannot run both`);
+        const captured: CapturedResource = {
+            ...resource,
+            urn,
+            parent: resource.parent ? urns.of(resource.parent) : undefined,
+            provider: resource.provider ? urns.ofProviderReference(resource.provider) : undefined,
+            dependencies: resource.dependencies.map((dep) => urns.of(dep)),
+            propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, deps]) => [key, deps.map((dep) => urns.of(dep))])),
+        };
+        // The engine stops the deployment on the second registration of a URN (its step generator).
+        if (into.has(urn)) problems.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+        else into.set(urn, captured);
+        onRegistered?.(captured);
     };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) =>
         register(req, (err, response) => {
+            const what = `${req.getType()} "${req.getName()}"`;
+            if (req.getRemote()) problems.push(`${what} is a multi-language (remote) component: the mock runtime does not construct its children, so they would be missing from the plan and from the policies`);
+            if (req.getTransformsList().length > 0) problems.push(`${what} has transforms, which the mock runtime does not apply: the plan would check its arguments before the transforms change them`);
+            if (req.getImportid()) notes.push(`${what} adopts an existing resource (import: "${req.getImportid()}"): planned from the program's arguments; the engine also reads it from AWS during preview and stops if they differ`);
             if (!err && response) {
                 const propertyDependencies: Record<string, string[]> = {};
                 req.getPropertydependenciesMap().forEach((value, key) => (propertyDependencies[key] = value.getUrnsList()));
-                record({
-                    urn: response.getUrn(),
+                record(response.getUrn(), {
                     type: req.getType(),
                     name: req.getName(),
                     custom: req.getCustom(),
@@ -117,6 +196,7 @@ function captureRegistrations(monitor: MonitorLike, into: Map<string, CapturedRe
                     inputs: plain(req.getObject()),
                     outputs: plain(response.getObject()),
                     id: response.getId() || undefined,
+                    ...(req.getImportid() ? { importId: req.getImportid() } : {}),
                 });
             }
             cb(err, response);
@@ -124,9 +204,11 @@ function captureRegistrations(monitor: MonitorLike, into: Map<string, CapturedRe
     const read = monitor.readResource.bind(monitor);
     monitor.readResource = (req, cb) =>
         read(req, (err, response) => {
+            if (req.getType() !== STACK_REFERENCE_TYPE) {
+                problems.push(`${req.getType()} "${req.getName()}" reads an existing resource (\`.get\`), whose state the offline runner cannot read from AWS: the plan would check an empty resource instead`);
+            }
             if (!err && response) {
-                record({
-                    urn: response.getUrn(),
+                record(response.getUrn(), {
                     type: req.getType(),
                     name: req.getName(),
                     custom: true,
@@ -142,9 +224,16 @@ function captureRegistrations(monitor: MonitorLike, into: Map<string, CapturedRe
             }
             cb(err, response);
         });
+    for (const method of ["registerStackTransform", "registerStackInvokeTransform"] as const) {
+        const original = monitor[method].bind(monitor);
+        monitor[method] = (req, cb) => {
+            problems.push(`the program registers a stack ${method === "registerStackTransform" ? "transform" : "invoke transform"}, which the mock runtime does not apply to what the program ${method === "registerStackTransform" ? "registers" : "calls"}`);
+            original(req, cb);
+        };
+    }
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req, cb) => {
-        const captured = into.get(req.getUrn());
+        const captured = into.get(urns.of(req.getUrn()));
         if (captured) captured.outputs = plain(req.getOutputs());
         registerOutputs(req, cb);
     };
@@ -178,7 +267,9 @@ export async function runStackOffline(options: OfflineRunOptions): Promise<Offli
     pulumi.runtime.setAllConfig({ ...options.config });
 
     const resources = new Map<string, CapturedResource>();
-    captureRegistrations(pulumi.runtime.getMonitor() as unknown as MonitorLike, resources, options.onRegistered);
+    const problems: string[] = [];
+    const notes: string[] = [];
+    captureRegistrations(pulumi.runtime.getMonitor() as unknown as MonitorLike, resources, problems, notes, options.onRegistered);
 
     let failure: unknown;
     const outputs = await pulumi.runtime
@@ -192,10 +283,12 @@ export async function runStackOffline(options: OfflineRunOptions): Promise<Offli
         failure ??= err;
     });
     if (failure !== undefined) throw failure;
+    if (problems.length > 0) throw new OfflineRunError(options.stack, problems);
     return {
         project: options.project,
         stack: options.stack,
         resources: [...resources.values()],
         outputs: ((await settle(outputs)) ?? {}) as Record<string, unknown>,
+        notes,
     };
 }

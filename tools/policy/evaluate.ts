@@ -280,47 +280,77 @@ function sentinelFor(value: unknown): string {
     return kind === "boolean" || kind === "number" || kind === "array" || kind === "object" ? UNKNOWN_SENTINELS[kind] : UNKNOWN_SENTINELS.string;
 }
 
-/** Replaces every string leaf that is one of `computed` by the unknown sentinel. */
-function blank(value: unknown, computed: ReadonlySet<string>): unknown {
-    if (typeof value === "string") return computed.has(value) ? UNKNOWN_SENTINELS.string : value;
-    if (Array.isArray(value)) return value.map((item) => blank(item, computed));
+/** Every string leaf of a value (not the unknowns). */
+function stringLeaves(value: unknown, into: Set<string> = new Set()): Set<string> {
+    if (typeof value === "string") {
+        if (value !== "" && !(Object.values(UNKNOWN_SENTINELS) as string[]).includes(value)) into.add(value);
+    } else if (Array.isArray(value)) {
+        for (const item of value) stringLeaves(item, into);
+    } else if (value !== null && typeof value === "object" && !isRuntimeUnknown(value)) {
+        for (const item of Object.values(value)) stringLeaves(item, into);
+    }
+    return into;
+}
+
+/**
+ * `value` with every string leaf that contains one of `computed` (an ID, or text an `apply` built
+ * around one) replaced by the unknown sentinel, as an apply over an unknown is unknown. Reports
+ * whether anything was replaced.
+ */
+function blank(value: unknown, computed: readonly string[], changed: { any: boolean }): unknown {
+    if (typeof value === "string") {
+        if (!computed.some((c) => value.includes(c))) return value;
+        changed.any = true;
+        return UNKNOWN_SENTINELS.string;
+    }
+    if (Array.isArray(value)) return value.map((item) => blank(item, computed, changed));
     if (value !== null && typeof value === "object") {
         if (isRuntimeUnknown(value)) return UNKNOWN_SENTINELS.string;
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, blank(item, computed)]));
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, blank(item, computed, changed)]));
     }
     return value;
 }
 
+/** Whether `value` visibly carries one of `known` (a dependency's input, known in preview too). */
+function carries(value: unknown, known: ReadonlySet<string>): boolean {
+    for (const leaf of stringLeaves(value)) {
+        if (known.has(leaf)) return true;
+        // Inside longer text (an apply's template), only distinctive values count, not "tcp" or "true".
+        for (const k of known) if (k.length >= 8 && leaf.includes(k)) return true;
+    }
+    return false;
+}
+
 /**
  * The resources as the engine sees them during the first `pulumi preview` of the stack, when
- * every resource is still to be created: outputs the cloud computes (IDs, ARNs, anything not an
- * input) are unknown, and so is every input built from them. Reads (stack references) stay known.
+ * every resource is still to be created. A created resource's outputs are its inputs, and
+ * unknown for everything the cloud computes (IDs, ARNs, defaults). An input that came through
+ * another created resource's outputs (its property dependencies say so) is unknown where it
+ * carries a value that is unknown there, at any depth and inside text an `apply` built around
+ * it; when it visibly carries nothing of the dependency's, an `apply` transformed it beyond
+ * recognition and the whole input is unknown. Resources are registered after what they depend
+ * on, so one pass in registration order sees each dependency's preview first. Reads (stack
+ * references) stay known, as the engine reads them during preview.
  */
 export function asFirstPreview(resources: readonly CapturedResource[]): CapturedResource[] {
-    const created = new Map<string, Set<string>>();
-    const everyComputed = new Set<string>();
-    for (const resource of resources) {
-        if (!resource.custom || resource.read) continue;
-        const computed = new Set<string>();
-        for (const [key, value] of Object.entries(resource.outputs)) {
-            if (key in resource.inputs || typeof value !== "string") continue;
-            computed.add(value);
-        }
-        if (resource.id) computed.add(resource.id);
-        created.set(resource.urn, computed);
-        for (const value of computed) everyComputed.add(value);
-    }
-    return resources.map((resource) => {
+    /** Per created resource: the values that are unknown in its preview outputs, and the known ones. */
+    const created = new Map<string, { unknown: string[]; known: Set<string> }>();
+    const everyUnknown = new Set<string>();
+    const preview = resources.map((resource) => {
         if (resource.read) return resource;
         const inputs: Props = {};
+        const lost = new Set<string>();
         for (const [key, value] of Object.entries(resource.inputs)) {
-            const fromCreated = new Set<string>();
-            for (const dep of resource.propertyDependencies[key] ?? []) for (const v of created.get(dep) ?? []) fromCreated.add(v);
-            inputs[key] = blank(value, fromCreated);
+            const deps = (resource.propertyDependencies[key] ?? []).flatMap((urn) => created.get(urn) ?? []);
+            const changed = { any: false };
+            const blanked = blank(value, deps.flatMap((dep) => dep.unknown), changed);
+            const traced = deps.length === 0 || value === undefined || value === null || changed.any || deps.some((dep) => carries(value, dep.known));
+            inputs[key] = traced ? blanked : sentinelFor(value);
+            if (changed.any || !traced) stringLeaves(value, lost);
         }
         let outputs: Props;
         if (!resource.custom) {
-            outputs = blank(resource.outputs, everyComputed) as Props;
+            outputs = resource.outputs; // below, once every resource's unknowns are known
         } else if (resource.type.startsWith("pulumi:providers:")) {
             outputs = { ...inputs };
         } else {
@@ -328,6 +358,17 @@ export function asFirstPreview(resources: readonly CapturedResource[]): Captured
             for (const [key, value] of Object.entries(resource.outputs)) outputs[key] = key in inputs ? inputs[key] : sentinelFor(value);
             if ("id" in resource.outputs) outputs.id = UNKNOWN_SENTINELS.string;
         }
+        if (resource.custom) {
+            // Unknown in its outputs: what the cloud computes, its ID, and inputs that were unknown already.
+            const unknown = new Set(lost);
+            for (const [key, value] of Object.entries(resource.outputs)) if (!(key in resource.inputs)) stringLeaves(value, unknown);
+            if (resource.id) unknown.add(resource.id);
+            for (const value of unknown) everyUnknown.add(value);
+            created.set(resource.urn, { unknown: [...unknown], known: stringLeaves(inputs) });
+        }
         return { ...resource, inputs, outputs, id: resource.custom ? undefined : resource.id };
     });
+    // Components register their outputs last (registerOutputs), from anything created before.
+    const unknowns = [...everyUnknown];
+    return preview.map((resource) => (resource.custom || resource.read ? resource : { ...resource, outputs: blank(resource.outputs, unknowns, { any: false }) as Props }));
 }

@@ -3,7 +3,9 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import type { RawConfig } from "../src/config/load";
 import { discoverStacks, runProjectStack, runStacksInOrder } from "../tools/offline/stacks";
+import { benchPlanScale } from "./planScale";
 import { benchPolicies } from "./policies";
+import { benchVerifyScale } from "./verifyScale";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -69,6 +71,10 @@ async function main(): Promise<void> {
 
     // 4. The policy pack.
     await benchPolicies(ROOT, (line) => console.log(line));
+
+    // 5. Organization scale: the offline plan of 1 owner + 100 participants, and verify over 10,000 instances.
+    await benchPlanScale(ROOT, (line) => console.log(line));
+    await benchVerifyScale((line) => console.log(line));
 }
 
 main().catch((err: unknown) => {

@@ -332,8 +332,8 @@ describe("audit building blocks (pure, no mocks)", () => {
 
     it("key policy: no Allow to everyone, GuardDuty only with export and only with source conditions", () => {
         const detector = detectorArn("aws", "us-east-1", "222222222222", EXISTING);
-        const withExport = findingsKeyPolicy({ partition: "aws", accountId: "222222222222", detectorArn: detector, findingsExport: true });
-        const without = findingsKeyPolicy({ partition: "aws", accountId: "222222222222", detectorArn: detector, findingsExport: false });
+        const withExport = findingsKeyPolicy({ region: "us-east-1", accountId: "222222222222", detectorArn: detector, findingsExport: true });
+        const without = findingsKeyPolicy({ region: "us-east-1", accountId: "222222222222", detectorArn: detector, findingsExport: false });
         for (const policy of [withExport, without]) assert.ok(policy.Statement.every((s) => s.Principal !== "*"));
         assert.deepEqual(withExport.Statement.map((s) => s.Sid), ["AccountAdministersKey", "GuardDutyEncryptsExportedFindings", "EventBridgePublishesToEncryptedTopic"]);
         assert.deepEqual(without.Statement.map((s) => s.Sid), ["AccountAdministersKey", "EventBridgePublishesToEncryptedTopic"]);
@@ -342,7 +342,7 @@ describe("audit building blocks (pure, no mocks)", () => {
     });
 
     it("bucket policy: nothing is allowed to '*', every GuardDuty Allow is conditioned on our detector", () => {
-        const policy = findingsBucketPolicy({ bucketArn: "arn:aws:s3:::b", accountId: "222222222222", detectorArn: "arn:aws:guardduty:us-east-1:222222222222:detector/x", kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/k" });
+        const policy = findingsBucketPolicy({ bucketArn: "arn:aws:s3:::b", region: "us-east-1", accountId: "222222222222", detectorArn: "arn:aws:guardduty:us-east-1:222222222222:detector/x", kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/k" });
         const allows = policy.Statement.filter((s) => s.Effect === "Allow");
         assert.ok(allows.length === 2 && allows.every((s) => s.Principal !== "*" && s.Condition?.StringEquals?.["aws:SourceArn"] === "arn:aws:guardduty:us-east-1:222222222222:detector/x"));
         assert.deepEqual(allows.map((s) => s.Action).sort(), ["s3:GetBucketLocation", "s3:PutObject"]);

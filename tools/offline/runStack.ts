@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RawConfig } from "../../src/config/load";
-import { fakeCloudMocks, FakeCloudContext } from "./fakeCloud";
+import { fakeCloudMocks, FakeCloudContext, FakeCloudOptions } from "./fakeCloud";
 
 /** A resource as the engine received it: its registration request and the state it got back. */
 export interface CapturedResource {
@@ -13,6 +13,8 @@ export interface CapturedResource {
     read: boolean;
     parent?: string;
     protect: boolean;
+    /** The `import` option: the ID of an existing cloud resource the engine adopts instead of creating one. */
+    importId?: string;
     /** Provider reference as the engine sees it: `<provider urn>::<provider id>`. */
     provider?: string;
     dependencies: string[];
@@ -41,6 +43,8 @@ export interface OfflineRunOptions {
     organization?: string;
     /** Receives each registration as it happens, so a caller can see what a failed run registered. */
     onRegistered?: (resource: CapturedResource) => void;
+    /** What the fake cloud holds beyond its defaults (e.g. no GuardDuty detector yet). */
+    cloud?: FakeCloudOptions;
 }
 
 type Callback<T> = (err: unknown, response?: T) => void;
@@ -50,6 +54,7 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getProtect(): boolean | undefined;
+    getImportid(): string;
     getProvider(): string;
     getDependenciesList(): string[];
     getObject(): unknown;
@@ -111,6 +116,7 @@ function captureRegistrations(monitor: MonitorLike, into: Map<string, CapturedRe
                     read: false,
                     parent: req.getParent() || undefined,
                     protect: req.getProtect() === true,
+                    importId: req.getImportid() || undefined,
                     provider: req.getProvider() || undefined,
                     dependencies: req.getDependenciesList(),
                     propertyDependencies,
@@ -173,7 +179,7 @@ async function settle(value: unknown): Promise<unknown> {
 export async function runStackOffline(options: OfflineRunOptions): Promise<OfflineStackRun> {
     const region = options.config["aws:region"] ?? "us-east-1";
     const accountId = options.config["guardduty-shared-vpc:accountId"] ?? "000000000000";
-    const mocks = fakeCloudMocks({ region, accountId, stackOutputs: options.stackOutputs });
+    const mocks = fakeCloudMocks({ ...options.cloud, region, accountId, stackOutputs: options.stackOutputs });
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? true, options.organization ?? "organization");
     pulumi.runtime.setAllConfig({ ...options.config });
 

@@ -8,6 +8,7 @@ import * as assert from "node:assert/strict";
 import { DetectorLookupError } from "../../src/components/guardDutyAdministrator";
 import { runProgram } from "../../stacks";
 import { existingDetectorId, type FakeCloudOptions } from "../../tools/offline/fakeCloud";
+import { describeResources } from "../../tools/plan/render";
 import { runStackOffline, type CapturedResource, type OfflineStackRun } from "../../tools/offline/runStack";
 import { DIY_ORGANIZATION, PROJECT } from "../../tools/offline/stacks";
 import { shippedConfig, single, withConfig } from "../helpers/offline";
@@ -68,6 +69,15 @@ describe("audit stack: the detector, found and adopted or created", () => {
         for (const type of ["aws:guardduty/detectorFeature:DetectorFeature", "aws:guardduty/organizationConfiguration:OrganizationConfiguration", "aws:guardduty/publishingDestination:PublishingDestination"]) {
             assert.equal(single(run, type).inputs.detectorId, expectedId, type);
         }
+    });
+
+    it("npm run plan shows the shipped audit stack adopting the detector, as `pulumi preview` shows `= import`", async () => {
+        const run = (await audit()).run!;
+
+        const detector = describeResources(run).find((resource) => resource.type === DETECTOR);
+        assert.deepEqual(detector?.flags, ["protect", `import ${existingDetectorId(AUDIT_ACCOUNT, REGION)}`]);
+        const created = describeResources((await audit({ guardDutyDetector: "none" })).run!).find((resource) => resource.type === DETECTOR);
+        assert.deepEqual(created?.flags, ["protect"]);
     });
 
     it("in an account without a detector: the lookup says none and the stack creates one, importing nothing", async () => {

@@ -31,8 +31,10 @@ export class DetectorLookupError extends Error {
  * audit account, so after the documented deploy order one exists, and AWS allows only one per
  * account and region: the audit stack must adopt it, not create another. Asked on every run,
  * through the stack's pinned provider; once the detector is in the stack's state the answer is
- * the same ID and adopting it again is a no-op. Any failure other than "none" stops the run: a
- * guess either way would create a second detector (refused by AWS) or import one that is not there.
+ * the same ID, and the engine treats an `import` of the ID it already holds like any other
+ * resource (a different ID would mean replacing it, which `protect` stops). Any failure other
+ * than "none" stops the run: a guess either way would create a second detector (refused by AWS)
+ * or import one that is not there.
  */
 export async function findExistingDetector(provider: pulumi.ProviderResource, where: { accountId: string; region: string }): Promise<string | undefined> {
     try {

@@ -3,8 +3,10 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import type { RawConfig } from "../src/config/load";
 import { discoverStacks, runProjectStack, runStacksInOrder } from "../tools/offline/stacks";
+import { benchPlanScale } from "./planScale";
 import { benchPolicies } from "./policies";
 import { Targets } from "./targets";
+import { benchVerifyScale } from "./verifyScale";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -71,6 +73,10 @@ async function main(): Promise<void> {
 
     // 4. The policy pack.
     await benchPolicies(ROOT, (line) => console.log(line), targets);
+
+    // 5. Organization scale: the offline plan of 1 owner + 100 participants, and verify over 10,000 instances.
+    await benchPlanScale(ROOT, (line) => console.log(line));
+    await benchVerifyScale((line) => console.log(line));
 
     console.log("");
     for (const line of targets.summary()) console.log(line);

@@ -6,7 +6,7 @@ import { FindingsAlerts } from "../src/components/findingsAlerts";
 import { FindingsExport } from "../src/components/findingsExport";
 import { detectorArn } from "../src/components/findingsPolicies";
 import { FindingsKey } from "../src/components/findingsKey";
-import { GuardDutyAdministrator } from "../src/components/guardDutyAdministrator";
+import { findExistingDetector, GuardDutyAdministrator } from "../src/components/guardDutyAdministrator";
 import { pinnedAwsProvider } from "../src/components/provider";
 import type { StackProgramContext } from "../src/program";
 
@@ -69,5 +69,7 @@ export class Audit extends pulumi.ComponentResource {
 export async function auditProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<AuditOutputs>> {
     const config = parseAuditConfig(stack, raw);
     const provider = pinnedAwsProvider(stack, config);
-    return new Audit(stack, config, { providers: [provider] }).outputs;
+    // The detector exists before the program runs (delegation creates it); `existingDetectorId` overrides the lookup.
+    const existingDetectorId = config.existingDetectorId ?? (await findExistingDetector(provider, { accountId: config.accountId, region: config["aws:region"] }));
+    return new Audit(stack, { ...config, existingDetectorId }, { providers: [provider] }).outputs;
 }

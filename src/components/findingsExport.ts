@@ -64,7 +64,7 @@ export class FindingsExport extends pulumi.ComponentResource {
         const policy = new aws.s3.BucketPolicy(`${name}-policy`, {
             bucket: this.bucket.id,
             policy: pulumi.all([this.bucket.arn, args.detectorArn, args.kmsKeyArn]).apply(([bucketArn, detectorArn, kmsKeyArn]) =>
-                JSON.stringify(findingsBucketPolicy({ bucketArn, accountId: args.accountId, detectorArn, kmsKeyArn })),
+                JSON.stringify(findingsBucketPolicy({ bucketArn, region: args.region, accountId: args.accountId, detectorArn, kmsKeyArn })),
             ),
         }, { parent: this, dependsOn: [publicAccess] });
 

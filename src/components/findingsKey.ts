@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../config/regions";
 import { findingsKeyPolicy } from "./findingsPolicies";
 
 export interface FindingsKeyArgs {
@@ -26,7 +25,7 @@ export class FindingsKey extends pulumi.ComponentResource {
 
         const policy = pulumi.output(args.detectorArn).apply((detectorArn) =>
             JSON.stringify(findingsKeyPolicy({
-                partition: partitionOf(args.region),
+                region: args.region,
                 accountId: args.accountId,
                 detectorArn,
                 findingsExport: args.findingsExport,

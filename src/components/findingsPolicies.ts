@@ -2,9 +2,18 @@
  * Pure builders for the audit stack's resource policies and event patterns, kept free of Pulumi
  * so they test without mocks. Each takes plain strings; the components resolve Outputs first.
  */
+import { isOptInRegion, partitionOf } from "../config/regions";
 
-export const GUARDDUTY_SERVICE = "guardduty.amazonaws.com";
 export const EVENTS_SERVICE = "events.amazonaws.com";
+
+/**
+ * The principal GuardDuty writes exported findings as, from a detector in `region`: its regional
+ * name in opt-in regions, as the GuardDuty export guide requires there ("replace the value for
+ * the Service with the Regional endpoint for that Region"), the global one everywhere else.
+ */
+export function guardDutyServicePrincipal(region: string): string {
+    return isOptInRegion(region) ? `guardduty.${region}.amazonaws.com` : "guardduty.amazonaws.com";
+}
 
 export type Condition = Record<string, Record<string, string | string[]>>;
 export type Principal = "*" | { AWS: string } | { Service: string };
@@ -37,7 +46,8 @@ function fromOurDetector(accountId: string, detector: string): Condition {
 }
 
 export interface FindingsKeyPolicyArgs {
-    partition: string;
+    /** The key's and the detector's region: it names GuardDuty's principal and the ARN partition. */
+    region: string;
     accountId: string;
     detectorArn: string;
     /** Grant GuardDuty its data-key permission only while it exports findings with this key. */
@@ -57,7 +67,7 @@ export function findingsKeyPolicy(args: FindingsKeyPolicyArgs): PolicyDocument {
         {
             Sid: "AccountAdministersKey",
             Effect: "Allow",
-            Principal: { AWS: `arn:${args.partition}:iam::${args.accountId}:root` },
+            Principal: { AWS: `arn:${partitionOf(args.region)}:iam::${args.accountId}:root` },
             Action: "kms:*",
             Resource: "*",
         },
@@ -66,7 +76,7 @@ export function findingsKeyPolicy(args: FindingsKeyPolicyArgs): PolicyDocument {
         statements.push({
             Sid: "GuardDutyEncryptsExportedFindings",
             Effect: "Allow",
-            Principal: { Service: GUARDDUTY_SERVICE },
+            Principal: { Service: guardDutyServicePrincipal(args.region) },
             Action: "kms:GenerateDataKey",
             Resource: "*",
             Condition: fromOurDetector(args.accountId, args.detectorArn),
@@ -84,6 +94,8 @@ export function findingsKeyPolicy(args: FindingsKeyPolicyArgs): PolicyDocument {
 
 export interface FindingsBucketPolicyArgs {
     bucketArn: string;
+    /** The detector's region, which names GuardDuty's principal. */
+    region: string;
     accountId: string;
     detectorArn: string;
     kmsKeyArn: string;
@@ -96,7 +108,7 @@ export interface FindingsBucketPolicyArgs {
  */
 export function findingsBucketPolicy(args: FindingsBucketPolicyArgs): PolicyDocument {
     const objects = `${args.bucketArn}/*`;
-    const guardDuty = { Service: GUARDDUTY_SERVICE };
+    const guardDuty = { Service: guardDutyServicePrincipal(args.region) };
     return {
         Version: "2012-10-17",
         Statement: [

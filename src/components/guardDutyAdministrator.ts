@@ -5,17 +5,61 @@ import { AgentAutomation, detectorRuntimeMonitoring, organizationRuntimeMonitori
 
 export interface GuardDutyAdministratorArgs extends AgentAutomation {
     autoEnableOrganizationMembers: AutoEnable;
-    /** The detector designating this account as delegated administrator already created; adopted instead of created. */
+    /** The detector already in this account and region (see findExistingDetector); adopted instead of created. */
     existingDetectorId?: string;
 }
 
 /**
+ * How the provider's detector lookup says there is none: without an ID it lists the account's
+ * detectors in the region and insists on exactly one (terraform-provider-aws
+ * `aws_guardduty_detector` data source, `tfresource.AssertSingleValueResult`).
+ */
+const NO_DETECTOR = /reading this account's single GuardDuty Detector: empty result/;
+
+/** The lookup failed for another reason than "there is none", so whether one exists is unknown. */
+export class DetectorLookupError extends Error {
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "DetectorLookupError";
+    }
+}
+
+/**
+ * The ID of the GuardDuty detector in the provider's account and region, or undefined when there
+ * is none. Designating the delegated administrator (management stack) enables GuardDuty in the
+ * audit account, so after the documented deploy order one exists, and AWS allows only one per
+ * account and region: the audit stack must adopt it, not create another. Asked on every run,
+ * through the stack's pinned provider; once the detector is in the stack's state the answer is
+ * the same ID, and the engine treats an `import` of the ID it already holds like any other
+ * resource (a different ID would mean replacing it, which `protect` stops). Any failure other
+ * than "none" stops the run: a guess either way would create a second detector (refused by AWS)
+ * or import one that is not there.
+ */
+export async function findExistingDetector(provider: pulumi.ProviderResource, where: { accountId: string; region: string }): Promise<string | undefined> {
+    try {
+        return (await aws.guardduty.getDetector({}, { provider })).id;
+    } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (NO_DETECTOR.test(message)) {
+            return undefined;
+        }
+        throw new DetectorLookupError(
+            `Looking up the GuardDuty detector of account ${where.accountId} in ${where.region} failed, so the audit stack cannot tell whether to adopt one or create one. ` +
+                "The deploying identity needs guardduty:ListDetectors and guardduty:GetDetector in the audit account (docs/permissions.md). " +
+                `To skip the lookup, set guardduty-shared-vpc:existingDetectorId to the detector's ID (\`aws guardduty list-detectors --region ${where.region}\`).\n` +
+                `The provider said: ${message.trim()}`,
+            { cause: error },
+        );
+    }
+}
+
+/**
  * Options for the detector. Adopting uses the `import` option, which the engine keeps as a no-op
- * once the detector is in the stack's state (same ID), so the key can stay set. An import fails
- * unless the program's inputs equal the detector's: the provider's default tags make `tags` and
- * `tagsAll` differ on GuardDuty detectors (pulumi/pulumi-aws #5284, #4030), so an adopted
- * detector ignores those two; removing `existingDetectorId` after the first `up` lets the
- * stack's tags reach it in an ordinary in-place update.
+ * once the detector is in the stack's state (same ID); since the lookup finds the detector on
+ * every run, adoption is asked for every time. An import fails unless the program's inputs equal
+ * the detector's: the provider's default tags make `tags` and `tagsAll` differ on GuardDuty
+ * detectors (pulumi/pulumi-aws #5284, #4030), so the detector ignores those two and an adopted
+ * one never receives the stack's default tags.
  */
 export function detectorOptions(existingDetectorId: string | undefined): pulumi.CustomResourceOptions {
     // Deleting a detector deletes every finding it holds, members' included.

@@ -37,7 +37,7 @@ export const runtimeMonitoringSchema = closedObject(
 export type RuntimeMonitoringFlags = z.infer<typeof runtimeMonitoringSchema>;
 
 export const DETECTOR_ID_EXPECTED =
-    "the 32-character lowercase hex ID of the detector already in this account and region, as printed by `aws guardduty list-detectors` (omit the key to create a detector)";
+    "the 32-character lowercase hex ID of the detector already in this account and region, as printed by `aws guardduty list-detectors` (omit the key and the stack looks the detector up itself)";
 
 export const auditShape = {
     /**
@@ -53,7 +53,8 @@ export const auditShape = {
     /**
      * Designating the delegated administrator enables GuardDuty in the audit account, so in the
      * documented order (management, then audit) a detector already exists and creating another
-     * fails: AWS allows one detector per account and region. Setting this adopts it instead.
+     * fails: AWS allows one detector per account and region. The stack looks it up and adopts it;
+     * this key names it instead, skipping the lookup.
      */
     existingDetectorId: z.string({ error: DETECTOR_ID_EXPECTED }).regex(/^[0-9a-f]{32}$/, { error: DETECTOR_ID_EXPECTED }).optional(),
 };

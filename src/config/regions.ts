@@ -4,6 +4,36 @@ import { Region } from "@pulumi/aws";
 export const KNOWN_REGIONS: readonly string[] = Object.freeze(Object.values(Region));
 
 /**
+ * Commercial regions an account must opt in to (every region launched after 20 March 2019).
+ * Services name themselves per region there: GuardDuty's findings export, for one, needs
+ * `guardduty.<region>.amazonaws.com` in the bucket and key policies of an opt-in region. China,
+ * GovCloud and the commercial regions enabled by default have no opt-in.
+ */
+export const OPT_IN_REGIONS: ReadonlySet<string> = new Set([
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-west-1",
+    "eu-central-2",
+    "eu-south-1",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+]);
+
+export function isOptInRegion(region: string): boolean {
+    return OPT_IN_REGIONS.has(region);
+}
+
+/**
  * The prefix AWS gives the availability-zone IDs of a region (`use1-az1` lives in us-east-1).
  * AZ names (`us-east-1a`) map to different physical zones in each account, so subnets shared
  * across accounts are pinned by AZ ID; a wrong prefix means a subnet in a zone of another region.

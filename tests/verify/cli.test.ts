@@ -1,4 +1,6 @@
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { parseCommandLine, parseDuration } from "../../tools/verify/cli";
 
 function runOptions(args: string[]) {
@@ -23,7 +25,7 @@ describe("verify command line", () => {
         assert.deepEqual(options.outputsFiles, ["a.json", "b.json"]);
     });
 
-    it("defaults to a single check, 15s polling, 15m finding timeout, 2m command timeout and text output", () => {
+    it("defaults to a single check, 15s polling, 10 coverage queries at once, 15m finding timeout, 2m command timeout and text output", () => {
         const options = runOptions(["--outputs", "a.json"]);
 
         assert.deepEqual(options, {
@@ -31,6 +33,7 @@ describe("verify command line", () => {
             outputsFiles: ["a.json"],
             waitMs: 0,
             pollIntervalMs: 15_000,
+            concurrency: 10,
             json: false,
             triggerTestFinding: false,
             findingTimeoutMs: 900_000,
@@ -46,6 +49,22 @@ describe("verify command line", () => {
         assert.equal(options.findingTimeoutMs, 3_600_000);
         assert.equal(options.commandTimeoutMs, 90_000);
         assert.equal(parseDuration("1.5h"), 5_400_000);
+    });
+
+    it("takes --concurrency from 1 to 50 and refuses anything else before calling AWS", () => {
+        assert.equal(runOptions(["--outputs", "a.json", "--concurrency", "1"]).concurrency, 1);
+        assert.equal(runOptions(["--outputs", "a.json", "--concurrency", "50"]).concurrency, 50);
+        for (const bad of ["0", "51", "-3", "2.5", "ten", "1e1", ""]) {
+            assert.match(usageFailure(["--outputs", "a.json", "--concurrency", bad]), /--concurrency <n>' argument '.*' is invalid\. Use a whole number from 1 to 50/, `--concurrency ${JSON.stringify(bad)}`);
+        }
+    });
+
+    it("prints the --help that docs/verify.md shows, so a new or changed flag cannot go undocumented", () => {
+        const help = parseCommandLine(["--help"]);
+        assert.equal(help.kind, "exit");
+        const docs = readFileSync(path.join(__dirname, "..", "..", "docs", "verify.md"), "utf8");
+        const documented = /```text\n\$ npm run verify -- --help\n([\s\S]*?)```/.exec(docs)?.[1];
+        assert.equal(documented, (help as Extract<typeof help, { kind: "exit" }>).stdout);
     });
 
     it("refuses a bare number for --wait, since it would silently mean milliseconds", () => {

@@ -6,12 +6,42 @@ import type * as pulumi from "@pulumi/pulumi";
  * ARN of the shape AWS gives it, derived from its type and name so runs are repeatable and
  * outputs can be compared across runs. Nothing here talks to AWS.
  */
-export interface FakeCloudContext {
+export interface FakeCloudContext extends FakeCloudOptions {
     region: string;
     accountId: string;
     /** Outputs of already-run stacks by fully qualified name, served to StackReferences. */
     stackOutputs: (fullyQualifiedName: string) => Record<string, unknown> | undefined;
 }
+
+/** What a run may change about the fake cloud; every choice defaults to the documented deploy order. */
+export interface FakeCloudOptions {
+    /**
+     * What looking up the account's GuardDuty detector finds. Default "exists": designating the
+     * delegated administrator (the management stack, deployed first) enables GuardDuty in the
+     * audit account, i.e. creates a detector. "none": an account without one. `{ failure }`: the
+     * lookup itself fails, with this provider message (e.g. access denied).
+     */
+    guardDutyDetector?: "exists" | "none" | { failure: string };
+    /** Sees every provider function call (invoke) the program makes, with the provider it went through. */
+    onInvoke?: (call: { token: string; inputs: Record<string, unknown>; provider: string }) => void;
+}
+
+/** The detector GuardDuty created in an account and region, as the lookup reports it. */
+export function existingDetectorId(accountId: string, region: string): string {
+    return hex(`detector:${accountId}:${region}`, 32);
+}
+
+/**
+ * A failed invoke as the Node SDK sees it: the engine wraps the provider's error and sends it as
+ * the gRPC status details, which the SDK turns into the Error's message.
+ */
+function invokeFailure(token: string, providerMessage: string): Error {
+    const details = `invocation of ${token} returned an error: invoking ${token}: 1 error occurred:\n\t* ${providerMessage}\n\n`;
+    return Object.assign(new Error(details), { details });
+}
+
+/** The Terraform provider's error for a detector lookup (no ID given) in an account without one. */
+export const NO_DETECTOR_MESSAGE = "reading this account's single GuardDuty Detector: empty result";
 
 function hex(seed: string, length: number): string {
     let out = "";
@@ -162,7 +192,14 @@ const INVOKES: Record<string, (args: State, ctx: FakeCloudContext) => State> = {
     }),
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
     "aws:index/getRegion:getRegion": (_args, ctx) => ({ name: ctx.region, region: ctx.region, id: ctx.region }),
-    "aws:guardduty/getDetector:getDetector": (_args, ctx) => ({ id: hex(`detector:${ctx.accountId}`, 32), status: "ENABLED" }),
+    "aws:guardduty/getDetector:getDetector": (args, ctx) => {
+        const token = "aws:guardduty/getDetector:getDetector";
+        const found = ctx.guardDutyDetector ?? "exists";
+        if (typeof found === "object") throw invokeFailure(token, found.failure);
+        if (found === "none" && args.id === undefined) throw invokeFailure(token, NO_DETECTOR_MESSAGE);
+        const id = String(args.id ?? existingDetectorId(ctx.accountId, ctx.region));
+        return { id, arn: `arn:aws:guardduty:${ctx.region}:${ctx.accountId}:detector/${id}`, status: "ENABLED", findingPublishingFrequency: "SIX_HOURS" };
+    },
 };
 
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
@@ -188,6 +225,7 @@ export function fakeCloudMocks(ctx: FakeCloudContext): pulumi.runtime.Mocks {
             return { id: shaped.id, state: { ...args.inputs, ...shaped.state, id: shaped.id } };
         },
         call(args: pulumi.runtime.MockCallArgs): State {
+            ctx.onInvoke?.({ token: args.token, inputs: args.inputs, provider: args.provider ?? "" });
             const answer = INVOKES[args.token];
             if (!answer) throw new Error(`the offline fake cloud has no answer for ${args.token}; add one in tools/offline/fakeCloud.ts`);
             return answer(args.inputs, ctx);

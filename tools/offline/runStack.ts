@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RawConfig } from "../../src/config/load";
-import { fakeCloudMocks, FakeCloudContext, STACK_REFERENCE_TYPE } from "./fakeCloud";
+import { fakeCloudMocks, FakeCloudContext, FakeCloudOptions, STACK_REFERENCE_TYPE } from "./fakeCloud";
 
 /** A resource as the engine received it: its registration request and the state it got back. */
 export interface CapturedResource {
@@ -13,6 +13,8 @@ export interface CapturedResource {
     read: boolean;
     parent?: string;
     protect: boolean;
+    /** The `import` option: the ID of an existing cloud resource the engine adopts instead of creating one. */
+    importId?: string;
     /** Provider reference as the engine sees it: `<provider urn>::<provider id>`. */
     provider?: string;
     dependencies: string[];
@@ -20,8 +22,6 @@ export interface CapturedResource {
     inputs: Record<string, unknown>;
     outputs: Record<string, unknown>;
     id?: string;
-    /** The `import` option's ID: the resource is adopted, not created. */
-    importId?: string;
 }
 
 export interface OfflineStackRun {
@@ -49,6 +49,8 @@ export interface OfflineRunOptions {
     organization?: string;
     /** Receives each registration as it happens, so a caller can see what a failed run registered. */
     onRegistered?: (resource: CapturedResource) => void;
+    /** What the fake cloud holds beyond its defaults (e.g. no GuardDuty detector yet). */
+    cloud?: FakeCloudOptions;
 }
 
 type Callback<T> = (err: unknown, response?: T) => void;
@@ -155,8 +157,7 @@ class EngineUrns {
  * plan` need and the Mocks interface alone does not expose; and notes in `problems` what the
  * engine would refuse or the mock runtime would silently skip.
  */
-function captureRegistrations(monitor: MonitorLike, into: Map<string, CapturedResource>, problems: string[], notes: string[], onRegistered?: (resource: CapturedResource) => void): void {
-    const urns = new EngineUrns();
+function captureRegistrations(monitor: MonitorLike, urns: EngineUrns, into: Map<string, CapturedResource>, problems: string[], notes: string[], onRegistered?: (resource: CapturedResource) => void): void {
     const record = (mockUrn: string, resource: Omit<CapturedResource, "urn">) => {
         const { urn, clash } = urns.add(mockUrn, resource.type, resource.name, resource.parent);
         if (clash) problems.push(`the mock runtime gives '${clash}' and '${urn}' the same URN (it qualifies a type by its parent's type only), so it cannot run both`);
@@ -190,13 +191,13 @@ function captureRegistrations(monitor: MonitorLike, into: Map<string, CapturedRe
                     read: false,
                     parent: req.getParent() || undefined,
                     protect: req.getProtect() === true,
+                    importId: req.getImportid() || undefined,
                     provider: req.getProvider() || undefined,
                     dependencies: req.getDependenciesList(),
                     propertyDependencies,
                     inputs: plain(req.getObject()),
                     outputs: plain(response.getObject()),
                     id: response.getId() || undefined,
-                    ...(req.getImportid() ? { importId: req.getImportid() } : {}),
                 });
             }
             cb(err, response);
@@ -262,14 +263,23 @@ async function settle(value: unknown): Promise<unknown> {
 export async function runStackOffline(options: OfflineRunOptions): Promise<OfflineStackRun> {
     const region = options.config["aws:region"] ?? "us-east-1";
     const accountId = options.config["guardduty-shared-vpc:accountId"] ?? "000000000000";
-    const mocks = fakeCloudMocks({ region, accountId, stackOutputs: options.stackOutputs });
+    const urns = new EngineUrns();
+    const onInvoke = options.cloud?.onInvoke;
+    const mocks = fakeCloudMocks({
+        ...options.cloud,
+        region,
+        accountId,
+        stackOutputs: options.stackOutputs,
+        // Invokes name their provider as the mock runtime does; callers compare with the engine's URNs.
+        ...(onInvoke ? { onInvoke: (call: Parameters<typeof onInvoke>[0]) => onInvoke({ ...call, provider: urns.ofProviderReference(call.provider) }) } : {}),
+    });
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? true, options.organization ?? "organization");
     pulumi.runtime.setAllConfig({ ...options.config });
 
     const resources = new Map<string, CapturedResource>();
     const problems: string[] = [];
     const notes: string[] = [];
-    captureRegistrations(pulumi.runtime.getMonitor() as unknown as MonitorLike, resources, problems, notes, options.onRegistered);
+    captureRegistrations(pulumi.runtime.getMonitor() as unknown as MonitorLike, urns, resources, problems, notes, options.onRegistered);
 
     let failure: unknown;
     const outputs = await pulumi.runtime

@@ -59,7 +59,13 @@ export function describeResources(run: OfflineStackRun): Array<{ type: string; n
         .map((resource) => ({
             type: resource.type,
             name: resource.name,
-            flags: [resource.custom ? undefined : "component", resource.read ? "read" : undefined, resource.protect ? "protect" : undefined].filter((f): f is string => f !== undefined),
+            flags: [
+                resource.custom ? undefined : "component",
+                resource.read ? "read" : undefined,
+                resource.protect ? "protect" : undefined,
+                // What `pulumi preview` shows as `= import`: an existing resource adopted, not created.
+                resource.importId ? `import ${resource.importId}` : undefined,
+            ].filter((f): f is string => f !== undefined),
             properties: keyProperties(resource),
         }));
 }

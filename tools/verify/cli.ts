@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import ms from "ms";
+import { DEFAULT_COVERAGE_CONCURRENCY, MAX_COVERAGE_CONCURRENCY } from "./coverage";
 import { EXIT_CODES, EXIT_CODES_HELP, type ExitCode } from "./errors";
 import type { VerifyOptions } from "./run";
 import { TEST_DOMAIN, TEST_FINDING_TYPES } from "./test-finding";
@@ -31,6 +32,15 @@ function atLeastOneSecond(value: string): number {
     return milliseconds;
 }
 
+function concurrency(value: string): number {
+    const trimmed = value.trim();
+    const count = /^\d+$/.test(trimmed) ? Number(trimmed) : NaN;
+    if (!(count >= 1 && count <= MAX_COVERAGE_CONCURRENCY)) {
+        throw new InvalidArgumentError(`Use a whole number from 1 to ${MAX_COVERAGE_CONCURRENCY}.`);
+    }
+    return count;
+}
+
 function roleArn(value: string): string {
     if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(value)) {
         throw new InvalidArgumentError("Expected an IAM role ARN such as arn:aws:iam::222222222222:role/GuardDutyVerify.");
@@ -44,6 +54,8 @@ function region(value: string): string {
     }
     return value;
 }
+
+const HELP_WIDTH = 80;
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -65,7 +77,8 @@ creates a real, harmless GuardDuty finding (${TEST_FINDING_TYPES.join(" or ")}).
 
 Credentials: the audit account's come from the default AWS credential chain, or from assuming
 --audit-role-arn; the participant's (only for --trigger-test-finding) from --participant-role-arn
-or the default chain. Throttled calls are retried with backoff by the AWS SDK.
+or the default chain. Throttled calls are retried with backoff by the AWS SDK; --concurrency
+bounds how many coverage queries are in flight at once.
 
 ${EXIT_CODES_HELP}
 `;
@@ -82,6 +95,11 @@ function buildProgram(): Command {
         .addOption(new Option("--participant-role-arn <arn>", "role to assume in the participant account for --trigger-test-finding").argParser(roleArn))
         .addOption(new Option("--wait <duration>", "poll until every instance is HEALTHY or this much time has passed, e.g. 15m").argParser(parseDuration))
         .addOption(new Option("--poll-interval <duration>", "time between checks while waiting").argParser(atLeastOneSecond).default(15_000, "15s"))
+        .addOption(
+            new Option("--concurrency <n>", `ListCoverage queries in flight at once (1-${MAX_COVERAGE_CONCURRENCY}); lower it if GuardDuty throttles`)
+                .argParser(concurrency)
+                .default(DEFAULT_COVERAGE_CONCURRENCY),
+        )
         .option("--json", "print the report as JSON on stdout (progress stays on stderr)")
         .option("--trigger-test-finding", `resolve ${TEST_DOMAIN} on one instance via SSM and wait for the finding (creates a harmless test finding)`)
         .option("--instance <name|id>", "instance for --trigger-test-finding (default: the first expected instance)")
@@ -100,6 +118,7 @@ interface RawOptions {
     participantRoleArn?: string;
     wait?: number;
     pollInterval: number;
+    concurrency: number;
     json?: boolean;
     triggerTestFinding?: boolean;
     instance?: string;
@@ -115,6 +134,9 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
         .configureOutput({
             writeOut: (text) => (stdout += text),
             writeErr: (text) => (stderr += text),
+            // Wrapped the same in every terminal, as docs/verify.md shows it.
+            getOutHelpWidth: () => HELP_WIDTH,
+            getErrHelpWidth: () => HELP_WIDTH,
         });
     try {
         program.parse([...args], { from: "user" });
@@ -146,6 +168,7 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
             ...(raw.participantRoleArn ? { participantRoleArn: raw.participantRoleArn } : {}),
             waitMs: raw.wait ?? 0,
             pollIntervalMs: raw.pollInterval,
+            concurrency: raw.concurrency,
             json: raw.json === true,
             triggerTestFinding: raw.triggerTestFinding === true,
             ...(raw.instance ? { instance: raw.instance } : {}),

@@ -7,6 +7,7 @@ import { callAws } from "./aws-calls";
 import type { AuditAccess } from "./clients";
 import { VerifyError } from "./errors";
 import type { ExpectedInstance } from "./expected";
+import { mapBounded } from "./pool";
 import { formatDuration, type ProgressReporter } from "./progress";
 
 export type InstanceStatus = "HEALTHY" | "UNHEALTHY" | "NOT_FOUND";
@@ -27,13 +28,27 @@ export interface CoverageCheck {
     instances: InstanceCoverage[];
 }
 
-/** ListCoverage's page size maximum. */
+/** ListCoverage's page size maximum (`maxResults` 1–50). */
 const COVERAGE_PAGE_SIZE = 50;
 /**
- * The API model states no limit on `equals` values; asking for at most a page's worth of
- * instance IDs per query keeps large fleets away from any undocumented limit.
+ * Instance IDs per ListCoverage query. A call returns at most a page of 50 items, so naming more
+ * IDs in one query only adds pages, and pages of one query must be fetched one after another
+ * (each needs the previous page's token). A page's worth of IDs per query makes the fewest calls
+ * there can be, one per 50 covered instances, and every query is independent of the others, so
+ * they run side by side. (The API model sets no limit on `equals` values; 50 also keeps large
+ * fleets away from any undocumented one. It allows up to 50 criteria per filter; we send three.)
  */
 export const INSTANCE_IDS_PER_QUERY = 50;
+
+/**
+ * How many ListCoverage queries run at once, over all regions, unless `--concurrency` says
+ * otherwise. GuardDuty documents no request rate for ListCoverage; ten calls in flight check
+ * 10,000 instances in about a second of 50 ms calls, and the SDK's adaptive retry backs every
+ * query off together when GuardDuty throttles, because one client per region carries them all.
+ */
+export const DEFAULT_COVERAGE_CONCURRENCY = 10;
+/** The SDK's HTTP handler keeps at most 50 connections per client; more calls would only queue. */
+export const MAX_COVERAGE_CONCURRENCY = 50;
 
 async function findDetectorId(audit: AuditAccess, region: string): Promise<string> {
     const response = await callAws({ action: "guardduty:ListDetectors", region, principal: audit.principal }, () => audit.guardDuty.send(new ListDetectorsCommand({})));
@@ -69,18 +84,17 @@ function coverageQueries(detectorId: string, expected: readonly ExpectedInstance
 }
 
 /**
- * Every page of every query, or an error: a page that fails after the SDK's retries aborts the
- * whole listing, because a partial list would report covered instances as NOT FOUND.
+ * Every page of one query. A failure is thrown as is: the caller fails the whole check, because a
+ * partial list would report covered instances as NOT FOUND. An aborted `signal` (another query
+ * failed) stops the query between pages and cancels its call in flight.
  */
-async function listEc2Coverage(audit: AuditAccess, region: string, detectorId: string, expected: readonly ExpectedInstance[]): Promise<CoverageResource[]> {
+async function listCoverageQuery(audit: AuditAccess, region: string, query: ListCoverageCommandInput, signal: AbortSignal): Promise<CoverageResource[]> {
     const resources: CoverageResource[] = [];
-    for (const query of coverageQueries(detectorId, expected)) {
-        await callAws({ action: "guardduty:ListCoverage", region, principal: audit.principal }, async () => {
-            for await (const page of paginateListCoverage({ client: audit.guardDuty, pageSize: COVERAGE_PAGE_SIZE, stopOnSameToken: true }, query)) {
-                resources.push(...(page.Resources ?? []));
-            }
-        });
-    }
+    await callAws({ action: "guardduty:ListCoverage", region, principal: audit.principal }, async () => {
+        for await (const page of paginateListCoverage({ client: audit.guardDuty, pageSize: COVERAGE_PAGE_SIZE, stopOnSameToken: true }, query, { abortSignal: signal })) {
+            resources.push(...(page.Resources ?? []));
+        }
+    });
     return resources;
 }
 
@@ -119,15 +133,26 @@ export function classifyCoverage(expected: readonly ExpectedInstance[], resource
     });
 }
 
+export interface CoverageCheckerOptions {
+    /** Queries in flight at once, over all regions (default DEFAULT_COVERAGE_CONCURRENCY). */
+    concurrency?: number;
+    now?: () => Date;
+}
+
 /** Checks coverage once; detector IDs are remembered across polls because they never change mid-run. */
 export class CoverageChecker {
     private readonly detectorIds = new Map<string, string>();
+    private readonly concurrency: number;
+    private readonly now: () => Date;
 
     constructor(
         private readonly auditFor: (region: string) => AuditAccess,
         private readonly expected: readonly ExpectedInstance[],
-        private readonly now: () => Date = () => new Date(),
-    ) {}
+        options: CoverageCheckerOptions = {},
+    ) {
+        this.concurrency = options.concurrency ?? DEFAULT_COVERAGE_CONCURRENCY;
+        this.now = options.now ?? (() => new Date());
+    }
 
     async detectorFor(region: string): Promise<string> {
         let detectorId = this.detectorIds.get(region);
@@ -140,15 +165,16 @@ export class CoverageChecker {
 
     async check(): Promise<CoverageCheck> {
         const regions = unique(this.expected.map((instance) => instance.region));
-        const resources: CoverageResource[] = [];
         const detectors: CoverageCheck["detectors"] = [];
+        const queries: { region: string; query: ListCoverageCommandInput }[] = [];
         for (const region of regions) {
             const detectorId = await this.detectorFor(region);
             detectors.push({ region, detectorId });
             const inRegion = this.expected.filter((instance) => instance.region === region);
-            resources.push(...(await listEc2Coverage(this.auditFor(region), region, detectorId, inRegion)));
+            queries.push(...coverageQueries(detectorId, inRegion).map((query) => ({ region, query })));
         }
-        return { checkedAt: this.now(), detectors, instances: classifyCoverage(this.expected, resources) };
+        const resources = await mapBounded(queries, this.concurrency, ({ region, query }, signal) => listCoverageQuery(this.auditFor(region), region, query, signal));
+        return { checkedAt: this.now(), detectors, instances: classifyCoverage(this.expected, resources.flat()) };
     }
 }
 

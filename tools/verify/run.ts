@@ -18,6 +18,8 @@ export interface VerifyOptions {
     participantRoleArn?: string;
     waitMs: number;
     pollIntervalMs: number;
+    /** ListCoverage queries in flight at once. */
+    concurrency: number;
     json: boolean;
     triggerTestFinding: boolean;
     instance?: string;
@@ -61,7 +63,7 @@ async function verify(options: VerifyOptions, deps: VerifyDependencies): Promise
     // Chosen before any AWS call so a mistyped --instance fails fast, not after a long --wait.
     const testTarget = options.triggerTestFinding ? chooseTestInstance(expected, options.instance) : undefined;
 
-    const checker = new CoverageChecker((region) => deps.aws.audit(region), expected, () => new Date(deps.clock.now()));
+    const checker = new CoverageChecker((region) => deps.aws.audit(region), expected, { concurrency: options.concurrency, now: () => new Date(deps.clock.now()) });
     const coverage = await checkUntilHealthy(() => checker.check(), { waitMs: options.waitMs, pollIntervalMs: options.pollIntervalMs }, deps.clock, deps.progress);
     const allHealthy = coverage.instances.every((instance) => instance.status === "HEALTHY");
 

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { OutputMap, PulumiCommand } from "@pulumi/pulumi/automation";
 import type { z } from "zod";
-import { participantOutputsSchema, type ParticipantOutputs } from "../../src/contract";
+import { participantOutputsSchema, type ParticipantOutputs } from "guardduty-shared-vpc-contract/schemas";
 import { VerifyError } from "./errors";
 
 export interface ExpectedInstance {

@@ -9,22 +9,21 @@
  * rules test without mocks.
  */
 
-export const AGENT_MANAGEMENT_MODES = ["automated", "manual"] as const;
-export type AgentManagement = (typeof AGENT_MANAGEMENT_MODES)[number];
+import { AgentManagement, GUARDDUTY_MANAGED_TAG } from "guardduty-shared-vpc-contract/schemas";
+
+// The vocabulary is the contract package's, shared with downstream programs; the rules below are the program's.
+export {
+    AGENT_INSTALL_PARAMETERS,
+    AGENT_MANAGEMENT_MODES,
+    AGENT_PACKAGE,
+    AGENT_SSM_DOCUMENT,
+    GUARDDUTY_MANAGED_TAG,
+    isAgentManagement,
+    type AgentManagement,
+} from "guardduty-shared-vpc-contract/schemas";
 
 /** AWS's recommendation: GuardDuty installs and updates the agent and creates the shared endpoint. */
 export const DEFAULT_AGENT_MANAGEMENT: AgentManagement = "automated";
-
-/** GuardDuty reads this tag (through instance metadata) to include (`true`) or exclude (`false`) an instance. */
-export const GUARDDUTY_MANAGED_TAG = "GuardDutyManaged";
-
-/** The SSM document that installs the agent under manual management, and the package it installs. */
-export const AGENT_SSM_DOCUMENT = "AmazonGuardDuty-ConfigureRuntimeMonitoringSsmPlugin";
-export const AGENT_PACKAGE = "AmazonGuardDuty-RuntimeMonitoringSsmPlugin";
-
-export function isAgentManagement(value: unknown): value is AgentManagement {
-    return (AGENT_MANAGEMENT_MODES as readonly unknown[]).includes(value);
-}
 
 /** Whether GuardDuty's EC2_AGENT_MANAGEMENT (automated agent configuration) is on. */
 export function ec2AgentAutomation(mode: AgentManagement): boolean {

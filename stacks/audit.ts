@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AuditConfig, parseAuditConfig } from "../src/config/audit";
 import { partitionOf } from "../src/config/regions";
-import { AuditOutputs, StackOutputs } from "../src/contract";
+import { AuditOutputs, StackOutputs } from "guardduty-shared-vpc-contract";
 import { FindingsAlerts } from "../src/components/findingsAlerts";
 import { FindingsExport } from "../src/components/findingsExport";
 import { detectorArn } from "../src/components/findingsPolicies";

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { contractMetadata } from "guardduty-shared-vpc-contract";
 import { ConfigError } from "../src/config/errors";
 import type { RawConfig } from "../src/config/load";
 import { NS } from "../src/config/primitives";
@@ -13,7 +14,10 @@ const PROGRAMS: Record<Role, () => Promise<StackProgram>> = {
     participant: async () => (await import("./participant")).participantProgram,
 };
 
-/** Picks the stack's role and runs that role's program; its return value becomes the stack outputs. */
+/**
+ * Picks the stack's role and runs that role's program; its return value, with the contract's
+ * `contractVersion` and `role`, becomes the stack outputs.
+ */
 export async function runProgram(): Promise<Record<string, unknown>> {
     const stack = pulumi.getStack();
     const raw: RawConfig = pulumi.runtime.allConfig();
@@ -22,5 +26,6 @@ export async function runProgram(): Promise<Record<string, unknown>> {
         throw new ConfigError(stack, [{ key: `${NS}:role`, value: resolved.value, expected: resolved.problem }]);
     }
     const program = await PROGRAMS[resolved.role]();
-    return program({ stack, raw });
+    // Last, so no role's output can shadow what readers check first.
+    return { ...(await program({ stack, raw })), ...contractMetadata(resolved.role) };
 }

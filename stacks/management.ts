@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ManagementConfig, parseManagementConfig } from "../src/config/management";
-import { ManagementOutputs, StackOutputs } from "../src/contract";
+import { ManagementOutputs, StackOutputs } from "guardduty-shared-vpc-contract";
 import { pinnedAwsProvider } from "../src/components/provider";
 import type { StackProgramContext } from "../src/program";
 

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentManagement, ownerCreatesGuardDutyEndpoint } from "../src/agentManagement";
 import { ConfigError } from "../src/config/errors";
 import { checkAgainstMode, OwnerConfig, parseOwnerConfig } from "../src/config/owner";
-import { auditOutputsForOwnerSchema, OwnerOutputs, StackOutputs } from "../src/contract";
+import { auditOutputsSchema, OwnerOutputs, StackOutputs } from "guardduty-shared-vpc-contract";
 import { pinnedAwsProvider } from "../src/components/provider";
 import { ServiceEndpoints } from "../src/components/serviceEndpoints";
 import { SharedVpc } from "../src/components/sharedVpc";
@@ -61,9 +61,12 @@ export class Owner extends pulumi.ComponentResource {
     }
 }
 
+/** What an owner reads from the audit stack: only the mode, so nothing else there can break it. */
+const auditOutputsForOwnerSchema = auditOutputsSchema.pick({ agentManagement: true });
+
 export async function ownerProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<OwnerOutputs>> {
     const config = parseOwnerConfig(stack, raw);
-    const audit = await readStackOutputs({ stack, key: "auditStack", referenced: config.auditStack, role: "audit", schema: auditOutputsForOwnerSchema, required: ["agentManagement"] });
+    const audit = await readStackOutputs({ stack, key: "auditStack", referenced: config.auditStack, role: "audit", schema: auditOutputsForOwnerSchema });
     const problems = checkAgainstMode(config, audit.agentManagement);
     if (problems.length > 0) throw new ConfigError(stack, problems);
     const provider = pinnedAwsProvider(stack, config);

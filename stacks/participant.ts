@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../src/config/errors";
 import { architectureOf, Architecture, checkAgainstOwner, ParticipantConfig, parseParticipantConfig } from "../src/config/participant";
-import { OwnerOutputs, ownerOutputsSchema, ParticipantOutputs, REQUIRED_OWNER_OUTPUTS, StackOutputs } from "../src/contract";
+import { OwnerOutputs, ParticipantOutputs, StackOutputs } from "guardduty-shared-vpc-contract";
 import { qualifiedStackName, readStackOutputs } from "../src/stackReference";
 import { MonitoredInstances } from "../src/components/monitoredInstances";
 import { pinnedAwsProvider } from "../src/components/provider";
@@ -56,7 +56,7 @@ export class Participant extends pulumi.ComponentResource {
 
 export async function participantProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<ParticipantOutputs>> {
     const config = parseParticipantConfig(stack, raw);
-    const owner = await readStackOutputs({ stack, key: "ownerStack", referenced: config.ownerStack, role: "owner", schema: ownerOutputsSchema, required: REQUIRED_OWNER_OUTPUTS });
+    const owner = await readStackOutputs({ stack, key: "ownerStack", referenced: config.ownerStack, role: "owner" });
     const problems = checkAgainstOwner(config, owner);
     if (problems.length > 0) throw new ConfigError(stack, problems);
     const provider = pinnedAwsProvider(stack, config);

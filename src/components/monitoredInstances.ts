@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AGENT_PACKAGE, AGENT_SSM_DOCUMENT, AgentManagement, associationTargets, instanceAgentTags } from "../agentManagement";
+import { AGENT_INSTALL_PARAMETERS, AGENT_SSM_DOCUMENT, AgentManagement, associationTargets, instanceAgentTags } from "../agentManagement";
 import { Architecture } from "../config/participant";
 import { partitionOf } from "../config/regions";
 
@@ -96,7 +96,7 @@ export class MonitoredInstances extends pulumi.ComponentResource {
         if (targets.length > 0) {
             this.agentAssociation = new aws.ssm.Association(`${name}-guardduty-agent`, {
                 name: AGENT_SSM_DOCUMENT,
-                parameters: { action: "Install", name: AGENT_PACKAGE },
+                parameters: { ...AGENT_INSTALL_PARAMETERS },
                 targets: [{ key: "InstanceIds", values: targets.map(({ instance }) => instance.id) }],
             }, { parent: this });
         }

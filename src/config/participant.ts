@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { OwnerOutputs } from "../contract";
+import type { OwnerOutputs } from "guardduty-shared-vpc-contract/schemas";
 import { ConfigProblem } from "./errors";
 import { configKey, parseStackConfig, RawConfig } from "./load";
 import { architectureOf } from "./instanceTypes";

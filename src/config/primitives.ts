@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { PROJECT } from "guardduty-shared-vpc-contract/schemas";
 import { unknownKeyExpected } from "./nearMiss";
 import { KNOWN_REGIONS } from "./regions";
 
-/** The project's config namespace, fixed by `name:` in Pulumi.yaml. */
-export const NS = "guardduty-shared-vpc";
+/** The project's config namespace, fixed by `name:` in Pulumi.yaml (the contract's PROJECT). */
+export const NS = PROJECT;
 
 // Each schema carries its own expectation text so an error can say what to write instead.
 

@@ -1,6 +1,7 @@
-/** The kinds of account this program deploys into; one stack per account. */
-export const ROLES = ["management", "audit", "owner", "participant"] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from "guardduty-shared-vpc-contract/schemas";
+
+/** The kinds of account this program deploys into, one stack per account: the contract's roles. */
+export { ROLES, type Role };
 
 /**
  * A stack's role is `guardduty-shared-vpc:role` when set, otherwise the stack name up to its

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { contractMetadata } from "guardduty-shared-vpc-contract";
 import * as path from "path";
 import { ConfigError } from "../../src/config/errors";
 import type { AgentManagement } from "../../src/agentManagement";
@@ -35,9 +36,9 @@ let lastRegistered: CapturedResource[] = [];
 /** Registrations that are not resources the program creates: the root stack and stack-reference reads. */
 const BOOKKEEPING_TYPES = new Set(["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"]);
 
-/** What an audit stack publishes for the owner to read: the organization's agent-management mode. */
+/** What an audit stack publishes for the owner to read: the organization's agent-management mode, under the contract. */
 export function auditOutputs(agentManagement: AgentManagement): Record<string, unknown> {
-    return { agentManagement, detectorId: "0123456789abcdef0123456789abcdef" };
+    return { agentManagement, detectorId: "0123456789abcdef0123456789abcdef", ...contractMetadata("audit") };
 }
 
 /** Unless a test says otherwise, owners read an audit stack on the manual path, as the shipped files do. */

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { AGENT_MANAGEMENT_MODES } from "../../src/agentManagement";
 import { KNOWN_REGIONS } from "../../src/config/regions";
-import type { AuditOutputs } from "../../src/contract";
+import { CONTRACT_VERSION, type PublishedOutputs } from "guardduty-shared-vpc-contract";
 import {
     alertsTopicPolicy,
     detectorArn,
@@ -206,7 +206,9 @@ describe("audit stack (shipped Pulumi.audit.yaml)", () => {
     });
 
     it("publishes exactly the contract's outputs, from the resources above", () => {
-        const expected: AuditOutputs = {
+        const expected: PublishedOutputs<"audit"> = {
+            contractVersion: CONTRACT_VERSION,
+            role: "audit",
             agentManagement: "manual",
             detectorId,
             findingsBucketName: "guardduty-findings-222222222222-us-east-1",
@@ -269,7 +271,7 @@ describe("audit stack variants", () => {
         const policy = policyOf(single(run, T.key));
         assert.ok(!JSON.stringify(policy).includes("guardduty.amazonaws.com"), "the key must not name GuardDuty when nothing is exported");
         assert.equal(single(run, T.topic).inputs.kmsMasterKeyId, single(run, T.key).outputs.arn);
-        assert.deepEqual(Object.keys(run.outputs).sort(), ["agentManagement", "detectorId", "findingsKmsKeyArn", "findingsTopicArn"]);
+        assert.deepEqual(Object.keys(run.outputs).sort(), ["agentManagement", "contractVersion", "detectorId", "findingsKmsKeyArn", "findingsTopicArn", "role"]);
     });
 
     it("without notificationEmail, creates no subscription but keeps the topic and both rules", async () => {

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { ManagementOutputs } from "../../src/contract";
+import { CONTRACT_VERSION, type PublishedOutputs } from "guardduty-shared-vpc-contract";
 import type { OfflineStackRun } from "../../tools/offline/runStack";
 import { assertUnderRoleWithPinnedProvider, ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
 
@@ -35,7 +35,7 @@ describe("management stack (shipped Pulumi.management.yaml)", () => {
     });
 
     it("publishes exactly the contract's outputs", () => {
-        const expected: ManagementOutputs = { delegatedAdminAccountId: "222222222222" };
+        const expected: PublishedOutputs<"management"> = { delegatedAdminAccountId: "222222222222", contractVersion: CONTRACT_VERSION, role: "management" };
         assert.deepEqual(run.outputs, expected);
     });
 });
@@ -45,7 +45,7 @@ describe("management stack variants", () => {
         const run = await runStack("management", withConfig(shippedConfig("management"), { enableRamSharingWithOrganization: "false" }));
         assert.equal(ofType(run, RAM_SHARING).length, 0);
         assert.equal(single(run, ADMIN).inputs.adminAccountId, "222222222222");
-        assert.deepEqual(run.outputs, { delegatedAdminAccountId: "222222222222" });
+        assert.deepEqual(run.outputs, { delegatedAdminAccountId: "222222222222", contractVersion: CONTRACT_VERSION, role: "management" });
     });
 
     it("a second management stack for another region delegates there, through a provider for that region", async () => {

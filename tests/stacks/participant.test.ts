@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { participantOutputsSchema } from "../../src/contract";
+import { participantOutputsSchema } from "guardduty-shared-vpc-contract";
 import type { OfflineStackRun } from "../../tools/offline/runStack";
 import { discoverStacks, runStacksInOrder } from "../../tools/offline/stacks";
 import { ofType, PROJECT_DIR, runStack, shippedConfig, single, withConfig } from "../helpers/offline";

@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { architectureOf } from "../../src/config/participant";
 
 /**
  * A deterministic stand-in for AWS under the SDK's mock runtime: every resource gets an ID and
@@ -77,6 +78,14 @@ const SHAPERS: Record<string, Shaper> = {
     "aws:ec2/instance:Instance": (name, inputs, ctx, seed) => {
         const shaped = ec2("i", "instance")(name, inputs, ctx, seed);
         return { id: shaped.id, state: { ...shaped.state, privateIp: `10.0.${Number.parseInt(hex(seed, 2), 16)}.10` } };
+    },
+    "aws:ec2/launchTemplate:LaunchTemplate": (name, inputs, ctx, seed) => {
+        const id = `lt-${hex(seed, 17)}`;
+        return { id, state: { arn: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:launch-template/${id}`, name: String(inputs.name ?? `${name}-${hex(seed, 7)}`), latestVersion: 1, defaultVersion: 1 } };
+    },
+    "aws:autoscaling/group:Group": (name, inputs, ctx, seed) => {
+        const groupName = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
+        return { id: groupName, state: { name: groupName, arn: `arn:aws:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:${uuid(seed)}:autoScalingGroupName/${groupName}` } };
     },
     "aws:ec2/vpcEndpoint:VpcEndpoint": (name, inputs, ctx, seed) => {
         const shaped = ec2("vpce", "vpc-endpoint")(name, inputs, ctx, seed);
@@ -183,6 +192,11 @@ const INVOKES: Record<string, (args: State, ctx: FakeCloudContext) => State> = {
         const name = String(args.name);
         const value = name.includes("/ami-") ? `ami-${hex(name, 17)}` : `value-of-${name}`;
         return { name, value, insecureValue: value, type: "String", version: 1, arn: `arn:aws:ssm:::parameter${name}` };
+    },
+    "aws:ec2/getInstanceType:getInstanceType": (args) => {
+        const instanceType = String(args.instanceType);
+        const architecture = architectureOf(instanceType);
+        return { instanceType, id: instanceType, supportedArchitectures: [typeof architecture === "string" ? architecture : "x86_64"] };
     },
     "aws:index/getCallerIdentity:getCallerIdentity": (_args, ctx) => ({
         accountId: ctx.accountId,

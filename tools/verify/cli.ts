@@ -88,7 +88,7 @@ function buildProgram(): Command {
         .name("npm run verify --")
         .usage("[options] [stacks...]")
         .description(DESCRIPTION)
-        .argument("[stacks...]", "fully-qualified participant stack names, e.g. organization/guardduty-shared-vpc/participant")
+        .argument("[stacks...]", "participant stacks: a short name (participant), resolved in this project and the backend's default organization, or <organization>/guardduty-shared-vpc/<stack>")
         .option("--outputs <file>", "`pulumi stack output --json` of a participant stack (repeatable; no Pulumi CLI needed)", collect)
         .addOption(new Option("--region <region>", "region to check (default: each stack's `region` output)").argParser(region))
         .addOption(new Option("--audit-role-arn <arn>", "role to assume in the audit (delegated administrator) account").argParser(roleArn))

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { OutputMap, PulumiCommand } from "@pulumi/pulumi/automation";
 import type { z } from "zod";
-import { participantOutputsSchema, type ParticipantOutputs } from "../../src/contract";
+import { participantOutputsSchema, type ParticipantOutputs } from "guardduty-shared-vpc-contract/schemas";
 import { VerifyError } from "./errors";
 
 export interface ExpectedInstance {
@@ -130,7 +130,7 @@ export async function readStackOutputs(stackNames: readonly string[], workDir: s
                 throw new VerifyError(
                     "config",
                     `Unknown stack "${stackName}": the Pulumi backend you are logged in to has no such stack. ` +
-                        "Use the fully-qualified name (organization/guardduty-shared-vpc/<stack>) and check `pulumi whoami` / `pulumi stack ls`.",
+                        "A short name resolves in this project and the backend's default organization (`pulumi org get-default`); for a stack elsewhere use the fully-qualified name (<organization>/guardduty-shared-vpc/<stack>), and check `pulumi whoami` / `pulumi stack ls`.",
                     { cause: error },
                 );
             }
@@ -183,7 +183,7 @@ export async function loadExpectedInstances(
     read?: (file: string) => Promise<string>,
 ): Promise<ExpectedInstance[]> {
     if (request.outputsFiles.length === 0 && request.stacks.length === 0) {
-        throw new VerifyError("usage", "Nothing to verify: name participant stacks (organization/guardduty-shared-vpc/<stack>) or pass --outputs FILE.");
+        throw new VerifyError("usage", "Nothing to verify: name participant stacks (participant, or <organization>/guardduty-shared-vpc/<stack>) or pass --outputs FILE.");
     }
     const sources: OutputsSource[] = [];
     for (const file of request.outputsFiles) {

@@ -1,5 +1,5 @@
 /** Shared test data and fakes for the verify tests; nothing here talks to AWS. */
-import type { ParticipantOutputs } from "../../../src/contract";
+import type { ParticipantOutputs } from "guardduty-shared-vpc-contract";
 import type { Clock } from "../../../tools/verify/coverage";
 import type { PulumiStacks } from "../../../tools/verify/expected";
 import type { ProgressReporter } from "../../../tools/verify/progress";

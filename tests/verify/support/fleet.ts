@@ -5,7 +5,7 @@
  * call and counters for calls, throttles and calls in flight. Used by the scale tests and by
  * `npm run bench`; nothing here talks to AWS.
  */
-import type { ParticipantOutputs } from "../../../src/contract";
+import type { ParticipantOutputs } from "guardduty-shared-vpc-contract";
 import { awsError, json, routeFake, wireCoverage, type FakeHandler, type FakeRequest, type FakeResponse } from "./fake-aws";
 import { DETECTOR_ID, REGION } from "./fixtures";
 

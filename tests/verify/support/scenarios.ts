@@ -2,7 +2,7 @@
  * Canned fake-AWS scenarios for running the real CLI end to end: used by the child-process tests
  * and by `demo.ts`, which produces the example output in docs/verify.md.
  */
-import type { ParticipantOutputs } from "../../../src/contract";
+import type { ParticipantOutputs } from "guardduty-shared-vpc-contract";
 import { awsError, json, pagedCoverage, routeFake, stsCallerIdentity, stsError, wireCoverage, type FakeHandler, type WireCoverage } from "./fake-aws";
 import { AUDIT_ACCOUNT, AUDIT_CALLER_ARN, DETECTOR_ID, OTHER_PARTICIPANT_ACCOUNT, PARTICIPANT_ACCOUNT, PARTICIPANT_CALLER_ARN, participantOutputs, REGION } from "./fixtures";
 

@@ -1,14 +1,27 @@
 /**
- * The cross-stack contract: the outputs each role's stack publishes, by name and shape.
+ * The outputs each role's stack publishes, by name and shape.
  *
- * Producing stacks return values typed by these interfaces, and consuming stacks (participants
- * through a StackReference, `npm run verify`, other teams' programs) read them through the same
- * names and validate them with the same schemas, so a renamed or reshaped output fails to
- * compile here instead of at a downstream team's `pulumi up`.
+ * Producing stacks return values typed by these interfaces, and consumers (participants through
+ * a StackReference, `npm run verify`, other teams' programs) read them through the same names
+ * and validate them with the same schemas, so a renamed or reshaped output fails to compile in
+ * the producer instead of at a downstream team's `pulumi up`.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { AGENT_MANAGEMENT_MODES, AgentManagement } from "./agentManagement";
+import { AGENT_MANAGEMENT_MODES, AgentManagement, Role, ROLES } from "./vocabulary";
+import { CONTRACT_VERSION, parseContractVersion } from "./version";
+
+/** What every stack publishes beside its role's outputs: which contract it follows and which role it plays. */
+export interface ContractMetadata<R extends Role = Role> {
+    /** Semantic version of the contract the stack was deployed with, e.g. "1.0.0". */
+    contractVersion: string;
+    role: R;
+}
+
+/** The metadata outputs a stack of `role` publishes, at this package's contract version. */
+export function contractMetadata<R extends Role>(role: R): ContractMetadata<R> {
+    return { contractVersion: CONTRACT_VERSION, role };
+}
 
 export interface SharedSubnet {
     /** The owner's name for the subnet; Name tags are not shared, so participants select by this. */
@@ -78,6 +91,17 @@ export interface ManagementOutputs {
     delegatedAdminAccountId: string;
 }
 
+/** Each role's own outputs. */
+export interface RoleOutputs {
+    management: ManagementOutputs;
+    audit: AuditOutputs;
+    owner: OwnerOutputs;
+    participant: ParticipantOutputs;
+}
+
+/** Everything a stack of role `R` publishes: its role's outputs and the contract metadata. */
+export type PublishedOutputs<R extends Role> = RoleOutputs[R] & ContractMetadata<R>;
+
 /** A value whose parts may each still be an Output, as a program holds it before deployment. */
 export type DeepInput<T> = T extends undefined
     ? undefined
@@ -90,7 +114,12 @@ export type DeepInput<T> = T extends undefined
 /** What a stack program returns: the contract's fields, each possibly still an Output. */
 export type StackOutputs<T> = { [K in keyof T]: DeepInput<T[K]> };
 
-const agentManagementSchema = z.enum(AGENT_MANAGEMENT_MODES);
+export const agentManagementSchema = z.enum(AGENT_MANAGEMENT_MODES);
+
+export const contractMetadataSchema = z.object({
+    contractVersion: z.string().refine((value) => parseContractVersion(value) !== undefined, { error: "expected a semantic version such as 1.0.0" }),
+    role: z.enum(ROLES),
+});
 
 const sharedSubnetSchema = z.object({
     name: z.string(),
@@ -100,7 +129,6 @@ const sharedSubnetSchema = z.object({
     cidr: z.string(),
 });
 
-/** Validates what a participant reads from the owner stack before it registers anything. */
 export const ownerOutputsSchema = z.object({
     ownerAccountId: z.string().regex(/^\d{12}$/),
     region: z.string(),
@@ -115,9 +143,6 @@ export const ownerOutputsSchema = z.object({
     guardDutyEndpointSecurityGroupId: z.string().optional(),
 }) satisfies z.ZodType<OwnerOutputs>;
 
-/** The owner outputs a participant cannot work without; the endpoint ones are informational. */
-export const REQUIRED_OWNER_OUTPUTS = ["ownerAccountId", "region", "vpcId", "vpcCidr", "sharedSubnets", "resourceShareArn", "agentManagement"] as const satisfies readonly (keyof OwnerOutputs)[];
-
 export const auditOutputsSchema = z.object({
     agentManagement: agentManagementSchema,
     detectorId: z.string().regex(/^[0-9a-f]{32}$/),
@@ -125,9 +150,6 @@ export const auditOutputsSchema = z.object({
     findingsKmsKeyArn: z.string().startsWith("arn:"),
     findingsTopicArn: z.string().startsWith("arn:"),
 }) satisfies z.ZodType<AuditOutputs>;
-
-/** What an owner reads from the audit stack: only the mode, so nothing else there can break it. */
-export const auditOutputsForOwnerSchema = auditOutputsSchema.pick({ agentManagement: true });
 
 export const participantOutputsSchema = z.object({
     participantAccountId: z.string().regex(/^\d{12}$/),
@@ -139,3 +161,15 @@ export const participantOutputsSchema = z.object({
     instanceSecurityGroupId: z.string(),
     agentAssociationId: z.string().optional(),
 }) satisfies z.ZodType<ParticipantOutputs>;
+
+export const managementOutputsSchema = z.object({
+    delegatedAdminAccountId: z.string().regex(/^\d{12}$/),
+}) satisfies z.ZodType<ManagementOutputs>;
+
+/** Each role's output schema (its own outputs; the metadata is checked separately, first). */
+export const OUTPUT_SCHEMAS = {
+    management: managementOutputsSchema,
+    audit: auditOutputsSchema,
+    owner: ownerOutputsSchema,
+    participant: participantOutputsSchema,
+} as const satisfies { [R in Role]: z.ZodType<RoleOutputs[R]> };

@@ -9,7 +9,7 @@
  * rules test without mocks.
  */
 
-import { AgentManagement, GUARDDUTY_MANAGED_TAG } from "guardduty-shared-vpc-contract/schemas";
+import { AgentManagement, GUARDDUTY_MANAGED_TAG } from "guardduty-shared-vpc-contract/vocabulary";
 
 // The vocabulary is the contract package's, shared with downstream programs; the rules below are the program's.
 export {
@@ -20,7 +20,7 @@ export {
     GUARDDUTY_MANAGED_TAG,
     isAgentManagement,
     type AgentManagement,
-} from "guardduty-shared-vpc-contract/schemas";
+} from "guardduty-shared-vpc-contract/vocabulary";
 
 /** AWS's recommendation: GuardDuty installs and updates the agent and creates the shared endpoint. */
 export const DEFAULT_AGENT_MANAGEMENT: AgentManagement = "automated";

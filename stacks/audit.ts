@@ -9,6 +9,7 @@ import { FindingsKey } from "../src/components/findingsKey";
 import { findExistingDetector, GuardDutyAdministrator } from "../src/components/guardDutyAdministrator";
 import { pinnedAwsProvider } from "../src/components/provider";
 import type { StackProgramContext } from "../src/program";
+import { roleComponentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 /**
  * The delegated GuardDuty administrator (audit) account: its detector, Runtime Monitoring for
@@ -19,7 +20,7 @@ export class Audit extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<AuditOutputs>;
 
     constructor(name: string, config: AuditConfig, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:stacks:Audit", name, {}, opts);
+        super(roleComponentType("audit"), name, {}, opts);
 
         const guardDuty = new GuardDutyAdministrator("guardduty", {
             autoEnableOrganizationMembers: config.autoEnableOrganizationMembers,

@@ -4,6 +4,7 @@ import { ManagementConfig, parseManagementConfig } from "../src/config/managemen
 import { ManagementOutputs, StackOutputs } from "guardduty-shared-vpc-contract";
 import { pinnedAwsProvider } from "../src/components/provider";
 import type { StackProgramContext } from "../src/program";
+import { roleComponentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 /**
  * The organization's management account: what only it can do. It turns on RAM sharing with the
@@ -20,7 +21,7 @@ export class Management extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<ManagementOutputs>;
 
     constructor(name: string, config: ManagementConfig, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:stacks:Management", name, {}, opts);
+        super(roleComponentType("management"), name, {}, opts);
 
         if (config.enableRamSharingWithOrganization) {
             // Retained on delete: removing the resource disables RAM's trusted access for the

@@ -9,13 +9,14 @@ import { SharedVpc } from "../src/components/sharedVpc";
 import { guardDutyEndpointPolicy, oneSubnetPerAz } from "../src/net/endpoint";
 import type { StackProgramContext } from "../src/program";
 import { readStackOutputs } from "../src/stackReference";
+import { roleComponentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 /** The VPC owner's account: the VPC, the subnets it shares through RAM, and the endpoints they use. */
 export class Owner extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<OwnerOutputs>;
 
     constructor(name: string, config: OwnerConfig, agentManagement: AgentManagement, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:stacks:Owner", name, {}, opts);
+        super(roleComponentType("owner"), name, {}, opts);
         const createGuardDutyEndpoint = ownerCreatesGuardDutyEndpoint(agentManagement);
 
         const network = new SharedVpc("network", {

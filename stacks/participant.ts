@@ -7,13 +7,14 @@ import { qualifiedStackName, readStackOutputs } from "../src/stackReference";
 import { MonitoredInstances } from "../src/components/monitoredInstances";
 import { pinnedAwsProvider } from "../src/components/provider";
 import type { StackProgramContext } from "../src/program";
+import { roleComponentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 /** A participant account: instances in the owner's shared subnets, with GuardDuty's agent. */
 export class Participant extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<ParticipantOutputs>;
 
     constructor(name: string, config: ParticipantConfig, owner: OwnerOutputs, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:stacks:Participant", name, {}, opts);
+        super(roleComponentType("participant"), name, {}, opts);
 
         // Without RAM sharing enabled for the organization, account principals get an invitation
         // that must be accepted before the owner's VPC is visible here.

@@ -41,3 +41,27 @@ export const AGENT_PACKAGE = "AmazonGuardDuty-RuntimeMonitoringSsmPlugin";
 
 /** The parameters of an SSM association of AGENT_SSM_DOCUMENT that installs the latest agent. */
 export const AGENT_INSTALL_PARAMETERS: Readonly<Record<"action" | "name", string>> = Object.freeze({ action: "Install", name: AGENT_PACKAGE });
+
+/**
+ * The stack name's part before its first dash names its role (`participant-b`, `participant-eu`
+ * are participants), unless the stack's config says `role`. Undefined when that part is no role.
+ */
+export function roleFromStackName(stack: string): Role | undefined {
+    const candidate = stack.split("-")[0];
+    return isRole(candidate) ? candidate : undefined;
+}
+
+/** Component type tokens are `<project>:<module>:<Type>`, so every one the stacks register is recognisably ours. */
+export function componentType(module: string, type: string): string {
+    return `${PROJECT}:${module}:${type}`;
+}
+
+/** The module of the one component each stack registers for its role: `guardduty-shared-vpc:stacks:Owner`, … */
+export const ROLE_COMPONENT_MODULE = "stacks";
+
+export function roleComponentType(role: Role): string {
+    return componentType(ROLE_COMPONENT_MODULE, `${role[0].toUpperCase()}${role.slice(1)}`);
+}
+
+/** The organization name the self-managed (DIY) backends, `pulumi login --local` and S3, give every stack. */
+export const DIY_ORGANIZATION = "organization";

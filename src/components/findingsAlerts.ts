@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alertsTopicPolicy, EventPattern, findingsEventPattern, runtimeUnhealthyEventPattern } from "./findingsPolicies";
+import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 export interface FindingsAlertsArgs {
     kmsKeyArn: pulumi.Input<string>;
@@ -21,7 +22,7 @@ export class FindingsAlerts extends pulumi.ComponentResource {
     readonly emailSubscription?: aws.sns.TopicSubscription;
 
     constructor(name: string, args: FindingsAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:findings:FindingsAlerts", name, {}, opts);
+        super(componentType("findings", "FindingsAlerts"), name, {}, opts);
 
         // Findings name hosts, users and IPs; the topic keeps them encrypted at rest.
         this.topic = new aws.sns.Topic(`${name}-topic`, {

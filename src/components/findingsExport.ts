@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { findingsBucketPolicy } from "./findingsPolicies";
+import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 export interface FindingsExportArgs {
     accountId: string;
@@ -26,7 +27,7 @@ export class FindingsExport extends pulumi.ComponentResource {
     readonly destination: aws.guardduty.PublishingDestination;
 
     constructor(name: string, args: FindingsExportArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:findings:FindingsExport", name, {}, opts);
+        super(componentType("findings", "FindingsExport"), name, {}, opts);
 
         // Protected: it is the findings archive, and deleting it is not recoverable.
         this.bucket = new aws.s3.Bucket(`${name}-bucket`, {

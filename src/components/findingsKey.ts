@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { findingsKeyPolicy } from "./findingsPolicies";
+import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 export interface FindingsKeyArgs {
     accountId: string;
@@ -21,7 +22,7 @@ export class FindingsKey extends pulumi.ComponentResource {
     readonly alias: aws.kms.Alias;
 
     constructor(name: string, args: FindingsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:findings:FindingsKey", name, {}, opts);
+        super(componentType("findings", "FindingsKey"), name, {}, opts);
 
         const policy = pulumi.output(args.detectorArn).apply((detectorArn) =>
             JSON.stringify(findingsKeyPolicy({

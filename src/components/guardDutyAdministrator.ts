@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AutoEnable } from "../config/audit";
 import { AgentAutomation, detectorRuntimeMonitoring, organizationRuntimeMonitoring } from "./guardDutyFeatures";
+import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 export interface GuardDutyAdministratorArgs extends AgentAutomation {
     autoEnableOrganizationMembers: AutoEnable;
@@ -76,7 +77,7 @@ export class GuardDutyAdministrator extends pulumi.ComponentResource {
     readonly detector: aws.guardduty.Detector;
 
     constructor(name: string, args: GuardDutyAdministratorArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:guardduty:GuardDutyAdministrator", name, {}, opts);
+        super(componentType("guardduty", "GuardDutyAdministrator"), name, {}, opts);
 
         // The same resource name whether created or adopted, so an adopted detector and a created
         // one share a URN and switching between the two never plans a replacement. Only `enable`

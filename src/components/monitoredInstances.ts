@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AGENT_INSTALL_PARAMETERS, AGENT_SSM_DOCUMENT, AgentManagement, associationTargets, instanceAgentTags } from "../agentManagement";
 import { Architecture } from "../config/participant";
 import { partitionOf } from "../config/regions";
+import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 export interface InstanceSpec {
     name: string;
@@ -40,7 +41,7 @@ export class MonitoredInstances extends pulumi.ComponentResource {
     readonly agentAssociation?: aws.ssm.Association;
 
     constructor(name: string, args: MonitoredInstancesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:compute:MonitoredInstances", name, {}, opts);
+        super(componentType("compute", "MonitoredInstances"), name, {}, opts);
 
         // A participant cannot use the owner's security groups or the VPC's default one, so it
         // brings its own. Outbound HTTPS is all the agent, SSM and the package download need.

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GUARDDUTY_DATA_SERVICE, interfaceServiceName, PolicyDocument } from "../net/endpoint";
+import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 export interface ServiceEndpointsArgs {
     region: string;
@@ -32,7 +33,7 @@ export class ServiceEndpoints extends pulumi.ComponentResource {
     readonly guardDutyEndpoint?: aws.ec2.VpcEndpoint;
 
     constructor(name: string, args: ServiceEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:network:ServiceEndpoints", name, {}, opts);
+        super(componentType("network", "ServiceEndpoints"), name, {}, opts);
 
         // HTTPS from inside the VPC is all an interface endpoint serves; AWS recommends the VPC
         // CIDR over 0.0.0.0/0. No egress: endpoints answer, they do not initiate.

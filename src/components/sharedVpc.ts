@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 export interface SubnetSpec {
     name: string;
@@ -33,7 +34,7 @@ export class SharedVpc extends pulumi.ComponentResource {
     readonly resourceShare: aws.ram.ResourceShare;
 
     constructor(name: string, args: SharedVpcArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:network:SharedVpc", name, {}, opts);
+        super(componentType("network", "SharedVpc"), name, {}, opts);
 
         // Private DNS on interface endpoints (guardduty-data among them) needs both attributes.
         this.vpc = new aws.ec2.Vpc(`${name}-vpc`, {

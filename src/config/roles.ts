@@ -1,4 +1,4 @@
-import { ROLES, type Role } from "guardduty-shared-vpc-contract/schemas";
+import { isRole, roleFromStackName, ROLES, type Role } from "guardduty-shared-vpc-contract/vocabulary";
 
 /** The kinds of account this program deploys into, one stack per account: the contract's roles. */
 export { ROLES, type Role };
@@ -10,8 +10,13 @@ export { ROLES, type Role };
  * with the other configuration problems.
  */
 export function resolveRole(stackName: string, configuredRole: string | undefined): { role: Role } | { problem: string; value: string } {
+    if (configuredRole === undefined) {
+        const fromName = roleFromStackName(stackName);
+        if (fromName) return { role: fromName };
+    } else if (isRole(configuredRole)) {
+        return { role: configuredRole };
+    }
     const candidate = configuredRole ?? stackName.split("-")[0];
-    if ((ROLES as readonly string[]).includes(candidate)) return { role: candidate as Role };
     const source = configuredRole === undefined ? `the stack name "${stackName}" (its part before the first dash)` : "guardduty-shared-vpc:role";
     return {
         value: candidate,

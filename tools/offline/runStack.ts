@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RawConfig } from "../../src/config/load";
 import { fakeCloudMocks, FakeCloudContext, FakeCloudOptions, STACK_REFERENCE_TYPE } from "./fakeCloud";
+import { DIY_ORGANIZATION } from "guardduty-shared-vpc-contract/vocabulary";
 
 /** A resource as the engine received it: its registration request and the state it got back. */
 export interface CapturedResource {
@@ -273,7 +274,7 @@ export async function runStackOffline(options: OfflineRunOptions): Promise<Offli
         // Invokes name their provider as the mock runtime does; callers compare with the engine's URNs.
         ...(onInvoke ? { onInvoke: (call: Parameters<typeof onInvoke>[0]) => onInvoke({ ...call, provider: urns.ofProviderReference(call.provider) }) } : {}),
     });
-    await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? true, options.organization ?? "organization");
+    await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? true, options.organization ?? DIY_ORGANIZATION);
     pulumi.runtime.setAllConfig({ ...options.config });
 
     const resources = new Map<string, CapturedResource>();

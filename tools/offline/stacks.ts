@@ -7,10 +7,10 @@ import { auditDelegationProblems } from "../../src/config/stackSet";
 import { runProgram } from "../../stacks";
 import { CapturedResource, OfflineStackRun, runStackOffline } from "./runStack";
 import { readStackFile, StackConfigFileError, StackFile } from "./stackConfig";
+import { DIY_ORGANIZATION } from "guardduty-shared-vpc-contract/vocabulary";
 
 export const PROJECT = NS;
-/** The organization name the DIY backends (`pulumi login --local`, S3) use in stack references. */
-export const DIY_ORGANIZATION = "organization";
+export { DIY_ORGANIZATION };
 
 export function fullyQualifiedStackName(stack: string, organization = DIY_ORGANIZATION, project = PROJECT): string {
     return `${organization}/${project}/${stack}`;

@@ -5,8 +5,9 @@
  */
 import { guardDutyEndpointPolicy } from "../../src/net/endpoint";
 import type { CapturedResource } from "../offline/runStack";
+import { PROJECT } from "guardduty-shared-vpc-contract/vocabulary";
 
-export const PROJECT = "guardduty-shared-vpc";
+export { PROJECT };
 
 export interface AddOptions {
     parent?: CapturedResource;

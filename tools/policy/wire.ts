@@ -14,6 +14,7 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import type { CapturedResource } from "../offline/runStack";
 import { providerUrn } from "../../policy/lib/stack";
+import { DIY_ORGANIZATION } from "guardduty-shared-vpc-contract/vocabulary";
 
 export interface RunningPack {
     /** `127.0.0.1:<port>`, as the engine dials it. */
@@ -174,7 +175,7 @@ export class AnalyzerConnection {
         const request = new analyzer.AnalyzerStackConfigureRequest();
         request.setStack(stack);
         request.setProject(project);
-        request.setOrganization("organization");
+        request.setOrganization(DIY_ORGANIZATION);
         request.setDryRun(dryRun);
         await this.unary<analyzer.AnalyzerStackConfigureResponse>((cb) => this.client.configureStack(request, cb));
     }

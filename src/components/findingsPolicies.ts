@@ -3,6 +3,7 @@
  * so they test without mocks. Each takes plain strings; the components resolve Outputs first.
  */
 import { isOptInRegion, partitionOf } from "../config/regions";
+import type { Condition, PolicyDocument, Statement } from "../iam";
 
 export const EVENTS_SERVICE = "events.amazonaws.com";
 
@@ -13,23 +14,6 @@ export const EVENTS_SERVICE = "events.amazonaws.com";
  */
 export function guardDutyServicePrincipal(region: string): string {
     return isOptInRegion(region) ? `guardduty.${region}.amazonaws.com` : "guardduty.amazonaws.com";
-}
-
-export type Condition = Record<string, Record<string, string | string[]>>;
-export type Principal = "*" | { AWS: string } | { Service: string };
-
-export interface Statement {
-    Sid: string;
-    Effect: "Allow" | "Deny";
-    Principal: Principal;
-    Action: string | string[];
-    Resource: string | string[];
-    Condition?: Condition;
-}
-
-export interface PolicyDocument {
-    Version: "2012-10-17";
-    Statement: Statement[];
 }
 
 /** The detector's ARN, built from parts that are known before deployment (an adopted detector's ARN output is not). */

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GUARDDUTY_DATA_SERVICE, interfaceServiceName, PolicyDocument } from "../net/endpoint";
+import type { PolicyDocument } from "../iam";
+import { GUARDDUTY_DATA_SERVICE, interfaceServiceName } from "../net/endpoint";
 import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 export interface ServiceEndpointsArgs {

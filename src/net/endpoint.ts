@@ -1,4 +1,5 @@
 /** Pure rules for the owner's interface endpoints, kept free of Pulumi so they test without mocks. */
+import type { Condition, PolicyDocument } from "../iam";
 
 export const GUARDDUTY_DATA_SERVICE = "guardduty-data";
 
@@ -10,19 +11,6 @@ export type EndpointPolicyScope =
     | { kind: "organization"; organizationId: string }
     | { kind: "accounts"; accountIds: readonly string[] };
 
-export interface PolicyStatement {
-    Effect: "Allow" | "Deny";
-    Principal: "*";
-    Action: "*";
-    Resource: "*";
-    Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export interface PolicyDocument {
-    Version: "2012-10-17";
-    Statement: PolicyStatement[];
-}
-
 /**
  * The guardduty-data endpoint policy, in the shape GuardDuty itself writes for the endpoints it
  * manages: allow everything, then deny any principal outside the organization (or outside the
@@ -30,7 +18,7 @@ export interface PolicyDocument {
  * UNHEALTHY); everyone else gets the Deny.
  */
 export function guardDutyEndpointPolicy(scope: EndpointPolicyScope): PolicyDocument {
-    const condition: Record<string, Record<string, string | string[]>> =
+    const condition: Condition =
         scope.kind === "organization"
             ? { StringNotEquals: { "aws:PrincipalOrgID": scope.organizationId } }
             : { StringNotEquals: { "aws:PrincipalAccount": [...new Set(scope.accountIds)].sort() } };

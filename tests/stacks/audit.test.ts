@@ -8,10 +8,9 @@ import {
     findingsBucketPolicy,
     findingsEventPattern,
     findingsKeyPolicy,
-    PolicyDocument,
     runtimeUnhealthyEventPattern,
-    Statement,
 } from "../../src/components/findingsPolicies";
+import type { PolicyDocument, Statement } from "../../src/iam";
 import { findingsBucketName } from "../../src/components/findingsExport";
 import { detectorOptions } from "../../src/components/guardDutyAdministrator";
 import { ADDITIONAL_CONFIGURATION_ORDER, detectorRuntimeMonitoring, organizationRuntimeMonitoring } from "../../src/components/guardDutyFeatures";

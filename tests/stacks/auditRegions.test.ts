@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { guardDutyServicePrincipal, type PolicyDocument, type Statement } from "../../src/components/findingsPolicies";
+import { guardDutyServicePrincipal } from "../../src/components/findingsPolicies";
+import type { PolicyDocument, Statement } from "../../src/iam";
 import { isOptInRegion, KNOWN_REGIONS, OPT_IN_REGIONS, partitionOf } from "../../src/config/regions";
 import { ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
 

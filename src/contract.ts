@@ -36,6 +36,8 @@ export interface OwnerOutputs {
      * deployed before it was published do not have it.
      */
     shareWith?: string[];
+    /** The audit account's coverage event bus, read from the audit stack and passed on to participants, which forward to it. */
+    coverageEventBusArn: string;
     /** Present with `manual` agent management only: under `automated`, GuardDuty creates its own endpoint. */
     guardDutyEndpointId?: string;
     guardDutyEndpointSecurityGroupId?: string;
@@ -72,6 +74,8 @@ export interface AuditOutputs {
     findingsBucketName?: string;
     findingsKmsKeyArn: string;
     findingsTopicArn: string;
+    /** The bus every owner and participant forwards its Runtime Monitoring coverage events to. */
+    coverageEventBusArn: string;
 }
 
 export interface ManagementOutputs {
@@ -92,6 +96,9 @@ export type StackOutputs<T> = { [K in keyof T]: DeepInput<T[K]> };
 
 const agentManagementSchema = z.enum(AGENT_MANAGEMENT_MODES);
 
+/** An EventBridge bus ARN: a forwarding target that is anything else fails only at `pulumi up`. */
+const eventBusArnSchema = z.string().regex(/^arn:aws(?:-[a-z]+)*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+$/, { error: "an EventBridge event bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>)" });
+
 const sharedSubnetSchema = z.object({
     name: z.string(),
     id: z.string().regex(/^subnet-[0-9a-f]+$/),
@@ -111,12 +118,13 @@ export const ownerOutputsSchema = z.object({
     resourceShareArn: z.string().startsWith("arn:"),
     agentManagement: agentManagementSchema,
     shareWith: z.array(z.string()).optional(),
+    coverageEventBusArn: eventBusArnSchema,
     guardDutyEndpointId: z.string().optional(),
     guardDutyEndpointSecurityGroupId: z.string().optional(),
 }) satisfies z.ZodType<OwnerOutputs>;
 
 /** The owner outputs a participant cannot work without; the endpoint ones are informational. */
-export const REQUIRED_OWNER_OUTPUTS = ["ownerAccountId", "region", "vpcId", "vpcCidr", "sharedSubnets", "resourceShareArn", "agentManagement"] as const satisfies readonly (keyof OwnerOutputs)[];
+export const REQUIRED_OWNER_OUTPUTS = ["ownerAccountId", "region", "vpcId", "vpcCidr", "sharedSubnets", "resourceShareArn", "agentManagement", "coverageEventBusArn"] as const satisfies readonly (keyof OwnerOutputs)[];
 
 export const auditOutputsSchema = z.object({
     agentManagement: agentManagementSchema,
@@ -124,10 +132,14 @@ export const auditOutputsSchema = z.object({
     findingsBucketName: z.string().optional(),
     findingsKmsKeyArn: z.string().startsWith("arn:"),
     findingsTopicArn: z.string().startsWith("arn:"),
+    coverageEventBusArn: eventBusArnSchema,
 }) satisfies z.ZodType<AuditOutputs>;
 
-/** What an owner reads from the audit stack: only the mode, so nothing else there can break it. */
-export const auditOutputsForOwnerSchema = auditOutputsSchema.pick({ agentManagement: true });
+/** What an owner reads from the audit stack: the mode and where coverage events go, so nothing else there can break it. */
+export const auditOutputsForOwnerSchema = auditOutputsSchema.pick({ agentManagement: true, coverageEventBusArn: true });
+
+/** The audit outputs an owner cannot work without. */
+export const REQUIRED_AUDIT_OUTPUTS_FOR_OWNER = ["agentManagement", "coverageEventBusArn"] as const satisfies readonly (keyof AuditOutputs)[];
 
 export const participantOutputsSchema = z.object({
     participantAccountId: z.string().regex(/^\d{12}$/),

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentManagement, ownerCreatesGuardDutyEndpoint } from "../src/agentManagement";
 import { ConfigError } from "../src/config/errors";
 import { checkAgainstMode, OwnerConfig, parseOwnerConfig } from "../src/config/owner";
-import { auditOutputsForOwnerSchema, OwnerOutputs, StackOutputs } from "../src/contract";
+import { auditOutputsForOwnerSchema, OwnerOutputs, REQUIRED_AUDIT_OUTPUTS_FOR_OWNER, StackOutputs } from "../src/contract";
+import { CoverageForwarding } from "../src/components/coverageEvents";
 import { pinnedAwsProvider } from "../src/components/provider";
 import { ServiceEndpoints } from "../src/components/serviceEndpoints";
 import { SharedVpc } from "../src/components/sharedVpc";
@@ -14,7 +15,7 @@ import { readStackOutputs } from "../src/stackReference";
 export class Owner extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<OwnerOutputs>;
 
-    constructor(name: string, config: OwnerConfig, agentManagement: AgentManagement, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, config: OwnerConfig, agentManagement: AgentManagement, coverageEventBusArn: string, opts?: pulumi.ComponentResourceOptions) {
         super("guardduty-shared-vpc:stacks:Owner", name, {}, opts);
         const createGuardDutyEndpoint = ownerCreatesGuardDutyEndpoint(agentManagement);
 
@@ -42,6 +43,10 @@ export class Owner extends pulumi.ComponentResource {
             }, { parent: this })
             : undefined;
 
+        // GuardDuty publishes coverage events in the account of the resource: the owner's own
+        // workloads (e.g. ECS or EKS on automated agent configuration) alert only through this.
+        new CoverageForwarding("coverage-events", { coverageEventBusArn }, { parent: this });
+
         this.outputs = {
             ownerAccountId: config.accountId,
             region: config["aws:region"],
@@ -52,6 +57,7 @@ export class Owner extends pulumi.ComponentResource {
             resourceShareArn: network.resourceShare.arn,
             agentManagement,
             shareWith: config.shareWith.map((principal) => principal.value),
+            coverageEventBusArn,
             // Absent rather than undefined: Pulumi warns about undefined stack outputs.
             ...(endpoints?.guardDutyEndpoint
                 ? { guardDutyEndpointId: endpoints.guardDutyEndpoint.id, guardDutyEndpointSecurityGroupId: endpoints.securityGroup.id }
@@ -63,9 +69,9 @@ export class Owner extends pulumi.ComponentResource {
 
 export async function ownerProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<OwnerOutputs>> {
     const config = parseOwnerConfig(stack, raw);
-    const audit = await readStackOutputs({ stack, key: "auditStack", referenced: config.auditStack, role: "audit", schema: auditOutputsForOwnerSchema, required: ["agentManagement"] });
+    const audit = await readStackOutputs({ stack, key: "auditStack", referenced: config.auditStack, role: "audit", schema: auditOutputsForOwnerSchema, required: REQUIRED_AUDIT_OUTPUTS_FOR_OWNER });
     const problems = checkAgainstMode(config, audit.agentManagement);
     if (problems.length > 0) throw new ConfigError(stack, problems);
     const provider = pinnedAwsProvider(stack, config);
-    return new Owner(stack, config, audit.agentManagement, { providers: [provider] }).outputs;
+    return new Owner(stack, config, audit.agentManagement, audit.coverageEventBusArn, { providers: [provider] }).outputs;
 }

@@ -4,6 +4,8 @@
  * participants forward them to a bus in the audit account, which alerts on UNHEALTHY.
  */
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { COVERAGE_ALERT_LINES, coverageAlertInputTransformer } from "../../src/components/coverageEvents";
 import type { CapturedResource, OfflineStackRun } from "../../tools/offline/runStack";
 import { discoverStacks, runStacksInOrder } from "../../tools/offline/stacks";
@@ -187,6 +189,15 @@ describe("coverage alert message (input transformer)", () => {
         assert.ok(lines.includes("Issue:    No Agent Reporting: Waiting for SSM notification"), message);
         assert.ok(lines.includes("  AWS_PROFILE=audit npm run verify -- organization/guardduty-shared-vpc/PARTICIPANT_STACK --region us-east-1 --wait 15m"), message);
         assert.match(message, /participant stack that deploys into account 444444444444\./);
+    });
+
+    it("reads in docs/management-audit.md exactly as it renders", () => {
+        const docs = readFileSync(path.join(PROJECT_DIR, "docs", "management-audit.md"), "utf8");
+        const example = /so the message reads[\s\S]*?```text\n([\s\S]*?)\n\s*```/.exec(docs)?.[1];
+        assert.ok(example, "no example message in docs/management-audit.md");
+        const shown = example.split("\n").map((line) => line.replace(/^ {2}/, "")).join("\n");
+        const rendered = render(coverageEvent({ resourceType: "EC2", ec2InstanceDetails: { instanceId: "i-0a1b2c3d4e5f60002" } }, "No Agent Reporting: Waiting for SSM notification"));
+        assert.equal(shown, rendered);
     });
 
     it("names the cluster for ECS and EKS events, from each type's own details", () => {

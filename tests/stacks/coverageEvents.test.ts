@@ -7,6 +7,9 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { COVERAGE_ALERT_LINES, coverageAlertInputTransformer } from "../../src/components/coverageEvents";
+import { ConfigError } from "../../src/config/errors";
+import type { Role } from "../../src/config/roles";
+import { organizationProblems } from "../../src/config/stackSet";
 import type { CapturedResource, OfflineStackRun } from "../../tools/offline/runStack";
 import { discoverStacks, runStacksInOrder } from "../../tools/offline/stacks";
 import { auditOutputs, COVERAGE_EVENT_BUS_ARN, expectConfigError, ofType, PROJECT_DIR, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
@@ -307,5 +310,40 @@ describe("coverage events: an upstream stack without the bus is a config error, 
             "ownerStack",
             /coverageEventBusArn is malformed \(an EventBridge event bus ARN/,
         );
+    });
+});
+
+describe("coverage events: owner and audit name one organization (stacks planned together)", () => {
+    const entry = (stack: string, role: Role, changes: Record<string, unknown> = {}) => ({ stack, role, config: withConfig(shippedConfig(role), changes) });
+
+    it("accepts the shipped owner and audit pair", () => {
+        assert.equal(organizationProblems([entry("audit", "audit"), entry("owner", "owner")]).size, 0);
+    });
+
+    it("refuses an owner whose organization is not its audit stack's, naming both, by short or full stack name", () => {
+        for (const auditStack of ["audit", "organization/guardduty-shared-vpc/audit"]) {
+            const problems = organizationProblems([entry("audit", "audit"), entry("owner", "owner", { organizationId: "o-zz99yy88xx", auditStack })]).get("owner");
+            assert.equal(problems?.length, 1, auditStack);
+            assert.equal(problems[0]!.key, "guardduty-shared-vpc:organizationId");
+            assert.equal(problems[0]!.value, "o-zz99yy88xx");
+            assert.match(String(problems[0]!.expected), /^o-a1b2c3d4e5, the organizationId of audit stack audit: its coverage event bus admits only/);
+        }
+    });
+
+    it("compares an owner only with the audit stack it reads, and leaves broken or absent audit stacks to their own errors", () => {
+        const elsewhere = entry("audit-eu", "audit", { organizationId: "o-zz99yy88xx" });
+        assert.equal(organizationProblems([elsewhere, entry("audit", "audit"), entry("owner", "owner")]).size, 0);
+        assert.equal(organizationProblems([entry("owner", "owner", { organizationId: "o-zz99yy88xx" })]).size, 0);
+        assert.equal(organizationProblems([entry("audit", "audit", { organizationId: undefined }), entry("owner", "owner", { organizationId: "o-zz99yy88xx" })]).size, 0);
+    });
+
+    it("stops the owner in the offline plan before it runs, and the participants with it", async () => {
+        const stacks = discoverStacks(PROJECT_DIR).map((s) => (s.stack === "owner" ? { ...s, config: withConfig(s.config, { organizationId: "o-zz99yy88xx" }) } : s));
+        const results = await runStacksInOrder(stacks, { preview: true });
+        const owner = results.find((r) => r.stack.stack === "owner");
+        assert.ok(owner?.error instanceof ConfigError, String(owner?.error));
+        assert.equal(owner.run, undefined);
+        assert.match(owner.error.message, /guardduty-shared-vpc:organizationId: got "o-zz99yy88xx"; expected o-a1b2c3d4e5/);
+        assert.ok(results.filter((r) => r.stack.role === "participant").every((r) => r.run === undefined));
     });
 });

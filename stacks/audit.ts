@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AuditConfig, parseAuditConfig } from "../src/config/audit";
 import { partitionOf } from "../src/config/regions";
 import { AuditOutputs, StackOutputs } from "guardduty-shared-vpc-contract";
+import { CoverageEventBus } from "../src/components/coverageEvents";
 import { FindingsAlerts } from "../src/components/findingsAlerts";
 import { FindingsExport } from "../src/components/findingsExport";
 import { detectorArn } from "../src/components/findingsPolicies";
@@ -49,10 +50,14 @@ export class Audit extends pulumi.ComponentResource {
             }, { parent: this })
             : undefined;
 
+        // Owners and participants forward their coverage events here (GuardDuty publishes them in the resource's account).
+        const coverageEvents = new CoverageEventBus("coverage-events", { organizationId: config.organizationId }, { parent: this });
+
         const alerts = new FindingsAlerts("alerts", {
             kmsKeyArn: key.key.arn,
             severityThreshold: config.findingsSeverityThreshold,
             notificationEmail: config.notificationEmail,
+            coverageEventBusName: coverageEvents.bus.name,
         }, { parent: this });
 
         this.outputs = {
@@ -62,6 +67,7 @@ export class Audit extends pulumi.ComponentResource {
             ...(archive ? { findingsBucketName: archive.bucket.bucket } : {}),
             findingsKmsKeyArn: key.key.arn,
             findingsTopicArn: alerts.topic.arn,
+            coverageEventBusArn: coverageEvents.bus.arn,
         };
         this.registerOutputs(this.outputs);
     }

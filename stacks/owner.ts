@@ -3,6 +3,7 @@ import { AgentManagement, ownerCreatesGuardDutyEndpoint } from "../src/agentMana
 import { ConfigError } from "../src/config/errors";
 import { checkAgainstMode, OwnerConfig, parseOwnerConfig } from "../src/config/owner";
 import { auditOutputsSchema, OwnerOutputs, StackOutputs } from "guardduty-shared-vpc-contract";
+import { CoverageForwarding } from "../src/components/coverageEvents";
 import { pinnedAwsProvider } from "../src/components/provider";
 import { ServiceEndpoints } from "../src/components/serviceEndpoints";
 import { SharedVpc } from "../src/components/sharedVpc";
@@ -15,7 +16,7 @@ import { roleComponentType } from "guardduty-shared-vpc-contract/vocabulary";
 export class Owner extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<OwnerOutputs>;
 
-    constructor(name: string, config: OwnerConfig, agentManagement: AgentManagement, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, config: OwnerConfig, agentManagement: AgentManagement, coverageEventBusArn: string, opts?: pulumi.ComponentResourceOptions) {
         super(roleComponentType("owner"), name, {}, opts);
         const createGuardDutyEndpoint = ownerCreatesGuardDutyEndpoint(agentManagement);
 
@@ -43,6 +44,10 @@ export class Owner extends pulumi.ComponentResource {
             }, { parent: this })
             : undefined;
 
+        // GuardDuty publishes coverage events in the account of the resource: the owner's own
+        // workloads (e.g. ECS or EKS on automated agent configuration) alert only through this.
+        new CoverageForwarding("coverage-events", { coverageEventBusArn }, { parent: this });
+
         this.outputs = {
             ownerAccountId: config.accountId,
             region: config["aws:region"],
@@ -53,6 +58,7 @@ export class Owner extends pulumi.ComponentResource {
             resourceShareArn: network.resourceShare.arn,
             agentManagement,
             shareWith: config.shareWith.map((principal) => principal.value),
+            coverageEventBusArn,
             // Absent rather than undefined: Pulumi warns about undefined stack outputs.
             ...(endpoints?.guardDutyEndpoint
                 ? { guardDutyEndpointId: endpoints.guardDutyEndpoint.id, guardDutyEndpointSecurityGroupId: endpoints.securityGroup.id }
@@ -62,8 +68,8 @@ export class Owner extends pulumi.ComponentResource {
     }
 }
 
-/** What an owner reads from the audit stack: only the mode, so nothing else there can break it. */
-const auditOutputsForOwnerSchema = auditOutputsSchema.pick({ agentManagement: true });
+/** What an owner reads from the audit stack: the mode and where coverage events go, so nothing else there can break it. */
+const auditOutputsForOwnerSchema = auditOutputsSchema.pick({ agentManagement: true, coverageEventBusArn: true });
 
 export async function ownerProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<OwnerOutputs>> {
     const config = parseOwnerConfig(stack, raw);
@@ -71,5 +77,5 @@ export async function ownerProgram({ stack, raw }: StackProgramContext): Promise
     const problems = checkAgainstMode(config, audit.agentManagement);
     if (problems.length > 0) throw new ConfigError(stack, problems);
     const provider = pinnedAwsProvider(stack, config);
-    return new Owner(stack, config, audit.agentManagement, { providers: [provider] }).outputs;
+    return new Owner(stack, config, audit.agentManagement, audit.coverageEventBusArn, { providers: [provider] }).outputs;
 }

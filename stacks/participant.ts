@@ -4,6 +4,7 @@ import { ConfigError } from "../src/config/errors";
 import { architectureOf, Architecture, checkAgainstOwner, ParticipantConfig, parseParticipantConfig } from "../src/config/participant";
 import { OwnerOutputs, ParticipantOutputs, StackOutputs } from "guardduty-shared-vpc-contract";
 import { qualifiedStackName, readStackOutputs } from "../src/stackReference";
+import { CoverageForwarding } from "../src/components/coverageEvents";
 import { MonitoredInstances } from "../src/components/monitoredInstances";
 import { pinnedAwsProvider } from "../src/components/provider";
 import type { StackProgramContext } from "../src/program";
@@ -38,6 +39,9 @@ export class Participant extends pulumi.ComponentResource {
                 monitored: instance.monitored,
             })),
         }, { parent: this, dependsOn: accepter ? [accepter] : [] });
+
+        // GuardDuty publishes this account's coverage events on this account's bus; the audit account alerts on them.
+        new CoverageForwarding("coverage-events", { coverageEventBusArn: owner.coverageEventBusArn }, { parent: this });
 
         this.outputs = {
             participantAccountId: config.accountId,

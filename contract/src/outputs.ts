@@ -49,6 +49,8 @@ export interface OwnerOutputs {
      * deployed before it was published do not have it.
      */
     shareWith?: string[];
+    /** The audit account's coverage event bus, read from the audit stack and passed on to participants, which forward to it. */
+    coverageEventBusArn: string;
     /** Present with `manual` agent management only: under `automated`, GuardDuty creates its own endpoint. */
     guardDutyEndpointId?: string;
     guardDutyEndpointSecurityGroupId?: string;
@@ -85,6 +87,8 @@ export interface AuditOutputs {
     findingsBucketName?: string;
     findingsKmsKeyArn: string;
     findingsTopicArn: string;
+    /** The bus every owner and participant forwards its Runtime Monitoring coverage events to. */
+    coverageEventBusArn: string;
 }
 
 export interface ManagementOutputs {
@@ -121,6 +125,9 @@ export const contractMetadataSchema = z.object({
     role: z.enum(ROLES),
 });
 
+/** An EventBridge bus ARN: a forwarding target that is anything else fails only at `pulumi up`. */
+const eventBusArnSchema = z.string().regex(/^arn:aws(?:-[a-z]+)*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+$/, { error: "an EventBridge event bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>)" });
+
 const sharedSubnetSchema = z.object({
     name: z.string(),
     id: z.string().regex(/^subnet-[0-9a-f]+$/),
@@ -139,6 +146,7 @@ export const ownerOutputsSchema = z.object({
     resourceShareArn: z.string().startsWith("arn:"),
     agentManagement: agentManagementSchema,
     shareWith: z.array(z.string()).optional(),
+    coverageEventBusArn: eventBusArnSchema,
     guardDutyEndpointId: z.string().optional(),
     guardDutyEndpointSecurityGroupId: z.string().optional(),
 }) satisfies z.ZodType<OwnerOutputs>;
@@ -149,6 +157,7 @@ export const auditOutputsSchema = z.object({
     findingsBucketName: z.string().optional(),
     findingsKmsKeyArn: z.string().startsWith("arn:"),
     findingsTopicArn: z.string().startsWith("arn:"),
+    coverageEventBusArn: eventBusArnSchema,
 }) satisfies z.ZodType<AuditOutputs>;
 
 export const participantOutputsSchema = z.object({

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { coverageAlertInputTransformer } from "./coverageEvents";
 import { alertsTopicPolicy, EventPattern, findingsEventPattern, runtimeUnhealthyEventPattern } from "./findingsPolicies";
 import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
@@ -8,6 +9,12 @@ export interface FindingsAlertsArgs {
     severityThreshold: number;
     /** Omit for a topic without subscribers (e.g. a SIEM subscribes out of band). */
     notificationEmail?: string;
+    /**
+     * The bus owners and participants forward their coverage events to (CoverageEventBus):
+     * GuardDuty publishes them in the resource's own account, so the default bus here never
+     * sees a participant's instance.
+     */
+    coverageEventBusName: pulumi.Input<string>;
 }
 
 /**
@@ -29,13 +36,15 @@ export class FindingsAlerts extends pulumi.ComponentResource {
             kmsMasterKeyId: args.kmsKeyArn,
         }, { parent: this });
 
-        const rule = (suffix: string, description: string, pattern: EventPattern) =>
+        const rule = (suffix: string, description: string, pattern: EventPattern, eventBusName?: pulumi.Input<string>) =>
             new aws.cloudwatch.EventRule(`${name}-${suffix}`, {
                 description,
                 eventPattern: JSON.stringify(pattern),
+                eventBusName,
             }, { parent: this });
+        // Findings stay on the default bus: the administrator's receives its members' findings.
         this.findingsRule = rule("findings", `GuardDuty findings with severity ${args.severityThreshold} or higher`, findingsEventPattern(args.severityThreshold));
-        this.runtimeUnhealthyRule = rule("runtime-unhealthy", "GuardDuty Runtime Monitoring coverage turned UNHEALTHY", runtimeUnhealthyEventPattern());
+        this.runtimeUnhealthyRule = rule("runtime-unhealthy", "GuardDuty Runtime Monitoring coverage turned UNHEALTHY in an account of the organization", runtimeUnhealthyEventPattern(), args.coverageEventBusName);
 
         const topicPolicy = new aws.sns.TopicPolicy(`${name}-topic-policy`, {
             arn: this.topic.arn,
@@ -45,11 +54,17 @@ export class FindingsAlerts extends pulumi.ComponentResource {
         }, { parent: this });
 
         // After the topic policy, so the first events after deployment are not refused.
-        const targets: Array<[string, aws.cloudwatch.EventRule]> = [["findings", this.findingsRule], ["runtime-unhealthy", this.runtimeUnhealthyRule]];
-        for (const [suffix, target] of targets) {
+        // The coverage alert is rendered for a person; findings go as GuardDuty wrote them.
+        const targets: Array<[string, aws.cloudwatch.EventRule, aws.types.input.cloudwatch.EventTargetInputTransformer?]> = [
+            ["findings", this.findingsRule],
+            ["runtime-unhealthy", this.runtimeUnhealthyRule, coverageAlertInputTransformer()],
+        ];
+        for (const [suffix, target, inputTransformer] of targets) {
             new aws.cloudwatch.EventTarget(`${name}-${suffix}-to-topic`, {
                 rule: target.name,
+                eventBusName: target.eventBusName,
                 arn: this.topic.arn,
+                inputTransformer,
             }, { parent: this, dependsOn: [topicPolicy] });
         }
 

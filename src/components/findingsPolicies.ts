@@ -166,6 +166,7 @@ export interface EventPattern {
 
 export const FINDING_DETAIL_TYPE = "GuardDuty Finding";
 export const RUNTIME_UNHEALTHY_DETAIL_TYPE = "GuardDuty Runtime Protection Unhealthy";
+export const RUNTIME_HEALTHY_DETAIL_TYPE = "GuardDuty Runtime Protection Healthy";
 
 /**
  * GuardDuty findings at or above `threshold`. As delegated administrator the audit account's

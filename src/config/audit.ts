@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AGENT_MANAGEMENT_MODES, DEFAULT_AGENT_MANAGEMENT } from "../agentManagement";
 import { ConfigProblem } from "./errors";
 import { configKey, parseStackConfig, RawConfig } from "./load";
-import { closedObject, email, flag, json, numberValue, oneOf, retired } from "./primitives";
+import { closedObject, email, flag, json, numberValue, oneOf, organizationId, retired } from "./primitives";
 
 export const AUTO_ENABLE_VALUES = ["ALL", "NEW", "NONE"] as const;
 export type AutoEnable = (typeof AUTO_ENABLE_VALUES)[number];
@@ -57,6 +57,12 @@ export const auditShape = {
      * this key names it instead, skipping the lookup.
      */
     existingDetectorId: z.string({ error: DETECTOR_ID_EXPECTED }).regex(/^[0-9a-f]{32}$/, { error: DETECTOR_ID_EXPECTED }).optional(),
+    /**
+     * The coverage event bus accepts events only from principals of this organization
+     * (`aws:PrincipalOrgID`). Config rather than a lookup: `DescribeOrganization` would add a
+     * permission and an AWS call to every preview, and the owner already states it the same way.
+     */
+    organizationId,
 };
 
 function auditCrossCheck(config: { agentManagement: string; runtimeMonitoring: RuntimeMonitoringFlags }): ConfigProblem[] {

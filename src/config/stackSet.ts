@@ -2,6 +2,7 @@ import { parseAuditConfig } from "./audit";
 import { ConfigError, ConfigProblem } from "./errors";
 import { configKey, RawConfig } from "./load";
 import { parseManagementConfig } from "./management";
+import { parseOwnerConfig } from "./owner";
 import type { Role } from "./roles";
 
 export interface StackConfigEntry {
@@ -54,4 +55,43 @@ export function auditDelegationProblems(stacks: readonly StackConfigEntry[]): Ma
         }
     }
     return problems;
+}
+
+/**
+ * The audit stack's coverage event bus admits only principals of its `organizationId`, so an
+ * owner (and the participants that follow it) stating another organization would have every
+ * forwarded coverage event refused by EventBridge, silently. Either file may hold the typo; the
+ * problem is reported on the owner, which names both. Checked when stacks are planned together.
+ */
+export function organizationProblems(stacks: readonly StackConfigEntry[]): Map<string, ConfigProblem[]> {
+    const audits = new Map(stacks
+        .filter((entry) => entry.role === "audit")
+        .flatMap((entry) => {
+            const config = parsedOrUndefined(() => parseAuditConfig(entry.stack, entry.config));
+            return config ? [[entry.stack, config.organizationId] as const] : [];
+        }));
+    const problems = new Map<string, ConfigProblem[]>();
+    for (const entry of stacks.filter((s) => s.role === "owner")) {
+        const owner = parsedOrUndefined(() => parseOwnerConfig(entry.stack, entry.config));
+        if (!owner) continue;
+        // `audit` or `<org>/<project>/audit`: the plan runs one project, so the last part names the stack.
+        const auditStack = owner.auditStack.split("/").pop()!;
+        const auditOrganization = audits.get(auditStack);
+        if (auditOrganization === undefined || auditOrganization === owner.organizationId) continue;
+        problems.set(entry.stack, [{
+            key: configKey("organizationId"),
+            value: owner.organizationId,
+            expected: `${auditOrganization}, the organizationId of audit stack ${auditStack}: its coverage event bus admits only that organization's principals, so this account's and its participants' coverage events would be refused (correct whichever of the two files is wrong)`,
+        }]);
+    }
+    return problems;
+}
+
+/** Every rule between stacks planned together, per stack. */
+export function betweenStackProblems(stacks: readonly StackConfigEntry[]): Map<string, ConfigProblem[]> {
+    const merged = new Map<string, ConfigProblem[]>();
+    for (const found of [auditDelegationProblems(stacks), organizationProblems(stacks)]) {
+        for (const [stack, problems] of found) merged.set(stack, [...(merged.get(stack) ?? []), ...problems]);
+    }
+    return merged;
 }

@@ -35,6 +35,9 @@ const CASES: BadInput[] = [
     { name: "findingsExport that is not a boolean", stack: "audit", changes: { findingsExport: "maybe" }, key: "findingsExport", says: "true or false" },
     { name: "malformed notificationEmail", stack: "audit", changes: { notificationEmail: "secops-at-example.com" }, key: "notificationEmail", says: "an email address" },
     { name: "notificationEmail with two addresses", stack: "audit", changes: { notificationEmail: "a@example.com,b@example.com" }, key: "notificationEmail", says: "an email address" },
+    { name: "missing organizationId (the coverage bus admits only the organization)", stack: "audit", changes: { organizationId: undefined }, key: "organizationId", says: "o-a1b2c3d4e5" },
+    { name: "organizationId given as the organization's ARN", stack: "audit", changes: { organizationId: "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5" }, key: "organizationId", says: "AWS Organizations ID" },
+    { name: "organizationId in capitals", stack: "audit", changes: { organizationId: "O-A1B2C3D4E5" }, key: "organizationId", says: "AWS Organizations ID" },
     { name: "existingDetectorId that is not a detector ID", stack: "audit", changes: { existingDetectorId: "detector-1" }, key: "existingDetectorId", says: "aws guardduty list-detectors" },
     { name: "existingDetectorId one character short", stack: "audit", changes: { existingDetectorId: "0123456789abcdef0123456789abcde" }, key: "existingDetectorId", says: "32-character" },
     { name: "existingDetectorId in uppercase", stack: "audit", changes: { existingDetectorId: "0123456789ABCDEF0123456789ABCDEF" }, key: "existingDetectorId", says: "lowercase hex" },
@@ -67,7 +70,7 @@ describe("management and audit configuration: bad input is refused before any re
 
 describe("management and audit configuration: defaults and accepted spellings", () => {
     const management: RawConfig = { "aws:region": "us-east-1", "guardduty-shared-vpc:accountId": "111111111111", "guardduty-shared-vpc:auditAccountId": "222222222222" };
-    const audit: RawConfig = { "aws:region": "us-east-1", "guardduty-shared-vpc:accountId": "222222222222" };
+    const audit: RawConfig = { "aws:region": "us-east-1", "guardduty-shared-vpc:accountId": "222222222222", "guardduty-shared-vpc:organizationId": "o-a1b2c3d4e5" };
 
     it("management turns RAM sharing with the organization on unless told otherwise", () => {
         assert.equal(parseManagementConfig("management", management).enableRamSharingWithOrganization, true);

@@ -112,7 +112,7 @@ describe("bad configuration is refused before any resource is registered", () =>
 
     describe("checks that need the audit stack's outputs", () => {
         it("an audit stack without outputs names the stack and the missing output", async () => {
-            await expectConfigError(() => runStack("owner", owner(), { audit: {} }), "auditStack", /organization\/guardduty-shared-vpc\/audit has no output agentManagement: run `pulumi up` on the audit stack first/);
+            await expectConfigError(() => runStack("owner", owner(), { audit: {} }), "auditStack", /organization\/guardduty-shared-vpc\/audit has no output agentManagement, coverageEventBusArn: run `pulumi up` on the audit stack first/);
         });
 
         it("an audit stack deployed before agentManagement existed is refused the same way", async () => {

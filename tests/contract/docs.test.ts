@@ -15,7 +15,7 @@ function everyKind(): StackReadProblemKind[] {
         { ...contractMetadata("audit") },
         { ...contractMetadata("owner"), contractVersion: "2.0.0" },
         {},
-        { ...contractMetadata("owner"), vpcId: 1, ownerAccountId: 1, region: 1, vpcCidr: 1, sharedSubnets: 1, sharedSubnetIds: 1, resourceShareArn: 1, agentManagement: 1 },
+        { ...contractMetadata("owner"), vpcId: 1, ownerAccountId: 1, region: 1, vpcCidr: 1, sharedSubnets: 1, sharedSubnetIds: 1, resourceShareArn: 1, agentManagement: 1, coverageEventBusArn: 1 },
     ];
     for (const values of attempts) {
         try {

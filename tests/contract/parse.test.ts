@@ -14,6 +14,7 @@ const OWNER: Record<string, unknown> = {
     sharedSubnetIds: ["subnet-0a1b2c3d4e5f60718"],
     resourceShareArn: "arn:aws:ram:us-east-1:333333333333:resource-share/0f1e2d3c",
     agentManagement: "manual",
+    coverageEventBusArn: "arn:aws:events:us-east-1:222222222222:event-bus/guardduty-coverage",
     ...contractMetadata("owner"),
 };
 
@@ -22,6 +23,7 @@ const AUDIT: Record<string, unknown> = {
     detectorId: "0123456789abcdef0123456789abcdef",
     findingsKmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/1",
     findingsTopicArn: "arn:aws:sns:us-east-1:222222222222:guardduty-findings",
+    coverageEventBusArn: "arn:aws:events:us-east-1:222222222222:event-bus/guardduty-coverage",
     ...contractMetadata("audit"),
 };
 
@@ -106,8 +108,8 @@ describe("parseStackOutputs: the documented refusals", () => {
 
     it("missing-outputs: a stack with no outputs (never deployed) names what the reader needs", () => {
         const err = refusal("audit", {});
-        assert.deepEqual(problem(err, "missing-outputs").outputs, ["agentManagement", "detectorId", "findingsKmsKeyArn", "findingsTopicArn"]);
-        assert.match(err.message, /has no output agentManagement, detectorId, findingsKmsKeyArn, findingsTopicArn: run `pulumi up` on the audit stack first/);
+        assert.deepEqual(problem(err, "missing-outputs").outputs, ["agentManagement", "detectorId", "findingsKmsKeyArn", "findingsTopicArn", "coverageEventBusArn"]);
+        assert.match(err.message, /has no output agentManagement, detectorId, findingsKmsKeyArn, findingsTopicArn, coverageEventBusArn: run `pulumi up` on the audit stack first/);
     });
 
     it("missing-outputs: a stack deployed before the contract was versioned names contractVersion and role", () => {

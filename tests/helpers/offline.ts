@@ -36,9 +36,12 @@ let lastRegistered: CapturedResource[] = [];
 /** Registrations that are not resources the program creates: the root stack and stack-reference reads. */
 const BOOKKEEPING_TYPES = new Set(["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"]);
 
-/** What an audit stack publishes for the owner to read: the organization's agent-management mode, under the contract. */
+/** The shipped audit stack's coverage event bus (account 222222222222, us-east-1). */
+export const COVERAGE_EVENT_BUS_ARN = "arn:aws:events:us-east-1:222222222222:event-bus/guardduty-coverage";
+
+/** What an audit stack publishes for the owner to read, under the contract: the organization's agent-management mode and the coverage bus. */
 export function auditOutputs(agentManagement: AgentManagement): Record<string, unknown> {
-    return { agentManagement, detectorId: "0123456789abcdef0123456789abcdef", ...contractMetadata("audit") };
+    return { agentManagement, detectorId: "0123456789abcdef0123456789abcdef", coverageEventBusArn: COVERAGE_EVENT_BUS_ARN, ...contractMetadata("audit") };
 }
 
 /** Unless a test says otherwise, owners read an audit stack on the manual path, as the shipped files do. */

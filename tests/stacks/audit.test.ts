@@ -213,6 +213,7 @@ describe("audit stack (shipped Pulumi.audit.yaml)", () => {
             findingsBucketName: "guardduty-findings-222222222222-us-east-1",
             findingsKmsKeyArn: keyArn,
             findingsTopicArn: String(single(run, T.topic).outputs.arn),
+            coverageEventBusArn: "arn:aws:events:us-east-1:222222222222:event-bus/guardduty-coverage",
         };
         assert.deepEqual(run.outputs, expected);
     });
@@ -270,7 +271,7 @@ describe("audit stack variants", () => {
         const policy = policyOf(single(run, T.key));
         assert.ok(!JSON.stringify(policy).includes("guardduty.amazonaws.com"), "the key must not name GuardDuty when nothing is exported");
         assert.equal(single(run, T.topic).inputs.kmsMasterKeyId, single(run, T.key).outputs.arn);
-        assert.deepEqual(Object.keys(run.outputs).sort(), ["agentManagement", "contractVersion", "detectorId", "findingsKmsKeyArn", "findingsTopicArn", "role"]);
+        assert.deepEqual(Object.keys(run.outputs).sort(), ["agentManagement", "contractVersion", "coverageEventBusArn", "detectorId", "findingsKmsKeyArn", "findingsTopicArn", "role"]);
     });
 
     it("without notificationEmail, creates no subscription but keeps the topic and both rules", async () => {

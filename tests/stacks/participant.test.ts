@@ -59,11 +59,14 @@ describe("participant stack (shipped Pulumi.participant.yaml, owner outputs thro
     });
 
     it("makes instances SSM-managed with a role that has only AmazonSSMManagedInstanceCore", () => {
-        const role = single(run, "aws:iam/role:Role");
+        // The other role of the stack is the coverage forwarding role (tests/stacks/coverageEvents.test.ts).
+        const role = ofType(run, "aws:iam/role:Role").find((r) => r.name === "workloads-role");
+        assert.ok(role, "no instance role workloads-role");
         const trust = JSON.parse(String(role.inputs.assumeRolePolicy));
         assert.deepEqual(trust.Statement[0].Principal, { Service: "ec2.amazonaws.com" });
         const attachments = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
         assert.deepEqual(attachments.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+        assert.deepEqual(ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name), [], "no inline policy on the instance role");
         const profile = single(run, "aws:iam/instanceProfile:InstanceProfile");
         for (const instance of ofType(run, "aws:ec2/instance:Instance")) assert.equal(instance.inputs.iamInstanceProfile, profile.outputs.name);
     });

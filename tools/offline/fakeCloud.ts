@@ -141,8 +141,17 @@ const SHAPERS: Record<string, Shaper> = {
     },
     "aws:cloudwatch/eventRule:EventRule": (name, inputs, ctx, seed) => {
         const ruleName = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
-        return { id: ruleName, state: { name: ruleName, arn: `arn:aws:events:${ctx.region}:${ctx.accountId}:rule/${ruleName}` } };
+        // A rule on a custom bus has the bus in its ID and ARN; on the default bus it does not.
+        const bus = inputs.eventBusName === undefined || inputs.eventBusName === "default" ? undefined : String(inputs.eventBusName);
+        const qualified = bus === undefined ? ruleName : `${bus}/${ruleName}`;
+        return { id: qualified, state: { name: ruleName, eventBusName: bus ?? "default", arn: `arn:aws:events:${ctx.region}:${ctx.accountId}:rule/${qualified}` } };
     },
+    "aws:cloudwatch/eventBus:EventBus": (name, inputs, ctx, seed) => {
+        const busName = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
+        return { id: busName, state: { name: busName, arn: `arn:aws:events:${ctx.region}:${ctx.accountId}:event-bus/${busName}` } };
+    },
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": (_name, inputs) => ({ id: String(inputs.eventBusName ?? "default"), state: {} }),
+    "aws:iam/rolePolicy:RolePolicy": (name, inputs) => ({ id: `${String(inputs.role)}:${String(inputs.name ?? name)}`, state: { name: String(inputs.name ?? name) } }),
     // Management and audit stacks (GuardDuty organization, findings export and alerts).
     "aws:ram/sharingWithOrganization:SharingWithOrganization": (_name, _inputs, ctx) => ({ id: ctx.accountId, state: {} }),
     "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount": (_name, inputs) => ({

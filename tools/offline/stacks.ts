@@ -3,7 +3,7 @@ import { ConfigError } from "../../src/config/errors";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";
 import { resolveRole, Role, ROLES } from "../../src/config/roles";
-import { auditDelegationProblems } from "../../src/config/stackSet";
+import { betweenStackProblems } from "../../src/config/stackSet";
 import { runProgram } from "../../stacks";
 import { CapturedResource, OfflineStackRun, runStackOffline } from "./runStack";
 import { readStackFile, StackConfigFileError, StackFile } from "./stackConfig";
@@ -91,13 +91,13 @@ export interface StackRunResult {
  * Runs the given stacks in order under the mock runtime, serving each one's outputs to the
  * stack references of those after it, as a shared backend would after each `pulumi up`.
  * Before that, the rules between stacks (the audit stack is the account and region the
- * management stack delegates to) are checked. A stack the plan cannot read is reported and
+ * management stack delegates to; an owner names its audit stack's organization) are checked. A stack the plan cannot read is reported and
  * skipped, and so is a stack that reads it; the others are planned as usual.
  */
 export async function runStacksInOrder(stacks: readonly ShippedStack[], options: { preview?: boolean; known?: Record<string, Record<string, unknown>> } = {}): Promise<StackRunResult[]> {
     const published = new Map<string, Record<string, unknown>>(Object.entries(options.known ?? {}));
     const notRead = new Map<string, string>();
-    const betweenStacks = auditDelegationProblems(stacks.filter((stack) => stack.unreadable === undefined));
+    const betweenStacks = betweenStackProblems(stacks.filter((stack) => stack.unreadable === undefined));
     const results: StackRunResult[] = [];
     for (const stack of stacks) {
         if (stack.unreadable) {

@@ -14,6 +14,9 @@ const KEY_PROPERTIES: Record<string, readonly string[]> = {
     "aws:ec2/instance:Instance": ["instanceType", "ami", "subnetId", "vpcSecurityGroupIds", "metadataOptions.httpTokens", "rootBlockDevice.encrypted", "tags.GuardDutyManaged"],
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["policyArn"],
     "aws:ssm/association:Association": ["name", "parameters", "targets"],
+    // Where coverage events go: the forwarding target names the audit account's bus.
+    "aws:cloudwatch/eventRule:EventRule": ["eventBusName", "eventPattern"],
+    "aws:cloudwatch/eventTarget:EventTarget": ["eventBusName", "arn", "roleArn"],
     "pulumi:pulumi:StackReference": ["name"],
 };
 

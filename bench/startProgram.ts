@@ -4,6 +4,7 @@
 import * as path from "path";
 import { runStackOffline } from "../tools/offline/runStack";
 import { readStackConfigFile } from "../tools/offline/stackConfig";
+import { PUBLISHED_AUDIT } from "./auditOutputs";
 
 const root = path.resolve(__dirname, "..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -13,7 +14,7 @@ runStackOffline({
     stack: "owner",
     config: readStackConfigFile(root, "guardduty-shared-vpc", "owner"),
     program,
-    stackOutputs: () => undefined,
+    stackOutputs: (name) => PUBLISHED_AUDIT.get(name),
 }).then(
     (run) => console.log(`registered ${run.resources.length}`),
     (err: unknown) => {

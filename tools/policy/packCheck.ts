@@ -1,6 +1,6 @@
 /**
- * `npm run policy:pack-check`: the pack, published and installed on its own, as Pulumi Cloud
- * would. `npm pack` in policy/, the tarball extracted into an empty directory outside the
+ * `npm run policy:pack-check`: the pack, published and installed on its own, as the CLI installs a
+ * pack it downloads from Pulumi Cloud. `npm pack` in policy/, the tarball extracted into an empty directory outside the
  * repository, `npm install --offline` there (its npm-shrinkwrap.json, from the npm cache that the
  * root `npm ci` filled: no registry), `tsc --noEmit` with the compiler it installed, then the pack
  * started through @pulumi/pulumi/cmd/run-policy-pack as the CLI starts it and asked for its

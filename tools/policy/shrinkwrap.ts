@@ -2,10 +2,10 @@
  * `policy/npm-shrinkwrap.json`: the lockfile the published pack carries, derived from the
  * repository's package-lock.json.
  *
- * Pulumi Cloud (and `pulumi policy publish`'s tarball wherever it is installed) runs `npm install`
- * in the pack's own directory, without this repository's lockfile: with ranges alone (the SDKs'
- * dependencies have them) it would resolve whatever the registry holds that day, not the tree
- * the tests ran against. `npm pack` ships npm-shrinkwrap.json and `npm install` honours it, so the
+ * A published pack is installed by the CLI of every preview and update in its policy group: the
+ * tarball `pulumi policy publish` uploaded, extracted into a directory of its own, and `npm install`
+ * there, without this repository's lockfile. With ranges alone (the SDKs' dependencies have them)
+ * that would resolve whatever the registry holds that day, not the tree the tests ran against. `npm pack` ships npm-shrinkwrap.json and `npm install` honours it, so the
  * pack installs exactly the root lockfile's versions of its dependencies, by integrity, and can
  * install from the npm cache alone.
  *

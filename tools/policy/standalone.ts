@@ -1,12 +1,12 @@
 /**
- * The pack on its own, as `pulumi policy publish` ships it and Pulumi Cloud installs it: `npm pack`
- * in `policy/`, the tarball extracted into an empty directory outside this repository, its
- * dependencies installed there from its npm-shrinkwrap.json, and nothing of the repository in
+ * The pack on its own, as `pulumi policy publish` ships it and the CLI installs a published pack:
+ * `npm pack` in `policy/`, the tarball extracted into an empty directory outside this repository,
+ * its dependencies installed there from its npm-shrinkwrap.json, and nothing of the repository in
  * reach of Node's module resolution. tests/policy/package.test.ts and `npm run policy:pack-check`
  * build it; both then start it with ./wire.ts as the CLI does.
  */
 import { execFileSync } from "node:child_process";
-import { linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, copyFileSync } from "node:fs";
+import { copyFileSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { POLICY_PACK_DIR, PROJECT_DIR } from "./paths";

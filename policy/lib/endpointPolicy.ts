@@ -26,10 +26,13 @@ export type EndpointPolicyVerdict = { verdict: "scoped" } | { verdict: "unscoped
 /** Who is inside, as far as the stack can tell. */
 export interface Membership {
     /**
-     * Organizations the stack shares with (its RAM principals name them). Undefined when it names
-     * none: the one organization the policy names is then taken as the stack's.
+     * The organization the pack is configured for (`organizationId`), else the organizations the
+     * stack shares with (its RAM principals name them). Undefined when neither names one: the one
+     * organization the policy names is then taken as the stack's.
      */
     organizations?: ReadonlySet<string>;
+    /** Whether `organizations` is the pack's configured organization rather than what the stack tells. */
+    configured?: boolean;
     /** Accounts known to be in the organization: the stack's own and those it shares the subnets with. */
     accounts: ReadonlySet<string>;
     /** What about membership is not known yet (during preview); a verdict that hinges on it waits for these. */
@@ -64,7 +67,8 @@ function asList(value: Value): Value[] {
     return Array.isArray(value) ? value : [value];
 }
 
-const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+/** An AWS Organizations ID, as IAM's aws:PrincipalOrgID holds it; also the pattern of the pack's organizationId setting. */
+export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const hasWildcard = (text: string) => /[*?]/.test(text);
 
@@ -117,7 +121,8 @@ class Analysis {
     private insideOrganization(id: string): Judged {
         if (this.organizations?.has(id)) return no("");
         if (this.severalNamed) return yes(`${id} is one of several organizations the policy names, and an endpoint serves one organization`);
-        return yes(`${id} is not the organization this stack shares with (${[...(this.organizations ?? [])].join(", ") || "none named"})`);
+        const which = this.membership.configured ? "the organization the pack is configured for" : "the organization this stack shares with";
+        return yes(`${id} is not ${which} (${[...(this.organizations ?? [])].join(", ") || "none named"})`);
     }
 
     private insideAccount(account: string): Judged {

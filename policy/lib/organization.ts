@@ -1,4 +1,4 @@
-import type { PolicyProviderResource } from "@pulumi/policy";
+import type { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
 import { T } from "./aws";
 import type { Membership } from "./endpointPolicy";
 import { label } from "./report";
@@ -34,16 +34,33 @@ export function allowedAccounts(provider: PolicyProviderResource): StringList {
 const ACCOUNT_ID = /^\d{12}$/;
 const ORGANIZATION_ARN = /^arn:[a-z-]+:organizations::(\d{12}):(?:organization|ou)\/(o-[a-z0-9]{10,32})(?:\/|$)/;
 
+/** A RAM principal association naming an organization or OU of another organization than the configured one. */
+export interface ForeignPrincipal {
+    association: PolicyResource;
+    principal: string;
+    organization: string;
+}
+
+/** Who is inside, and the stack's RAM principals that name another organization than the configured one. */
+export interface StackMembership extends Membership {
+    foreign: readonly ForeignPrincipal[];
+}
+
 /**
  * Who belongs to the organization, as far as the stack tells: the accounts its providers are
  * pinned to, the accounts it shares the subnets with (RAM principal associations, which RAM only
  * accepts inside the organization when the share does not allow external principals), and the
  * organization an organization or OU principal names (with its management account).
+ *
+ * With `organizationId` configured, that is the organization: the stack no longer decides it, and
+ * an organization or OU principal of another organization is not taken as inside (it is listed in
+ * `foreign`, and its management account is not added).
  */
-export function stackMembership(view: StackView): Membership {
-    return view.memo("membership", () => {
+export function stackMembership(view: StackView, organizationId?: string): StackMembership {
+    return view.memo(`membership:${organizationId ?? ""}`, () => {
         const accounts = new Set<string>();
         const organizations = new Set<string>();
+        const foreign: ForeignPrincipal[] = [];
         const pending: string[] = [];
         for (const provider of stackProviders(view).values()) {
             const list = allowedAccounts(provider);
@@ -61,12 +78,21 @@ export function stackMembership(view: StackView): Membership {
             else if (typeof principal === "string") {
                 if (ACCOUNT_ID.test(principal)) accounts.add(principal);
                 const organization = ORGANIZATION_ARN.exec(principal);
-                if (organization) {
+                if (organization && organizationId !== undefined && organization[2] !== organizationId) {
+                    foreign.push({ association, principal, organization: organization[2] });
+                } else if (organization) {
                     accounts.add(organization[1]);
                     organizations.add(organization[2]);
                 }
             }
         }
-        return { accounts, organizations: organizations.size > 0 ? organizations : undefined, pending: [...new Set(pending)] };
+        const membership: StackMembership = { accounts, pending: [...new Set(pending)], foreign };
+        if (organizationId !== undefined) {
+            membership.organizations = new Set([organizationId]);
+            membership.configured = true;
+        } else if (organizations.size > 0) {
+            membership.organizations = organizations;
+        }
+        return membership;
     });
 }

@@ -10,7 +10,13 @@ export function label(resource: { type: string; name: string }): string {
 interface LeveledViolation {
     message: string;
     urn?: string;
-    enforcementLevel: "advisory";
+    enforcementLevel: "advisory" | "mandatory";
+}
+
+function reportAt(report: ReportViolation, enforcementLevel: LeveledViolation["enforcementLevel"], message: string, urn?: string): void {
+    const leveled: LeveledViolation = { message, enforcementLevel };
+    if (urn !== undefined) leveled.urn = urn;
+    (report as unknown as (violation: LeveledViolation) => void)(leveled);
 }
 
 /**
@@ -22,9 +28,15 @@ interface LeveledViolation {
  * stack would go unchecked.
  */
 export function reportCannotCheck(report: ReportViolation, message: string, urn?: string): void {
-    const leveled: LeveledViolation = { message, enforcementLevel: "advisory" };
-    if (urn !== undefined) leveled.urn = urn;
-    (report as unknown as (violation: LeveledViolation) => void)(leveled);
+    reportAt(report, "advisory", message, urn);
+}
+
+/**
+ * Reports a refusal that must fail the preview even when the policy runs at advisory level
+ * (invalid pack configuration): the same object form, at mandatory.
+ */
+export function reportRefused(report: ReportViolation, message: string, urn?: string): void {
+    reportAt(report, "mandatory", message, urn);
 }
 
 /** "cannot be checked until <what> is known …", the wording every wait uses. */

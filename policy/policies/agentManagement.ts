@@ -1,5 +1,6 @@
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { AGENT_MANAGEMENT_MODES, AGENT_SSM_DOCUMENT, AgentManagement, GUARDDUTY_MANAGED_TAG, isAgentSsmDocument, T } from "../lib/aws";
+import { NO_CONFIG, withCheckedConfig } from "../lib/config";
 import { label, reportCannotCheck, untilKnown } from "../lib/report";
 import { StackView, stackView } from "../lib/stack";
 import { isObj, isUnknown, read, UNKNOWN, Unknown, Value } from "../lib/values";
@@ -114,11 +115,12 @@ function wait(report: ReportViolation, resources: readonly PolicyResource[], wha
     for (const resource of resources) reportCannotCheck(report, `Whether ${label(resource)} ${what} ${why}.`, resource.urn);
 }
 
-export const agentManagementMatchesMode: StackValidationPolicy = {
+export const agentManagementMatchesMode: StackValidationPolicy = withCheckedConfig({
     name: "agent-management-matches-mode",
     description:
         "Only the organization's agent-management mode installs GuardDuty's EC2 agent: under automated, no guardduty-data endpoint or SSM association of GuardDuty's plugin of our own; under manual, no GuardDutyManaged=true inclusion tag.",
     enforcementLevel: "mandatory",
+    configSchema: NO_CONFIG,
     validateStack: (args, report) => {
         const view = stackView(args.resources);
         const endpoints = guardDutyEndpoints(view, report, "whether it duplicates GuardDuty's own endpoint").map(({ endpoint }) => endpoint);
@@ -166,4 +168,4 @@ export const agentManagementMatchesMode: StackValidationPolicy = {
         }
         wait(report, unknownTags, `carries the inclusion tag ${GUARDDUTY_MANAGED_TAG}=true (forbidden while ${by})`, untilKnown("its tags"));
     },
-};
+});

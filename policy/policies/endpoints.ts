@@ -1,6 +1,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { guardDutyDataRegion, T } from "../lib/aws";
-import { assessEndpointPolicy } from "../lib/endpointPolicy";
+import { NO_CONFIG, withCheckedConfig } from "../lib/config";
+import { assessEndpointPolicy, ORG_ID } from "../lib/endpointPolicy";
 import { label, reportCannotCheck, untilKnown } from "../lib/report";
 import { stackMembership } from "../lib/organization";
 import { inSharedVpc } from "../lib/sharedVpc";
@@ -8,10 +9,11 @@ import { stackView, StackView } from "../lib/stack";
 import { decodeConfigValue, isUnknown, read, show, Unknown, UNKNOWN, Value } from "../lib/values";
 import { guardDutyEndpoints, participantResources } from "./scope";
 
-export const noVpcEndpointInParticipantStack: StackValidationPolicy = {
+export const noVpcEndpointInParticipantStack: StackValidationPolicy = withCheckedConfig({
     name: "no-vpc-endpoint-in-participant-stack",
     description: "A participant stack declares no VPC endpoint in the shared VPC: AWS does not let a participant create endpoints there; the owner stack creates them. Endpoints in a VPC of the participant's own are allowed.",
     enforcementLevel: "mandatory",
+    configSchema: NO_CONFIG,
     validateStack: (args, report) => {
         const view = stackView(args.resources);
         for (const endpoint of participantResources(view, T.vpcEndpoint, report, "may be declared here")) {
@@ -30,7 +32,7 @@ export const noVpcEndpointInParticipantStack: StackValidationPolicy = {
             );
         }
     },
-};
+});
 
 /** The region an endpoint is created in: its own `region` (AWS provider v7) or its provider's. */
 function endpointRegion(endpoint: PolicyResource): string | Unknown | undefined {
@@ -42,10 +44,11 @@ function endpointRegion(endpoint: PolicyResource): string | Unknown | undefined 
     return isUnknown(own) || isUnknown(fromProvider) ? UNKNOWN : undefined;
 }
 
-export const guardDutyEndpointPrivateDns: StackValidationPolicy = {
+export const guardDutyEndpointPrivateDns: StackValidationPolicy = withCheckedConfig({
     name: "guardduty-endpoint-private-dns",
     description: "A guardduty-data endpoint is an Interface endpoint with private DNS, for its own region's service, in a VPC with DNS support and DNS hostnames.",
     enforcementLevel: "mandatory",
+    configSchema: NO_CONFIG,
     validateStack: (args, report) => {
         const view = stackView(args.resources);
         for (const { endpoint, serviceName } of guardDutyEndpoints(view, report, "whether it has private DNS")) {
@@ -91,7 +94,7 @@ export const guardDutyEndpointPrivateDns: StackValidationPolicy = {
             if (waiting.length > 0) reportCannotCheck(report, `${label(endpoint)} ${untilKnown(waiting)}.`, endpoint.urn);
         }
     },
-};
+});
 
 /** A policy an endpoint may end up with, and where it is declared. */
 interface PolicySource {
@@ -120,20 +123,46 @@ function policySources(view: StackView, endpoint: PolicyResource): PolicySource[
     return sources;
 }
 
-export const guardDutyEndpointPolicyScoped: StackValidationPolicy = {
+/** The settings of guardduty-endpoint-policy-scoped, as `getConfig` returns them once the schema has accepted them. */
+export interface EndpointPolicyConfig {
+    organizationId?: string;
+}
+
+export const guardDutyEndpointPolicyScoped: StackValidationPolicy = withCheckedConfig({
     name: "guardduty-endpoint-policy-scoped",
-    description: "A guardduty-data endpoint's policy allows nothing to principals outside the organization (or the accounts the stack shares with), whichever of its policies AWS ends up with.",
+    description: "A guardduty-data endpoint's policy allows nothing to principals outside the organization (the configured organizationId, else the one the stack shares with, or the accounts it shares with), whichever of its policies AWS ends up with.",
     enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            organizationId: {
+                type: "string",
+                pattern: ORG_ID.source,
+                description: "the ID of your AWS Organization, o- and 10 to 32 lowercase letters or digits; no guardduty-data endpoint policy may admit anyone outside it",
+            },
+        },
+    },
     validateStack: (args, report) => {
         const view = stackView(args.resources);
-        const membership = stackMembership(view);
+        const { organizationId } = args.getConfig<EndpointPolicyConfig>();
+        const membership = stackMembership(view, organizationId);
         for (const holder of view.ofType(T.vpcEndpointPolicy)) {
             if (view.referenced(holder, "vpcEndpointId", T.vpcEndpoint)) continue;
             if (isUnknown(read(holder.props, "vpcEndpointId")) && (holder.propertyDependencies.vpcEndpointId ?? []).every((dep) => dep.type !== T.stackReference)) {
                 reportCannotCheck(report, `Which endpoint ${label(holder)} sets the policy of (and so whether it must be scoped) ${untilKnown("its vpcEndpointId")}.`, holder.urn);
             }
         }
-        for (const { endpoint } of guardDutyEndpoints(view, report, "whether its policy is scoped")) {
+        const endpoints = guardDutyEndpoints(view, report, "whether its policy is scoped");
+        if (endpoints.length > 0) {
+            for (const { association, principal, organization } of membership.foreign) {
+                report(
+                    `${label(association)} shares the subnets with ${principal}, in organization ${organization}, but the pack is configured for organization ${organizationId} (organizationId of guardduty-endpoint-policy-scoped). ` +
+                        `A guardduty-data endpoint scoped to ${organizationId} refuses the agents of ${organization}, and one scoped to ${organization} admits an organization the pack does not trust. ` +
+                        "Share with the configured organization, or correct organizationId in the pack configuration.",
+                    association.urn,
+                );
+            }
+        }
+        for (const { endpoint } of endpoints) {
             const sources = policySources(view, endpoint);
             if (sources.length > 1) {
                 report(
@@ -149,7 +178,7 @@ export const guardDutyEndpointPolicyScoped: StackValidationPolicy = {
                 if (verdict.verdict === "unscoped") {
                     report(
                         `${source} does not keep other accounts out: ${verdict.reason}. ` +
-                            "Add a Deny for Principal \"*\", Action \"*\", Resource \"*\" with only Condition StringNotEquals aws:PrincipalOrgID: <your o-… ID> (or aws:PrincipalAccount: [this account and the accounts the subnets are shared with]), as the owner stack writes with endpointPolicyScope.",
+                            `Add a Deny for Principal "*", Action "*", Resource "*" with only Condition StringNotEquals aws:PrincipalOrgID: ${organizationId ?? "<your o-… ID>"} (or aws:PrincipalAccount: [this account and the accounts the subnets are shared with]), as the owner stack writes with endpointPolicyScope.`,
                         endpoint.urn,
                     );
                 } else if (verdict.verdict === "unknown") {
@@ -158,4 +187,4 @@ export const guardDutyEndpointPolicyScoped: StackValidationPolicy = {
             }
         }
     },
-};
+});

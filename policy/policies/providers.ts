@@ -1,5 +1,6 @@
 import type { PolicyProviderResource, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { T } from "../lib/aws";
+import { NO_CONFIG, withCheckedConfig } from "../lib/config";
 import { allowedAccounts, stackProviders } from "../lib/organization";
 import { label, reportCannotCheck, untilKnown } from "../lib/report";
 import { stackView } from "../lib/stack";
@@ -11,10 +12,11 @@ function providerName(provider: PolicyProviderResource): string {
     return `${provider.type === T.awsNativeProvider ? "AWS Cloud Control (aws-native)" : "AWS"} provider "${provider.name}"`;
 }
 
-export const stackAccountPinned: StackValidationPolicy = {
+export const stackAccountPinned: StackValidationPolicy = withCheckedConfig({
     name: "stack-account-pinned",
     description: "Every AWS (and aws-native) provider the stack uses has allowedAccountIds with exactly one account, the same one for all of them, so running it with another account's credentials fails before anything changes.",
     enforcementLevel: "mandatory",
+    configSchema: NO_CONFIG,
     validateStack: (args, report) => {
         const view = stackView(args.resources);
         const pinned = new Map<string, PolicyProviderResource[]>();
@@ -62,7 +64,7 @@ export const stackAccountPinned: StackValidationPolicy = {
             }
         }
     },
-};
+});
 
 /**
  * CloudFormation resource types that create what the pack's rules are about: endpoints and their
@@ -123,10 +125,11 @@ function templateOf(resource: PolicyResource): { body?: string; unknown?: string
     return typeof url === "string" ? { url } : {};
 }
 
-export const endpointsSharesInstancesViaAwsProvider: StackValidationPolicy = {
+export const endpointsSharesInstancesViaAwsProvider: StackValidationPolicy = withCheckedConfig({
     name: "endpoints-shares-instances-via-aws-provider",
     description: "VPC endpoints, security groups and their rules, instances and what launches them, network interfaces and RAM shares are declared through the AWS provider, where the pack's rules check them; not through aws-native, Cloud Control (aws.cloudcontrol.Resource) or a CloudFormation template, where they would go unchecked.",
     enforcementLevel: "mandatory",
+    configSchema: NO_CONFIG,
     validateStack: (args, report) => {
         const view = stackView(args.resources);
         const refuse = (resource: PolicyResource, what: string, how: string) =>
@@ -162,4 +165,4 @@ export const endpointsSharesInstancesViaAwsProvider: StackValidationPolicy = {
             }
         }
     },
-};
+});

@@ -1,6 +1,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { T } from "../lib/aws";
 import { coversInternet, Family, format, IPV4_PRIVATE, IPV6_PRIVATE, parseCidr, Range, subtract, union } from "../lib/cidr";
+import { NO_CONFIG, withCheckedConfig } from "../lib/config";
 import { label, reportCannotCheck, untilKnown } from "../lib/report";
 import { endpointIngressRules, endpointSecurityGroups, IngressRule, LAUNCHES, SecurityGroupRef } from "../lib/securityGroups";
 import { stackView, StackView } from "../lib/stack";
@@ -15,10 +16,11 @@ function unknownWhats(refs: readonly SecurityGroupRef[]): string[] {
     return refs.flatMap((ref) => (ref.kind === "unknown" ? [ref.what] : []));
 }
 
-export const endpointSecurityGroupsOwnedByStack: StackValidationPolicy = {
+export const endpointSecurityGroupsOwnedByStack: StackValidationPolicy = withCheckedConfig({
     name: "endpoint-security-groups-owned-by-stack",
     description: "Every security group on a VPC endpoint, however attached, is a security group created in the same stack (an ID from config or a stack reference is someone else's, and so is the VPC's default group an interface endpoint keeps without one).",
     enforcementLevel: "mandatory",
+    configSchema: NO_CONFIG,
     validateStack: (args, report) => {
         const view = stackView(args.resources);
         for (const endpoint of view.ofType(T.vpcEndpoint)) {
@@ -37,7 +39,7 @@ export const endpointSecurityGroupsOwnedByStack: StackValidationPolicy = {
             }
         }
     },
-};
+});
 
 /** What is wrong with a rule's protocol and ports (empty: TCP 443 only) and what about them is unknown. */
 function assessPorts(rule: IngressRule, problems: string[], waiting: string[]): void {
@@ -155,10 +157,11 @@ function assessSources(view: StackView, endpoint: PolicyResource, sources: reado
     }
 }
 
-export const guardDutyEndpointSgHttpsOnly: StackValidationPolicy = {
+export const guardDutyEndpointSgHttpsOnly: StackValidationPolicy = withCheckedConfig({
     name: "guardduty-endpoint-sg-https-only",
     description: "The guardduty-data endpoint's security groups, with every rule attached to them, allow ingress only on TCP 443 and only from the VPC and private addresses: never the internet, however its ranges are split.",
     enforcementLevel: "mandatory",
+    configSchema: NO_CONFIG,
     validateStack: (args, report) => {
         const view = stackView(args.resources);
         for (const { endpoint } of guardDutyEndpoints(view, report, "what its security groups allow")) {
@@ -191,12 +194,13 @@ export const guardDutyEndpointSgHttpsOnly: StackValidationPolicy = {
             if (waiting.length > 0) reportCannotCheck(report, `The ingress of ${label(endpoint)}'s security groups ${untilKnown([...new Set(waiting)])}.`, endpoint.urn);
         }
     },
-};
+});
 
-export const participantInstancesUseOwnSecurityGroups: StackValidationPolicy = {
+export const participantInstancesUseOwnSecurityGroups: StackValidationPolicy = withCheckedConfig({
     name: "participant-instances-use-own-security-groups",
     description: "In a participant stack, everything that launches into a subnet (instances, spot requests and fleets, Auto Scaling groups, launch templates and configurations, network interfaces and their security-group attachments) uses only security groups created in that stack (never the owner's, never the VPC's default).",
     enforcementLevel: "mandatory",
+    configSchema: NO_CONFIG,
     validateStack: (args, report) => {
         const view = stackView(args.resources);
         for (const launch of LAUNCHES) {
@@ -222,4 +226,4 @@ export const participantInstancesUseOwnSecurityGroups: StackValidationPolicy = {
             }
         }
     },
-};
+});

@@ -1,14 +1,16 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { T } from "../lib/aws";
+import { NO_CONFIG, withCheckedConfig } from "../lib/config";
 import { label, reportCannotCheck, untilKnown } from "../lib/report";
 import { stackView } from "../lib/stack";
 import { isUnknown, read, show } from "../lib/values";
 import { ofType } from "./scope";
 
-export const subnetShareOrgOnly: ResourceValidationPolicy = {
+export const subnetShareOrgOnly: ResourceValidationPolicy = withCheckedConfig({
     name: "subnet-share-org-only",
     description: "Every RAM resource share has allowExternalPrincipals: false, so the shared subnets never leave the organization.",
     enforcementLevel: "mandatory",
+    configSchema: NO_CONFIG,
     validateResource: ofType(T.resourceShare, (args, report) => {
         const value = read(args.props, "allowExternalPrincipals");
         if (value === false) return;
@@ -24,14 +26,15 @@ export const subnetShareOrgOnly: ResourceValidationPolicy = {
                 "Set allowExternalPrincipals: false and share with organization accounts, OUs or the organization ARN.",
         );
     }),
-};
+});
 
 const ASSOCIATION_TYPES = [T.resourceAssociation, T.principalAssociation] as const;
 
-export const ramAssociationsIntoOwnShares: StackValidationPolicy = {
+export const ramAssociationsIntoOwnShares: StackValidationPolicy = withCheckedConfig({
     name: "ram-associations-into-own-shares",
     description: "Every RAM resource or principal association goes into a resource share created in the same stack, whose settings subnet-share-org-only checks.",
     enforcementLevel: "mandatory",
+    configSchema: NO_CONFIG,
     validateStack: (args, report) => {
         const view = stackView(args.resources);
         for (const type of ASSOCIATION_TYPES) {
@@ -55,4 +58,4 @@ export const ramAssociationsIntoOwnShares: StackValidationPolicy = {
             }
         }
     },
-};
+});

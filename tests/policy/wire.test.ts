@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { allPolicies } from "../../policy/policies";
 import { asFirstPreview } from "../../tools/policy/evaluate";
-import { StackBuilder } from "../../tools/policy/synthetic";
+import { orgScopedEndpointPolicy, StackBuilder } from "../../tools/policy/synthetic";
 import { AnalyzerConnection, Diagnostic, RunningPack, startPolicyPack } from "../../tools/policy/wire";
 import { discoverStacks, runStacksInOrder } from "../../tools/offline/stacks";
 import { PROJECT_DIR } from "../helpers/offline";
@@ -12,6 +12,7 @@ import { ownerFixture, participantFixture, U } from "./helpers";
 /** Start-up as the CLI launches the pack (type-checked ts-node) is measured here; the target. */
 const STARTUP_TARGET_MS = 4000;
 const START_TIMEOUT_MS = 60000;
+const SCOPED = "guardduty-endpoint-policy-scoped";
 
 function only(diagnostics: readonly Diagnostic[], policy: string): Diagnostic[] {
     return diagnostics.filter((d) => d.policy === policy);
@@ -153,6 +154,37 @@ describe("policy pack over the wire (run-policy-pack + Analyzer gRPC)", function
         participant.provider("participant-aws", { region: "us-east-1", allowedAccountIds: ["444444444444"] });
         participant.add("aws:ec2/vpcEndpoint:VpcEndpoint", "e", { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" });
         assert.deepEqual(await analyzer.analyzeStack(participant.resources), []);
+        await analyzer.configure({});
+    });
+
+    it("GetAnalyzerInfo declares that the pack takes configuration, and every policy's schema: organizationId for guardduty-endpoint-policy-scoped, nothing for the others", async () => {
+        const info = await analyzer.info();
+        assert.equal(info.supportsConfig, true);
+        for (const policy of info.policies) {
+            const expected = allPolicies.find((p) => p.name === policy.name)?.configSchema;
+            assert.deepEqual(policy.configSchema, expected, policy.name);
+        }
+        assert.equal(info.policies.find((p) => p.name === SCOPED)?.configSchema?.properties.organizationId.pattern, "^o-[a-z0-9]{10,32}$");
+    });
+
+    it("Configure carries organizationId to the policy: another organization's endpoint policy fails, the configured one passes, a bad value or key is refused", async () => {
+        const otherOrg = ownerFixture({ endpoint: { policy: orgScopedEndpointPolicy("o-zzzzzzzzzz") } });
+        assert.deepEqual(await analyzer.analyzeStack(otherOrg.b.resources), [], "without organizationId the policy's organization is taken as the stack's");
+
+        await analyzer.configure({ [SCOPED]: { organizationId: "o-a1b2c3d4e5" } });
+        const violations = await analyzer.analyzeStack(otherOrg.b.resources);
+        assert.deepEqual(violations.map((d) => [d.policy, d.enforcementLevel, d.urn]), [[SCOPED, "mandatory", otherOrg.endpoint.urn]]);
+        assert.match(violations[0].message, /o-zzzzzzzzzz is not the organization the pack is configured for \(o-a1b2c3d4e5\)/);
+        assert.deepEqual(await analyzer.analyzeStack(ownerFixture().b.resources), []);
+
+        await analyzer.configure({ [SCOPED]: { enforcementLevel: "advisory", organizationId: "123456789012" }, "subnet-share-org-only": { organisationId: "o-a1b2c3d4e5" } });
+        const refused = await analyzer.analyzeStack(ownerFixture().b.resources);
+        assert.deepEqual(refused.map((d) => [d.policy, d.enforcementLevel]), [[SCOPED, "mandatory"]]);
+        assert.match(refused[0].message, /configuration of guardduty-endpoint-policy-scoped is refused.*"organizationId" is "123456789012", which does not match/);
+        const { b, share } = ownerFixture();
+        const shareRefused = await analyzer.analyze(share, b.resources);
+        assert.deepEqual(shareRefused.map((d) => [d.policy, d.enforcementLevel]), [["subnet-share-org-only", "mandatory"]]);
+        assert.match(shareRefused[0].message, /"organisationId" is not a setting of subnet-share-org-only/);
         await analyzer.configure({});
     });
 });

@@ -9,15 +9,15 @@
  *    resolved to the resources themselves (`AnalyzeStack`);
  *  - every `props` goes through @pulumi/policy's unknown-checking proxy, and unknowns are the
  *    engine's sentinels;
- *  - enforcement levels come from the pack config exactly as `--policy-pack-config` sets them
+ *  - pack config is resolved as the CLI resolves `--policy-pack-config` (./packConfig.ts): levels
  *    (a level, or `{ enforcementLevel }`; `all` for every policy), `disabled` skips a policy and a
- *    violation reported with its own level (advisory waits) keeps it;
+ *    violation reported with its own level (advisory waits, refused config) keeps it; each
+ *    policy's `getConfig()` returns its own properties, with its schema's defaults;
  *  - resources that name no provider get the default provider the engine would create for them.
  */
 import * as policySdk from "@pulumi/policy";
 import type {
     EnforcementLevel,
-    PolicyPackConfig,
     PolicyResource,
     PolicyResourceOptions,
     ResourceValidation,
@@ -26,6 +26,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import type { CapturedResource } from "../offline/runStack";
+import { PolicyPackConfig, resolvePackConfig } from "./packConfig";
 import { allPolicies, GuardDutyPolicy } from "../../policy/policies";
 import { parseUrn, providerUrn } from "../../policy/lib/stack";
 import { isRuntimeUnknown, UNKNOWN_SENTINELS } from "../../policy/lib/values";
@@ -63,18 +64,9 @@ export interface EvaluateOptions {
 type Level = EnforcementLevel;
 type Props = Record<string, unknown>;
 
-/** The level a policy runs at under `config`, as the server resolves it (pack default: mandatory). */
+/** The level a policy runs at under `config`, as the CLI resolves it (pack default: mandatory). */
 export function enforcementLevelOf(policy: GuardDutyPolicy, config: PolicyPackConfig = {}): Level {
-    const entry = config[policy.name] ?? config.all;
-    const configured = typeof entry === "string" ? entry : entry?.enforcementLevel;
-    return (configured as Level | undefined) ?? policy.enforcementLevel ?? "mandatory";
-}
-
-function policyProperties(policy: GuardDutyPolicy, config: PolicyPackConfig): Record<string, unknown> {
-    const entry = config[policy.name];
-    if (!entry || typeof entry === "string") return {};
-    const { enforcementLevel: _level, ...properties } = entry;
-    return properties;
+    return resolvePackConfig([policy], config)[policy.name].enforcementLevel;
 }
 
 /** What the engine would send for a value: runtime unknowns become the wire sentinel, undefined keys go. */
@@ -169,6 +161,9 @@ export async function evaluatePolicies(
     evaluateOptions: EvaluateOptions = {},
 ): Promise<PolicyVerdict[]> {
     const policies = evaluateOptions.policies ?? allPolicies;
+    const resolved = resolvePackConfig(policies, config);
+    // What the server's getConfig returns: the policy's own properties, a fresh copy per call.
+    const getConfig = (policy: GuardDutyPolicy) => <T extends object>() => ({ ...resolved[policy.name].properties }) as T;
     const { all, providerOf } = withProviders(stackName, resources, evaluateOptions.stackConfig ?? {});
     const verdicts: PolicyVerdict[] = [];
     const stackTags: ReadonlyMap<string, string> = new Map();
@@ -219,7 +214,7 @@ export async function evaluatePolicies(
 
     // Analyze: resource policies, once per registered resource, on its inputs.
     for (const policy of policies) {
-        const level = enforcementLevelOf(policy, config);
+        const level = resolved[policy.name].enforcementLevel;
         if (level === "disabled" || !isResourcePolicy(policy)) continue;
         const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
         const onlyType = validations.length === 1 ? (validations[0] as { __pulumiType?: string }).__pulumiType : undefined;
@@ -228,7 +223,7 @@ export async function evaluatePolicies(
             const args: ResourceValidationArgs = {
                 ...sdkResource(resource, resource.inputs),
                 stackTags,
-                getConfig: <T extends object>() => policyProperties(policy, config) as T,
+                getConfig: getConfig(policy),
                 notApplicable,
             };
             const report = reporter(policy, level, "resource", resource.urn);
@@ -255,12 +250,12 @@ export async function evaluatePolicies(
             }
         });
         for (const policy of stackPolicies) {
-            const level = enforcementLevelOf(policy, config);
+            const level = resolved[policy.name].enforcementLevel;
             if (level === "disabled") continue;
             const args: StackValidationArgs = {
                 resources: policyResources,
                 stackTags,
-                getConfig: <T extends object>() => policyProperties(policy, config) as T,
+                getConfig: getConfig(policy),
                 notApplicable,
             };
             const report = reporter(policy, level, "stack");

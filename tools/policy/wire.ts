@@ -5,16 +5,18 @@
  * generated stubs @pulumi/pulumi ships. For the wire test and the start-up benchmark.
  */
 import { ChildProcess, spawn } from "child_process";
-import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
+import type { PolicyConfigSchema } from "@pulumi/policy";
 import type { CapturedResource } from "../offline/runStack";
 import { providerUrn } from "../../policy/lib/stack";
 import { DIY_ORGANIZATION } from "guardduty-shared-vpc-contract/vocabulary";
+import { PolicyPackConfig, resolvePackConfig } from "./packConfig";
+import { POLICY_PACK_DIR } from "./paths";
 
 export interface RunningPack {
     /** `127.0.0.1:<port>`, as the engine dials it. */
@@ -26,8 +28,7 @@ export interface RunningPack {
     stop(): Promise<void>;
 }
 
-/** The pack this repository ships: `pulumi preview --policy-pack policy`. */
-export const POLICY_PACK_DIR = path.resolve(__dirname, "../../policy");
+export { POLICY_PACK_DIR };
 
 /**
  * Starts the pack as the CLI does: `node <@pulumi/pulumi>/cmd/run-policy-pack <engine> .` with the
@@ -80,6 +81,21 @@ const LEVEL_TO_PROTO: Record<Level, analyzer.EnforcementLevel> = {
 
 function levelName(level: analyzer.EnforcementLevel): Level {
     return (Object.keys(LEVEL_TO_PROTO) as Level[]).find((name) => LEVEL_TO_PROTO[name] === level) ?? "advisory";
+}
+
+export interface WirePolicyInfo {
+    name: string;
+    description: string;
+    enforcementLevel: Level;
+    type: "resource" | "stack" | "unknown";
+    configSchema?: PolicyConfigSchema;
+}
+
+export interface AnalyzerInfo {
+    name: string;
+    version: string;
+    supportsConfig: boolean;
+    policies: WirePolicyInfo[];
 }
 
 export interface Diagnostic {
@@ -144,25 +160,38 @@ export class AnalyzerConnection {
         return (await this.unary<PluginInfo>((cb) => this.client.getPluginInfo(new Empty(), cb))).getVersion();
     }
 
-    async info(): Promise<{ name: string; version: string; policies: Array<{ name: string; description: string; enforcementLevel: Level; type: "resource" | "stack" | "unknown" }> }> {
+    async info(): Promise<AnalyzerInfo> {
         const info = await this.unary<analyzer.AnalyzerInfo>((cb) => this.client.getAnalyzerInfo(new Empty(), cb));
         return {
             name: info.getName(),
             version: info.getVersion(),
-            policies: info.getPoliciesList().map((p) => ({
-                name: p.getName(),
-                description: p.getDescription(),
-                enforcementLevel: levelName(p.getEnforcementlevel()),
-                type: p.getPolicyType() === analyzer.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : p.getPolicyType() === analyzer.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown",
-            })),
+            supportsConfig: info.getSupportsconfig(),
+            policies: info.getPoliciesList().map((p) => {
+                const policy: WirePolicyInfo = {
+                    name: p.getName(),
+                    description: p.getDescription(),
+                    enforcementLevel: levelName(p.getEnforcementlevel()),
+                    type: p.getPolicyType() === analyzer.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : p.getPolicyType() === analyzer.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown",
+                };
+                const schema = p.getConfigschema();
+                if (schema) {
+                    policy.configSchema = { properties: (schema.getProperties()?.toJavaScript() ?? {}) as PolicyConfigSchema["properties"] };
+                    if (schema.getRequiredList().length > 0) policy.configSchema.required = schema.getRequiredList();
+                }
+                return policy;
+            }),
         };
     }
 
-    /** Pack config as the engine sends it after resolving `--policy-pack-config`: a level (and properties) per policy. */
-    async configure(config: Record<string, Level | { enforcementLevel: Level; [key: string]: unknown }>): Promise<void> {
+    /**
+     * Pack config as the engine sends it: the `--policy-pack-config` file's content resolved
+     * against what the pack itself declares in GetAnalyzerInfo (levels, schema defaults), one
+     * entry per policy (./packConfig.ts).
+     */
+    async configure(config: PolicyPackConfig): Promise<void> {
+        const resolved = resolvePackConfig((await this.info()).policies, config);
         const request = new analyzer.ConfigureAnalyzerRequest();
-        for (const [policy, entry] of Object.entries(config)) {
-            const { enforcementLevel, ...properties } = typeof entry === "string" ? { enforcementLevel: entry } : entry;
+        for (const [policy, { enforcementLevel, properties }] of Object.entries(resolved)) {
             const policyConfig = new analyzer.PolicyConfig();
             policyConfig.setEnforcementlevel(LEVEL_TO_PROTO[enforcementLevel]);
             policyConfig.setProperties(struct(properties));

@@ -1,0 +1,123 @@
+import * as assert from "node:assert/strict";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
+import * as path from "node:path";
+import * as ts from "typescript";
+import { allPolicies } from "../../policy/policies";
+import { POLICY_PACK_DIR } from "../../tools/policy/paths";
+import { shrinkwrapText } from "../../tools/policy/shrinkwrap";
+import { emptyDirectory, extractPack, linkDependenciesFromRepository, PackedPolicy, packPolicy } from "../../tools/policy/standalone";
+import { AnalyzerConnection, startPolicyPack } from "../../tools/policy/wire";
+
+const START_TIMEOUT_MS = 60000;
+
+interface PackManifest {
+    name: string;
+    version: string;
+    main: string;
+    dependencies: Record<string, string>;
+    devDependencies?: Record<string, string>;
+}
+
+/** The pack's own modules in the repository: what must ship, tests excluded. */
+function packSources(dir = POLICY_PACK_DIR, prefix = ""): string[] {
+    return readdirSync(dir).flatMap((entry) => {
+        if (entry === "node_modules" || entry.startsWith(".")) return [];
+        const full = path.join(dir, entry);
+        if (statSync(full).isDirectory()) return packSources(full, `${prefix}${entry}/`);
+        return entry.endsWith(".ts") && !entry.endsWith(".d.ts") && !/\.(test|spec)\.ts$/.test(entry) ? [`${prefix}${entry}`] : [];
+    });
+}
+
+/** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
+function packageName(specifier: string): string {
+    const parts = specifier.split("/");
+    return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/**
+ * `policy/` as a package of its own: what `npm pack` puts in the tarball (which is what
+ * `pulumi policy publish` uploads), and that tarball installed in an empty directory, out of reach
+ * of this repository's node_modules, started as the CLI starts a pack.
+ *
+ * The install here lays out the shrinkwrap's tree from the repository's installed packages (hard
+ * links, ~2 s) instead of running npm (~20 s of the suite on this 2-core machine, more when
+ * others are busy): the tree is the same, since the shrinkwrap's entries are the root lockfile's
+ * (checked below) and `npm ci` installed exactly those. `npm run policy:pack-check` runs the real
+ * `npm install --offline` and `tsc` in the installed directory.
+ */
+describe("policy pack as a package of its own (npm pack, installed in an empty directory)", function () {
+    this.timeout(START_TIMEOUT_MS + 60000);
+    const manifest = JSON.parse(readFileSync(path.join(POLICY_PACK_DIR, "package.json"), "utf8")) as PackManifest;
+    let work: string;
+    let packed: PackedPolicy;
+    let packDir: string;
+
+    before(() => {
+        work = emptyDirectory();
+        packed = packPolicy(work);
+        packDir = extractPack(packed.tarball, work);
+    });
+
+    after(() => {
+        if (work) rmSync(work, { recursive: true, force: true });
+    });
+
+    it("packs its modules, project file, compiler settings, manifest and lockfile, and nothing else: no tests, no tools", () => {
+        const expected = [...packSources(), "PulumiPolicy.yaml", "tsconfig.json", "package.json", "npm-shrinkwrap.json"].sort();
+        assert.deepEqual(packed.files, expected);
+        assert.ok(packed.files.includes(manifest.main), `main ${manifest.main} is packed`);
+        assert.deepEqual(manifest.devDependencies ?? {}, {}, "the pack's tooling is the repository's, not the pack's");
+    });
+
+    it("imports, from what it ships, only its own modules, Node's and the dependencies it declares, pinned exactly", () => {
+        const shipped = new Set(packed.files);
+        const declared = new Set(Object.keys(manifest.dependencies));
+        const builtins = new Set(builtinModules);
+        const breaches: string[] = [];
+        for (const file of packed.files.filter((f) => f.endsWith(".ts"))) {
+            for (const { fileName: specifier } of ts.preProcessFile(readFileSync(path.join(packDir, file), "utf8"), true, true).importedFiles) {
+                if (specifier.startsWith(".")) {
+                    const base = path.posix.join(path.posix.dirname(file), specifier);
+                    if (![`${base}.ts`, `${base}/index.ts`].some((candidate) => shipped.has(candidate))) breaches.push(`${file} → ${specifier} (not shipped)`);
+                } else if (!specifier.startsWith("node:") && !builtins.has(specifier) && !declared.has(packageName(specifier))) {
+                    breaches.push(`${file} → ${specifier} (not a dependency of the pack)`);
+                }
+            }
+        }
+        // The compiler's `types` are imports too: ts-node type-checks the pack with them when it starts.
+        const tsconfig = ts.parseConfigFileTextToJson("tsconfig.json", readFileSync(path.join(packDir, "tsconfig.json"), "utf8")).config as { compilerOptions?: { types?: string[] } };
+        for (const type of tsconfig.compilerOptions?.types ?? []) if (!declared.has(`@types/${type}`)) breaches.push(`tsconfig.json types → ${type} (@types/${type} is not a dependency of the pack)`);
+        assert.deepEqual(breaches, []);
+        for (const [name, version] of Object.entries(manifest.dependencies)) assert.match(version, /^\d+\.\d+\.\d+$/, `${name} is pinned exactly`);
+    });
+
+    it("ships the root lockfile's tree for its dependencies (npm-shrinkwrap.json is current: npm run policy:shrinkwrap)", () => {
+        assert.equal(readFileSync(path.join(packDir, "npm-shrinkwrap.json"), "utf8"), shrinkwrapText());
+        const lock = JSON.parse(shrinkwrapText()) as { version: string; packages: Record<string, { dependencies?: Record<string, string> }> };
+        assert.equal(lock.version, manifest.version);
+        assert.deepEqual(lock.packages[""].dependencies, manifest.dependencies);
+    });
+
+    it("installed alone, starts through run-policy-pack as the CLI does and answers GetAnalyzerInfo with its policies, version and settings", async () => {
+        const linked = linkDependenciesFromRepository(packDir);
+        console.log(`      ${path.basename(packed.tarball)}: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KiB; ${linked.packages} packages linked (${linked.files} files)`);
+        // Everything the pack loads resolves inside its own directory.
+        for (const dependency of ["@pulumi/policy", "@pulumi/pulumi/cmd/run-policy-pack", "typescript", "ts-node"]) {
+            assert.ok(require.resolve(dependency, { paths: [packDir] }).startsWith(`${packDir}${path.sep}`), dependency);
+        }
+        const pack = await startPolicyPack({ packDir, timeoutMs: START_TIMEOUT_MS });
+        const analyzer = new AnalyzerConnection(pack.address);
+        try {
+            console.log(`      start-up of the installed pack (spawn → port): ${pack.startupMs.toFixed(0)} ms`);
+            const info = await analyzer.info();
+            assert.equal(info.name, "guardduty-shared-vpc");
+            assert.equal(info.version, manifest.version);
+            assert.equal(info.supportsConfig, true);
+            assert.deepEqual(info.policies.map((p) => [p.name, p.enforcementLevel, p.configSchema]), allPolicies.map((p) => [p.name, "mandatory", p.configSchema]));
+        } finally {
+            analyzer.close();
+            await pack.stop();
+        }
+    });
+});

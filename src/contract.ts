@@ -67,7 +67,13 @@ export interface ParticipantOutputs {
 export interface AuditOutputs {
     /** Declared here, once for the organization; every other stack follows it. */
     agentManagement: AgentManagement;
+    /** The home region's (`aws:region`) detector, as before the stack governed several regions. */
     detectorId: string;
+    /**
+     * Every governed region's detector, by region (the home region's included). Optional: audit
+     * stacks deployed before it was published do not have it.
+     */
+    detectorIds?: Record<string, string>;
     /** Absent with `findingsExport: false`. */
     findingsBucketName?: string;
     findingsKmsKeyArn: string;
@@ -76,6 +82,11 @@ export interface AuditOutputs {
 
 export interface ManagementOutputs {
     delegatedAdminAccountId: string;
+    /**
+     * The regions GuardDuty is delegated in, the home region first. Optional: management stacks
+     * deployed before it was published do not have it (they delegate in their region only).
+     */
+    delegatedRegions?: string[];
 }
 
 /** A value whose parts may each still be an Output, as a program holds it before deployment. */
@@ -121,6 +132,7 @@ export const REQUIRED_OWNER_OUTPUTS = ["ownerAccountId", "region", "vpcId", "vpc
 export const auditOutputsSchema = z.object({
     agentManagement: agentManagementSchema,
     detectorId: z.string().regex(/^[0-9a-f]{32}$/),
+    detectorIds: z.record(z.string(), z.string().regex(/^[0-9a-f]{32}$/)).optional(),
     findingsBucketName: z.string().optional(),
     findingsKmsKeyArn: z.string().startsWith("arn:"),
     findingsTopicArn: z.string().startsWith("arn:"),

@@ -3,7 +3,7 @@ import { ConfigError } from "../../src/config/errors";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";
 import { resolveRole, Role, ROLES } from "../../src/config/roles";
-import { auditDelegationProblems } from "../../src/config/stackSet";
+import { auditDelegationProblems, regionOverlapProblems } from "../../src/config/stackSet";
 import { runProgram } from "../../stacks";
 import { CapturedResource, OfflineStackRun, runStackOffline } from "./runStack";
 import { readStackFile, StackConfigFileError, StackFile } from "./stackConfig";
@@ -97,7 +97,9 @@ export interface StackRunResult {
 export async function runStacksInOrder(stacks: readonly ShippedStack[], options: { preview?: boolean; known?: Record<string, Record<string, unknown>> } = {}): Promise<StackRunResult[]> {
     const published = new Map<string, Record<string, unknown>>(Object.entries(options.known ?? {}));
     const notRead = new Map<string, string>();
-    const betweenStacks = auditDelegationProblems(stacks.filter((stack) => stack.unreadable === undefined));
+    const readable = stacks.filter((stack) => stack.unreadable === undefined);
+    const betweenStacks = auditDelegationProblems(readable);
+    for (const [stack, problems] of regionOverlapProblems(readable)) betweenStacks.set(stack, [...(betweenStacks.get(stack) ?? []), ...problems]);
     const results: StackRunResult[] = [];
     for (const stack of stacks) {
         if (stack.unreadable) {

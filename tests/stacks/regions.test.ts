@@ -9,6 +9,9 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { DetectorLookupError } from "../../src/components/guardDutyAdministrator";
+import { parseAuditConfig } from "../../src/config/audit";
+import { parseManagementConfig } from "../../src/config/management";
+import { KNOWN_REGIONS, partitionOf } from "../../src/config/regions";
 import type { PolicyDocument, Statement } from "../../src/components/findingsPolicies";
 import { runProgram } from "../../stacks";
 import { existingDetectorId, type FakeCloudOptions } from "../../tools/offline/fakeCloud";
@@ -281,6 +284,26 @@ describe("regions: audit stack variants", function () {
         assert.deepEqual(allow.Principal, { Service: "guardduty.amazonaws.com" });
         assert.deepEqual(allow.Condition?.StringEquals["aws:SourceArn"], ["us-gov-west-1", "us-gov-east-1"].map((region) => detectorArnIn(region, "aws-us-gov")));
         assert.equal(JSON.parse(String(single(run, T.rolePolicy).inputs.policy)).Statement[0].Resource, `arn:aws-us-gov:events:us-gov-west-1:${AUDIT_ACCOUNT}:event-bus/default`);
+    });
+});
+
+describe("regions: the key's default and accepted values", () => {
+    it("governs aws:region alone without the key, and the list as written with it", () => {
+        for (const parse of [parseManagementConfig, parseAuditConfig]) {
+            const role = parse === parseManagementConfig ? "management" : "audit";
+            assert.deepEqual(parse(role, shippedConfig(role)).regions, [HOME]);
+            assert.deepEqual(parse(role, withConfig(shippedConfig(role), { regions: ["eu-west-1", HOME] })).regions, ["eu-west-1", HOME]);
+            assert.deepEqual(parse(role, withConfig(shippedConfig(role), { "aws:region": "eu-west-1" })).regions, ["eu-west-1"]);
+        }
+    });
+
+    it("keeps every forwarding rule's generated name within EventBridge's 64 characters, even for the longest region name", async function () {
+        this.timeout(60_000);
+        const longest = KNOWN_REGIONS.filter((region) => partitionOf(region) === "aws").reduce((a, b) => (b.length > a.length ? b : a));
+        const run = await runStack("audit", withConfig(shippedConfig("audit"), { regions: [HOME, longest] }));
+        const names = ofType(run, T.rule).map((rule) => String(rule.outputs.name));
+        assert.equal(names.length, 4);
+        for (const name of names) assert.ok(name.length <= 64, `${name} has ${name.length} characters`);
     });
 });
 

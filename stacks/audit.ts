@@ -7,7 +7,7 @@ import { FindingsExport, RegionalDetector } from "../src/components/findingsExpo
 import { FindingsForwarding } from "../src/components/findingsForwarding";
 import { detectorArn } from "../src/components/findingsPolicies";
 import { FindingsKey } from "../src/components/findingsKey";
-import { GovernedRegion, governedRegions, regionalName } from "../src/components/governedRegions";
+import { GovernedRegion, governedRegions, homeOf, regionalName } from "../src/components/governedRegions";
 import { findExistingDetector, GuardDutyAdministrator } from "../src/components/guardDutyAdministrator";
 import type { StackProgramContext } from "../src/program";
 
@@ -26,7 +26,7 @@ export interface AuditRegion extends GovernedRegion {
 export class Audit extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<AuditOutputs>;
 
-    /** `regions`: the home region first; the component inherits the home region's provider. */
+    /** `regions`: every governed region with its provider; the component itself inherits the home region's. */
     constructor(name: string, config: AuditConfig, regions: readonly AuditRegion[], opts?: pulumi.ComponentResourceOptions) {
         super("guardduty-shared-vpc:stacks:Audit", name, {}, opts);
 
@@ -42,7 +42,7 @@ export class Audit extends pulumi.ComponentResource {
             // Built from known parts rather than read back: an adopted detector's ARN output is not known at preview.
             return { ...where, id, arn: id.apply((detectorId) => detectorArn(partition, where.region, config.accountId, detectorId)) };
         });
-        const home = detectors[0];
+        const home = homeOf(detectors);
 
         const key = new FindingsKey("findings-key", {
             accountId: config.accountId,
@@ -100,5 +100,5 @@ export async function auditProgram({ stack, raw }: StackProgramContext): Promise
                 : await findExistingDetector(where.provider, { accountId: config.accountId, region: where.region, overridable: where.home }),
         })),
     );
-    return new Audit(stack, config, regions, { providers: [regions[0].provider] }).outputs;
+    return new Audit(stack, config, regions, { providers: [homeOf(regions).provider] }).outputs;
 }

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ManagementConfig, parseManagementConfig } from "../src/config/management";
 import { ManagementOutputs, StackOutputs } from "../src/contract";
-import { GovernedRegion, governedRegions, regionalName } from "../src/components/governedRegions";
+import { GovernedRegion, governedRegions, homeOf, regionalName } from "../src/components/governedRegions";
 import type { StackProgramContext } from "../src/program";
 
 /**
@@ -21,7 +21,7 @@ import type { StackProgramContext } from "../src/program";
 export class Management extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<ManagementOutputs>;
 
-    /** `regions`: one per governed region, the home region's provider being the one the component inherits. */
+    /** `regions`: every governed region with its provider; the component itself inherits the home region's. */
     constructor(name: string, config: ManagementConfig, regions: readonly GovernedRegion[], opts?: pulumi.ComponentResourceOptions) {
         super("guardduty-shared-vpc:stacks:Management", name, {}, opts);
 
@@ -37,13 +37,14 @@ export class Management extends pulumi.ComponentResource {
         // move auto-enable off ALL, then disable the old administrator) that must happen in
         // the audit account first; the protection makes a changed auditAccountId stop here
         // instead of half-doing that.
-        const admins = regions.map((where) =>
-            new aws.guardduty.OrganizationAdminAccount(regionalName(`${name}-guardduty-admin`, where), {
+        const admins = regions.map((where) => ({
+            ...where,
+            admin: new aws.guardduty.OrganizationAdminAccount(regionalName(`${name}-guardduty-admin`, where), {
                 adminAccountId: config.auditAccountId,
             }, { parent: this, protect: true, provider: where.provider }),
-        );
+        }));
 
-        this.outputs = { delegatedAdminAccountId: admins[0].adminAccountId, delegatedRegions: regions.map((where) => where.region) };
+        this.outputs = { delegatedAdminAccountId: homeOf(admins).admin.adminAccountId, delegatedRegions: regions.map((where) => where.region) };
         this.registerOutputs(this.outputs);
     }
 }
@@ -51,5 +52,5 @@ export class Management extends pulumi.ComponentResource {
 export async function managementProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<ManagementOutputs>> {
     const config = parseManagementConfig(stack, raw);
     const regions = governedRegions(stack, config);
-    return new Management(stack, config, regions, { providers: [regions[0].provider] }).outputs;
+    return new Management(stack, config, regions, { providers: [homeOf(regions).provider] }).outputs;
 }

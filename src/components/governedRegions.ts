@@ -24,3 +24,10 @@ export function governedRegions(stack: string, target: AccountTarget & { regions
 export function regionalName(name: string, where: Pick<GovernedRegion, "region" | "home">): string {
     return where.home ? name : `${name}-${where.region}`;
 }
+
+/** The home region's entry; every list of governed regions has exactly one. */
+export function homeOf<T extends Pick<GovernedRegion, "home">>(regions: readonly T[]): T {
+    const homes = regions.filter((where) => where.home);
+    if (homes.length !== 1) throw new Error(`expected exactly one home region among the governed regions, found ${homes.length}`);
+    return homes[0];
+}

@@ -12,6 +12,7 @@ import { DetectorLookupError } from "../../src/components/guardDutyAdministrator
 import { parseAuditConfig } from "../../src/config/audit";
 import { parseManagementConfig } from "../../src/config/management";
 import { KNOWN_REGIONS, partitionOf } from "../../src/config/regions";
+import { auditOutputsSchema } from "../../src/contract";
 import type { PolicyDocument, Statement } from "../../src/components/findingsPolicies";
 import { runProgram } from "../../stacks";
 import { existingDetectorId, type FakeCloudOptions } from "../../tools/offline/fakeCloud";
@@ -231,6 +232,9 @@ describe("regions: a three-region audit stack", function () {
         assert.deepEqual(run.outputs.detectorIds, expected);
         assert.equal(run.outputs.detectorId, expected[HOME]);
         assert.equal(run.outputs.findingsBucketName, `guardduty-findings-${AUDIT_ACCOUNT}-${HOME}`);
+        // What consumers validate the audit stack's outputs with accepts them, and refuses a malformed map.
+        assert.deepEqual(auditOutputsSchema.parse(run.outputs).detectorIds, expected);
+        assert.equal(auditOutputsSchema.safeParse({ ...run.outputs, detectorIds: { [HOME]: "detector-1" } }).success, false);
     });
 
     it("passes the policy pack with no verdict", async () => {

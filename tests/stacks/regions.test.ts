@@ -246,6 +246,18 @@ describe("regions: a three-region audit stack", function () {
 describe("regions: audit stack variants", function () {
     this.timeout(120_000);
 
+    it("gives every region's provider the stack's credentials: aws:profile, assumeRoleArn and the default tags", async () => {
+        const roleArn = `arn:aws:iam::${AUDIT_ACCOUNT}:role/pulumi-deploy`;
+        const run = await runStack("audit", withConfig(shippedConfig("audit"), { regions: THREE, "aws:profile": "audit-sso", assumeRoleArn: roleArn }));
+        const home = providerIn(run, HOME);
+        for (const region of THREE) {
+            const provider = providerIn(run, region);
+            assert.equal(provider.inputs.profile, "audit-sso", region);
+            assert.deepEqual(JSON.parse(String(provider.inputs.assumeRoles)).map((r: { roleArn: string }) => r.roleArn), [roleArn], region);
+            assert.equal(provider.inputs.defaultTags, home.inputs.defaultTags, region);
+        }
+    });
+
     it("existingDetectorId names the home region's detector only: the other regions are still looked up", async () => {
         const named = "00b00fd5aecc0ab60a708659477e9617";
         const { run, invokes } = await record("audit", { regions: THREE, existingDetectorId: named });

@@ -4,7 +4,7 @@
  */
 
 export type Condition = Record<string, Record<string, string | string[]>>;
-export type Principal = "*" | { AWS: string } | { Service: string };
+export type Principal = "*" | { AWS: string } | { Service: string | string[] };
 
 export interface Statement {
     /** Required in resource policies that name several grants, so a reader can tell them apart. */

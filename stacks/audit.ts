@@ -4,39 +4,52 @@ import { partitionOf } from "../src/config/regions";
 import { AuditOutputs, StackOutputs } from "guardduty-shared-vpc-contract";
 import { CoverageEventBus } from "../src/components/coverageEvents";
 import { FindingsAlerts } from "../src/components/findingsAlerts";
-import { FindingsExport } from "../src/components/findingsExport";
+import { FindingsExport, RegionalDetector } from "../src/components/findingsExport";
+import { FindingsForwarding } from "../src/components/findingsForwarding";
 import { detectorArn } from "../src/components/findingsPolicies";
 import { FindingsKey } from "../src/components/findingsKey";
+import { GovernedRegion, governedRegions, homeOf, regionalName } from "../src/components/governedRegions";
 import { findExistingDetector, GuardDutyAdministrator } from "../src/components/guardDutyAdministrator";
-import { pinnedAwsProvider } from "../src/components/provider";
 import type { StackProgramContext } from "../src/program";
 import { roleComponentType } from "guardduty-shared-vpc-contract/vocabulary";
 
+/** A governed region and the detector already there (looked up, or `existingDetectorId` for the home region). */
+export interface AuditRegion extends GovernedRegion {
+    existingDetectorId?: string;
+}
+
 /**
- * The delegated GuardDuty administrator (audit) account: its detector, Runtime Monitoring for
- * itself and the organization's members, the findings archive and the alerts. Deployed after
- * the management stack, which makes this account the administrator.
+ * The delegated GuardDuty administrator (audit) account: in each governed region (`regions`, by
+ * default the stack's own) its detector, Runtime Monitoring for itself and the organization's
+ * members, and that region's findings export and alerts; in the home region (`aws:region`) the
+ * one findings archive, key and alerts topic they all use. Deployed after the management stack,
+ * which makes this account the administrator in those regions.
  */
 export class Audit extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<AuditOutputs>;
 
-    constructor(name: string, config: AuditConfig, opts?: pulumi.ComponentResourceOptions) {
+    /** `regions`: every governed region with its provider; the component itself inherits the home region's. */
+    constructor(name: string, config: AuditConfig, regions: readonly AuditRegion[], opts?: pulumi.ComponentResourceOptions) {
         super(roleComponentType("audit"), name, {}, opts);
 
-        const guardDuty = new GuardDutyAdministrator("guardduty", {
-            autoEnableOrganizationMembers: config.autoEnableOrganizationMembers,
-            agentManagement: config.agentManagement,
-            runtimeMonitoring: config.runtimeMonitoring,
-            existingDetectorId: config.existingDetectorId,
-        }, { parent: this });
-        const detectorId = guardDuty.detector.id;
-        // Built from known parts rather than read back: an adopted detector's ARN output is not known at preview.
-        const guardDutyDetectorArn = detectorId.apply((id) => detectorArn(partitionOf(config["aws:region"]), config["aws:region"], config.accountId, id));
+        const partition = partitionOf(config["aws:region"]);
+        const detectors: RegionalDetector[] = regions.map((where) => {
+            const guardDuty = new GuardDutyAdministrator(regionalName("guardduty", where), {
+                autoEnableOrganizationMembers: config.autoEnableOrganizationMembers,
+                agentManagement: config.agentManagement,
+                runtimeMonitoring: config.runtimeMonitoring,
+                existingDetectorId: where.existingDetectorId,
+            }, { parent: this, providers: [where.provider] });
+            const id = guardDuty.detector.id;
+            // Built from known parts rather than read back: an adopted detector's ARN output is not known at preview.
+            return { ...where, id, arn: id.apply((detectorId) => detectorArn(partition, where.region, config.accountId, detectorId)) };
+        });
+        const home = homeOf(detectors);
 
         const key = new FindingsKey("findings-key", {
             accountId: config.accountId,
             region: config["aws:region"],
-            detectorArn: guardDutyDetectorArn,
+            detectors,
             findingsExport: config.findingsExport,
         }, { parent: this });
 
@@ -44,8 +57,7 @@ export class Audit extends pulumi.ComponentResource {
             ? new FindingsExport("findings-export", {
                 accountId: config.accountId,
                 region: config["aws:region"],
-                detectorId,
-                detectorArn: guardDutyDetectorArn,
+                detectors,
                 kmsKeyArn: key.key.arn,
             }, { parent: this })
             : undefined;
@@ -60,9 +72,20 @@ export class Audit extends pulumi.ComponentResource {
             coverageEventBusName: coverageEvents.bus.name,
         }, { parent: this });
 
+        const elsewhere = regions.filter((where) => !where.home);
+        if (elsewhere.length > 0) {
+            new FindingsForwarding("alerts-forwarding", {
+                accountId: config.accountId,
+                homeRegion: config["aws:region"],
+                severityThreshold: config.findingsSeverityThreshold,
+                regions: elsewhere,
+            }, { parent: this });
+        }
+
         this.outputs = {
             agentManagement: config.agentManagement,
-            detectorId,
+            detectorId: home.id,
+            detectorIds: pulumi.all(Object.fromEntries(detectors.map((detector) => [detector.region, detector.id]))),
             // Left out, not undefined, without export: the engine warns about undefined outputs.
             ...(archive ? { findingsBucketName: archive.bucket.bucket } : {}),
             findingsKmsKeyArn: key.key.arn,
@@ -75,8 +98,14 @@ export class Audit extends pulumi.ComponentResource {
 
 export async function auditProgram({ stack, raw }: StackProgramContext): Promise<StackOutputs<AuditOutputs>> {
     const config = parseAuditConfig(stack, raw);
-    const provider = pinnedAwsProvider(stack, config);
-    // The detector exists before the program runs (delegation creates it); `existingDetectorId` overrides the lookup.
-    const existingDetectorId = config.existingDetectorId ?? (await findExistingDetector(provider, { accountId: config.accountId, region: config["aws:region"] }));
-    return new Audit(stack, { ...config, existingDetectorId }, { providers: [provider] }).outputs;
+    // Each region's detector exists before the program runs (delegation creates it); `existingDetectorId` names the home region's instead.
+    const regions: AuditRegion[] = await Promise.all(
+        governedRegions(stack, config).map(async (where) => ({
+            ...where,
+            existingDetectorId: where.home && config.existingDetectorId !== undefined
+                ? config.existingDetectorId
+                : await findExistingDetector(where.provider, { accountId: config.accountId, region: where.region, overridable: where.home }),
+        })),
+    );
+    return new Audit(stack, config, regions, { providers: [homeOf(regions).provider] }).outputs;
 }

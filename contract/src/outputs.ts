@@ -82,7 +82,13 @@ export interface ParticipantOutputs {
 export interface AuditOutputs {
     /** Declared here, once for the organization; every other stack follows it. */
     agentManagement: AgentManagement;
+    /** The home region's (`aws:region`) detector, as before the stack governed several regions. */
     detectorId: string;
+    /**
+     * Every governed region's detector, by region (the home region's included). Optional: audit
+     * stacks deployed before it was published do not have it.
+     */
+    detectorIds?: Record<string, string>;
     /** Absent with `findingsExport: false`. */
     findingsBucketName?: string;
     findingsKmsKeyArn: string;
@@ -93,6 +99,11 @@ export interface AuditOutputs {
 
 export interface ManagementOutputs {
     delegatedAdminAccountId: string;
+    /**
+     * The regions GuardDuty is delegated in, the home region first. Optional: management stacks
+     * deployed before it was published do not have it (they delegate in their region only).
+     */
+    delegatedRegions?: string[];
 }
 
 /** Each role's own outputs. */
@@ -154,6 +165,7 @@ export const ownerOutputsSchema = z.object({
 export const auditOutputsSchema = z.object({
     agentManagement: agentManagementSchema,
     detectorId: z.string().regex(/^[0-9a-f]{32}$/),
+    detectorIds: z.record(z.string(), z.string().regex(/^[0-9a-f]{32}$/)).optional(),
     findingsBucketName: z.string().optional(),
     findingsKmsKeyArn: z.string().startsWith("arn:"),
     findingsTopicArn: z.string().startsWith("arn:"),
@@ -173,6 +185,7 @@ export const participantOutputsSchema = z.object({
 
 export const managementOutputsSchema = z.object({
     delegatedAdminAccountId: z.string().regex(/^\d{12}$/),
+    delegatedRegions: z.array(z.string()).optional(),
 }) satisfies z.ZodType<ManagementOutputs>;
 
 /** Each role's output schema (its own outputs; the metadata is checked separately, first). */

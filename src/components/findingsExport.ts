@@ -1,14 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { resolvedDetectors } from "./findingsKey";
 import { findingsBucketPolicy } from "./findingsPolicies";
 import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
+import { GovernedRegion, regionalName } from "./governedRegions";
+
+/** A governed region's detector, which exports its findings into the bucket through that region's provider. */
+export interface RegionalDetector extends GovernedRegion {
+    id: pulumi.Input<string>;
+    /** Named in the bucket policy: GuardDuty may write for these detectors only (confused-deputy condition). */
+    arn: pulumi.Input<string>;
+}
 
 export interface FindingsExportArgs {
     accountId: string;
+    /** The bucket's region, the stack's home region; every detector exports here. */
     region: string;
-    detectorId: pulumi.Input<string>;
-    /** The only detector GuardDuty may write for (confused-deputy condition). */
-    detectorArn: pulumi.Input<string>;
+    detectors: readonly RegionalDetector[];
     kmsKeyArn: pulumi.Input<string>;
 }
 
@@ -24,7 +32,8 @@ export function findingsBucketName(accountId: string, region: string): string {
  */
 export class FindingsExport extends pulumi.ComponentResource {
     readonly bucket: aws.s3.Bucket;
-    readonly destination: aws.guardduty.PublishingDestination;
+    /** One per governed region, the home region's first. */
+    readonly destinations: aws.guardduty.PublishingDestination[];
 
     constructor(name: string, args: FindingsExportArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("findings", "FindingsExport"), name, {}, opts);
@@ -64,19 +73,23 @@ export class FindingsExport extends pulumi.ComponentResource {
         // public access block ("A conflicting conditional operation is currently in progress").
         const policy = new aws.s3.BucketPolicy(`${name}-policy`, {
             bucket: this.bucket.id,
-            policy: pulumi.all([this.bucket.arn, args.detectorArn, args.kmsKeyArn]).apply(([bucketArn, detectorArn, kmsKeyArn]) =>
-                JSON.stringify(findingsBucketPolicy({ bucketArn, region: args.region, accountId: args.accountId, detectorArn, kmsKeyArn })),
+            policy: pulumi.all([this.bucket.arn, resolvedDetectors(args.detectors), args.kmsKeyArn]).apply(([bucketArn, detectors, kmsKeyArn]) =>
+                JSON.stringify(findingsBucketPolicy({ bucketArn, accountId: args.accountId, detectors, kmsKeyArn })),
             ),
         }, { parent: this, dependsOn: [publicAccess] });
 
         // GuardDuty checks its access to the bucket and the key when the destination is created,
-        // so the policy and encryption must be in place first or creation fails.
-        this.destination = new aws.guardduty.PublishingDestination(`${name}-destination`, {
-            detectorId: args.detectorId,
-            destinationType: "S3",
-            destinationArn: this.bucket.arn,
-            kmsKeyArn: args.kmsKeyArn,
-        }, { parent: this, dependsOn: [policy, encryption] });
+        // so the policy and encryption must be in place first or creation fails. A detector in
+        // another region exports here too (GuardDuty allows a bucket in another region); its
+        // destination is created in its own region, through that region's provider.
+        this.destinations = args.detectors.map((detector) =>
+            new aws.guardduty.PublishingDestination(regionalName(`${name}-destination`, detector), {
+                detectorId: detector.id,
+                destinationType: "S3",
+                destinationArn: this.bucket.arn,
+                kmsKeyArn: args.kmsKeyArn,
+            }, { parent: this, provider: detector.provider, dependsOn: [policy, encryption] }),
+        );
 
         this.registerOutputs({ bucketName: this.bucket.bucket });
     }

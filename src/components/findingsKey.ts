@@ -1,13 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { findingsKeyPolicy } from "./findingsPolicies";
+import { ExportingDetector, findingsKeyPolicy } from "./findingsPolicies";
 import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 export interface FindingsKeyArgs {
     accountId: string;
+    /** The key's region, the stack's home region. */
     region: string;
-    /** The only detector GuardDuty may use the key for (confused-deputy condition). */
-    detectorArn: pulumi.Input<string>;
+    /**
+     * The only detectors GuardDuty may use the key for (confused-deputy condition): every governed
+     * region's, since they all export into the home region's bucket, which needs a key of its own
+     * region (GuardDuty's export guide: the bucket and key must be in the same region).
+     */
+    detectors: readonly { region: string; arn: pulumi.Input<string> }[];
     /** Whether GuardDuty exports findings with this key (its grant exists only then). */
     findingsExport: boolean;
 }
@@ -24,11 +29,11 @@ export class FindingsKey extends pulumi.ComponentResource {
     constructor(name: string, args: FindingsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("findings", "FindingsKey"), name, {}, opts);
 
-        const policy = pulumi.output(args.detectorArn).apply((detectorArn) =>
+        const policy = resolvedDetectors(args.detectors).apply((detectors) =>
             JSON.stringify(findingsKeyPolicy({
                 region: args.region,
                 accountId: args.accountId,
-                detectorArn,
+                detectors,
                 findingsExport: args.findingsExport,
             })),
         );
@@ -49,4 +54,9 @@ export class FindingsKey extends pulumi.ComponentResource {
 
         this.registerOutputs({ keyArn: this.key.arn });
     }
+}
+
+/** Detectors whose ARNs may still be Outputs, as plain values for the policy builders. */
+export function resolvedDetectors(detectors: readonly { region: string; arn: pulumi.Input<string> }[]): pulumi.Output<ExportingDetector[]> {
+    return pulumi.all(detectors.map((detector) => pulumi.output(detector.arn).apply((arn): ExportingDetector => ({ region: detector.region, arn }))));
 }

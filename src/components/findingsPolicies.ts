@@ -16,24 +16,47 @@ export function guardDutyServicePrincipal(region: string): string {
     return isOptInRegion(region) ? `guardduty.${region}.amazonaws.com` : "guardduty.amazonaws.com";
 }
 
+/** A detector that exports findings with the findings key into the findings bucket. */
+export interface ExportingDetector {
+    /** The detector's region, which names the principal GuardDuty writes as from there. */
+    region: string;
+    arn: string;
+}
+
+/** One value as itself, several as a list: a one-region stack's policies stay exactly what they were. */
+function oneOrMany(values: readonly string[]): string | string[] {
+    return values.length === 1 ? values[0] : [...values];
+}
+
+/**
+ * The principals GuardDuty writes as, from detectors in `regions`: each region's (see
+ * guardDutyServicePrincipal), once each. Detectors of several regions exporting into one bucket
+ * and key each write as their own region's principal.
+ */
+function guardDutyPrincipal(detectors: readonly ExportingDetector[]): { Service: string | string[] } {
+    return { Service: oneOrMany([...new Set(detectors.map((detector) => guardDutyServicePrincipal(detector.region)))]) };
+}
+
 /** The detector's ARN, built from parts that are known before deployment (an adopted detector's ARN output is not). */
 export function detectorArn(partition: string, region: string, accountId: string, detectorId: string): string {
     return `arn:${partition}:guardduty:${region}:${accountId}:detector/${detectorId}`;
 }
 
 /**
- * GuardDuty writes for its own detector only: without these conditions any account's GuardDuty
- * could be steered into this bucket or key (the confused-deputy problem).
+ * GuardDuty writes for our own detectors only: without these conditions any account's GuardDuty
+ * could be steered into this bucket or key (the confused-deputy problem). With several regions,
+ * aws:SourceArn lists every region's detector (StringEquals matches any value of a list).
  */
-function fromOurDetector(accountId: string, detector: string): Condition {
-    return { StringEquals: { "aws:SourceAccount": accountId, "aws:SourceArn": detector } };
+function fromOurDetectors(accountId: string, detectors: readonly ExportingDetector[]): Condition {
+    return { StringEquals: { "aws:SourceAccount": accountId, "aws:SourceArn": oneOrMany(detectors.map((detector) => detector.arn)) } };
 }
 
 export interface FindingsKeyPolicyArgs {
-    /** The key's and the detector's region: it names GuardDuty's principal and the ARN partition. */
+    /** The key's region (the stack's home region): it names the ARN partition. */
     region: string;
     accountId: string;
-    detectorArn: string;
+    /** Every detector that exports with this key, the home region's and the other governed regions'. */
+    detectors: readonly ExportingDetector[];
     /** Grant GuardDuty its data-key permission only while it exports findings with this key. */
     findingsExport: boolean;
 }
@@ -60,10 +83,10 @@ export function findingsKeyPolicy(args: FindingsKeyPolicyArgs): PolicyDocument {
         statements.push({
             Sid: "GuardDutyEncryptsExportedFindings",
             Effect: "Allow",
-            Principal: { Service: guardDutyServicePrincipal(args.region) },
+            Principal: guardDutyPrincipal(args.detectors),
             Action: "kms:GenerateDataKey",
             Resource: "*",
-            Condition: fromOurDetector(args.accountId, args.detectorArn),
+            Condition: fromOurDetectors(args.accountId, args.detectors),
         });
     }
     statements.push({
@@ -78,21 +101,20 @@ export function findingsKeyPolicy(args: FindingsKeyPolicyArgs): PolicyDocument {
 
 export interface FindingsBucketPolicyArgs {
     bucketArn: string;
-    /** The detector's region, which names GuardDuty's principal. */
-    region: string;
     accountId: string;
-    detectorArn: string;
+    /** Every detector that exports into the bucket; their regions name GuardDuty's principals. */
+    detectors: readonly ExportingDetector[];
     kmsKeyArn: string;
 }
 
 /**
  * The findings bucket's policy, after the GuardDuty export guide: GuardDuty may locate the bucket
- * and put objects for our detector only, must encrypt every object with our key (the two
+ * and put objects for our detectors only, must encrypt every object with our key (the two
  * optional Deny statements of the guide), and nobody may reach the bucket without TLS.
  */
 export function findingsBucketPolicy(args: FindingsBucketPolicyArgs): PolicyDocument {
     const objects = `${args.bucketArn}/*`;
-    const guardDuty = { Service: guardDutyServicePrincipal(args.region) };
+    const guardDuty = guardDutyPrincipal(args.detectors);
     return {
         Version: "2012-10-17",
         Statement: [
@@ -110,7 +132,7 @@ export function findingsBucketPolicy(args: FindingsBucketPolicyArgs): PolicyDocu
                 Principal: guardDuty,
                 Action: "s3:GetBucketLocation",
                 Resource: args.bucketArn,
-                Condition: fromOurDetector(args.accountId, args.detectorArn),
+                Condition: fromOurDetectors(args.accountId, args.detectors),
             },
             {
                 Sid: "GuardDutyPutFindings",
@@ -118,7 +140,7 @@ export function findingsBucketPolicy(args: FindingsBucketPolicyArgs): PolicyDocu
                 Principal: guardDuty,
                 Action: "s3:PutObject",
                 Resource: objects,
-                Condition: fromOurDetector(args.accountId, args.detectorArn),
+                Condition: fromOurDetectors(args.accountId, args.detectors),
             },
             {
                 Sid: "DenyUnencryptedFindings",
@@ -183,4 +205,19 @@ export function findingsEventPattern(threshold: number): EventPattern {
 /** A runtime agent stopped reporting or could not be set up (e.g. the shared VPC's endpoint is missing). */
 export function runtimeUnhealthyEventPattern(): EventPattern {
     return { source: ["aws.guardduty"], "detail-type": [RUNTIME_UNHEALTHY_DETAIL_TYPE] };
+}
+
+/**
+ * Who may assume the forwarding role: EventBridge. No aws:SourceArn/aws:SourceAccount condition:
+ * that EventBridge sets them when it assumes a rule target's role is not confirmed here, and a
+ * condition that never matches would drop every forwarded alert silently; the role can do one
+ * thing only (eventsForwardingPolicy).
+ */
+export function eventsForwardingTrustPolicy(): { Version: "2012-10-17"; Statement: { Effect: "Allow"; Principal: { Service: string }; Action: string }[] } {
+    return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: EVENTS_SERVICE }, Action: "sts:AssumeRole" }] };
+}
+
+/** The forwarding role may put events on the home region's default bus and nothing else. */
+export function eventsForwardingPolicy(homeBusArn: string): { Version: "2012-10-17"; Statement: { Sid: string; Effect: "Allow"; Action: string; Resource: string }[] } {
+    return { Version: "2012-10-17", Statement: [{ Sid: "ForwardToHomeRegionBus", Effect: "Allow", Action: "events:PutEvents", Resource: homeBusArn }] };
 }

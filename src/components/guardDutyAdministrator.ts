@@ -36,7 +36,7 @@ export class DetectorLookupError extends Error {
  * than "none" stops the run: a guess either way would create a second detector (refused by AWS)
  * or import one that is not there.
  */
-export async function findExistingDetector(provider: pulumi.ProviderResource, where: { accountId: string; region: string }): Promise<string | undefined> {
+export async function findExistingDetector(provider: pulumi.ProviderResource, where: { accountId: string; region: string; overridable?: boolean }): Promise<string | undefined> {
     try {
         return (await aws.guardduty.getDetector({}, { provider })).id;
     } catch (error) {
@@ -47,7 +47,9 @@ export async function findExistingDetector(provider: pulumi.ProviderResource, wh
         throw new DetectorLookupError(
             `Looking up the GuardDuty detector of account ${where.accountId} in ${where.region} failed, so the audit stack cannot tell whether to adopt one or create one. ` +
                 "The deploying identity needs guardduty:ListDetectors and guardduty:GetDetector in the audit account (docs/permissions.md). " +
-                `To skip the lookup, set guardduty-shared-vpc:existingDetectorId to the detector's ID (\`aws guardduty list-detectors --region ${where.region}\`).\n` +
+                (where.overridable === false
+                    ? `guardduty-shared-vpc:existingDetectorId names the home region's detector only, so in ${where.region} the lookup must succeed (\`aws guardduty list-detectors --region ${where.region}\` with the same credentials shows what it sees).\n`
+                    : `To skip the lookup, set guardduty-shared-vpc:existingDetectorId to the detector's ID (\`aws guardduty list-detectors --region ${where.region}\`).\n`) +
                 `The provider said: ${message.trim()}`,
             { cause: error },
         );

@@ -6,17 +6,21 @@ import type { CommonConfig } from "../config/load";
 export type AccountTarget = Pick<CommonConfig, "aws:region" | "aws:profile" | "accountId" | "assumeRoleArn">;
 
 /**
- * The one AWS provider a stack uses. `allowedAccountIds` makes the provider refuse to run with
- * credentials for any other account, so `pulumi up` on the wrong profile fails before it
- * changes anything; with `assumeRoleArn`, one CI identity deploys into each account.
+ * The AWS provider a stack uses in `region` (by default its home region, `aws:region`).
+ * `allowedAccountIds` makes the provider refuse to run with credentials for any other account,
+ * so `pulumi up` on the wrong profile fails before it changes anything; with `assumeRoleArn`,
+ * one CI identity deploys into each account. A stack that governs several regions has one per
+ * region, all pinned to the same account; the home region's keeps the name it always had
+ * (`<stack>-aws`), so the resources it manages keep their provider and nothing is replaced.
  *
  * An explicit provider does not read the stack's `aws:*` config (only the default provider
  * does), so `aws:profile` is passed on here, or it would be silently ignored. With both set, the
  * profile's credentials assume the role.
  */
-export function pinnedAwsProvider(stack: string, target: AccountTarget): aws.Provider {
-    return new aws.Provider(`${stack}-aws`, {
-        region: target["aws:region"] as aws.Region,
+export function pinnedAwsProvider(stack: string, target: AccountTarget, region: string = target["aws:region"]): aws.Provider {
+    const name = region === target["aws:region"] ? `${stack}-aws` : `${stack}-aws-${region}`;
+    return new aws.Provider(name, {
+        region: region as aws.Region,
         profile: target["aws:profile"],
         allowedAccountIds: [target.accountId],
         assumeRoles: target.assumeRoleArn ? [{ roleArn: target.assumeRoleArn, sessionName: `pulumi-${stack}`.slice(0, 64) }] : undefined,

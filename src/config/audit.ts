@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AGENT_MANAGEMENT_MODES, DEFAULT_AGENT_MANAGEMENT } from "../agentManagement";
 import { ConfigProblem } from "./errors";
+import { findingsExportRegionProblems, governedRegionsOf, governedRegionsProblems, governedRegionsSchema } from "./governedRegions";
 import { configKey, parseStackConfig, RawConfig } from "./load";
 import { closedObject, email, flag, json, numberValue, oneOf, organizationId, retired } from "./primitives";
 
@@ -63,9 +64,27 @@ export const auditShape = {
      * permission and an AWS call to every preview, and the owner already states it the same way.
      */
     organizationId,
+    /**
+     * The regions whose detectors this stack configures (default: aws:region alone). The findings
+     * bucket, key and alerts topic stay in the home region (aws:region), and every region exports
+     * and forwards its alerts there. `existingDetectorId` names the home region's detector.
+     */
+    regions: governedRegionsSchema,
 };
 
-function auditCrossCheck(config: { agentManagement: string; runtimeMonitoring: RuntimeMonitoringFlags }): ConfigProblem[] {
+interface AuditCrossCheckInput {
+    "aws:region": string;
+    agentManagement: string;
+    runtimeMonitoring: RuntimeMonitoringFlags;
+    findingsExport: boolean;
+    regions?: string[];
+}
+
+function auditCrossCheck(config: AuditCrossCheckInput): ConfigProblem[] {
+    return [...agentManagementProblems(config), ...governedRegionsProblems(config), ...findingsExportRegionProblems(config)];
+}
+
+function agentManagementProblems(config: AuditCrossCheckInput): ConfigProblem[] {
     if (config.agentManagement === "automated" && !config.runtimeMonitoring.ecsFargate && !config.runtimeMonitoring.eks) {
         return [{
             key: configKey("agentManagement"),
@@ -78,7 +97,8 @@ function auditCrossCheck(config: { agentManagement: string; runtimeMonitoring: R
 }
 
 export function parseAuditConfig(stack: string, raw: RawConfig) {
-    return parseStackConfig(stack, "audit", raw, auditShape, auditCrossCheck);
+    const config = parseStackConfig(stack, "audit", raw, auditShape, auditCrossCheck);
+    return { ...config, regions: governedRegionsOf(config) };
 }
 
 export type AuditConfig = ReturnType<typeof parseAuditConfig>;

@@ -1,4 +1,5 @@
 import { ConfigProblem } from "./errors";
+import { governedRegionsOf, governedRegionsProblems, governedRegionsSchema } from "./governedRegions";
 import { configKey, parseStackConfig, RawConfig } from "./load";
 import { accountId, flag } from "./primitives";
 
@@ -10,10 +11,12 @@ export const managementShape = {
      * account-wide, so only one stack should own it (its delete would turn sharing off for all).
      */
     enableRamSharingWithOrganization: flag(true),
+    /** The regions GuardDuty is delegated in (default: aws:region alone); RAM sharing stays once, in the home region. */
+    regions: governedRegionsSchema,
 };
 
-function managementCrossCheck(config: { accountId: string; auditAccountId: string }): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
+function managementCrossCheck(config: { "aws:region": string; accountId: string; auditAccountId: string; regions?: string[] }): ConfigProblem[] {
+    const problems: ConfigProblem[] = [...governedRegionsProblems(config)];
     if (config.auditAccountId === config.accountId) {
         problems.push({
             key: configKey("auditAccountId"),
@@ -26,7 +29,8 @@ function managementCrossCheck(config: { accountId: string; auditAccountId: strin
 }
 
 export function parseManagementConfig(stack: string, raw: RawConfig) {
-    return parseStackConfig(stack, "management", raw, managementShape, managementCrossCheck);
+    const config = parseStackConfig(stack, "management", raw, managementShape, managementCrossCheck);
+    return { ...config, regions: governedRegionsOf(config) };
 }
 
 export type ManagementConfig = ReturnType<typeof parseManagementConfig>;

@@ -23,15 +23,16 @@ function parsedOrUndefined<T>(parse: () => T): T | undefined {
 
 /**
  * Rules between stacks that no single stack can check, because nothing links them at deploy
- * time: the management stack delegates GuardDuty to an account in its region, and an audit
- * stack is only the administrator if it deploys into that account and region. Checked when
- * stacks are planned together; returns the problems per audit stack's name.
+ * time: the management stack delegates GuardDuty to an account in each of its regions, and an
+ * audit stack is only the administrator where it deploys into that account and region. Checked
+ * for every region an audit stack governs (`regions`, by default its own) when stacks are
+ * planned together; returns the problems per audit stack's name.
  */
 export function auditDelegationProblems(stacks: readonly StackConfigEntry[]): Map<string, ConfigProblem[]> {
     const delegations = stacks
         .filter((entry) => entry.role === "management")
         .map((entry) => ({ stack: entry.stack, config: parsedOrUndefined(() => parseManagementConfig(entry.stack, entry.config)) }))
-        .flatMap(({ stack, config }) => (config ? [{ stack, region: config["aws:region"], auditAccountId: config.auditAccountId }] : []));
+        .flatMap(({ stack, config }) => (config ? config.regions.map((region) => ({ stack, region, auditAccountId: config.auditAccountId })) : []));
     const problems = new Map<string, ConfigProblem[]>();
     if (delegations.length === 0) return problems;
     const describe = (list: typeof delegations) => list.map((d) => `${d.stack}: ${d.auditAccountId} in ${d.region}`).join(", ");
@@ -39,19 +40,64 @@ export function auditDelegationProblems(stacks: readonly StackConfigEntry[]): Ma
     for (const entry of stacks.filter((s) => s.role === "audit")) {
         const audit = parsedOrUndefined(() => parseAuditConfig(entry.stack, entry.config));
         if (!audit) continue;
-        const inRegion = delegations.filter((d) => d.region === audit["aws:region"]);
-        if (inRegion.length === 0) {
-            problems.set(entry.stack, [{
-                key: "aws:region",
-                value: audit["aws:region"],
-                expected: `a region a management stack delegates GuardDuty in (${describe(delegations)}): the delegated administrator is set per region, so in ${audit["aws:region"]} this account would administer nothing`,
-            }]);
-        } else if (!inRegion.some((d) => d.auditAccountId === audit.accountId)) {
-            problems.set(entry.stack, [{
-                key: configKey("accountId"),
-                value: audit.accountId,
-                expected: `the account the management stack delegates GuardDuty to in ${audit["aws:region"]} (${describe(inRegion)}): only the delegated administrator can manage the organization's detectors`,
-            }]);
+        const found: ConfigProblem[] = [];
+        for (const region of audit.regions) {
+            const home = region === audit["aws:region"];
+            const inRegion = delegations.filter((d) => d.region === region);
+            if (inRegion.length === 0) {
+                found.push({
+                    key: home ? "aws:region" : configKey("regions"),
+                    value: home ? region : audit.regions,
+                    expected: `${home ? "a region" : `only regions`} a management stack delegates GuardDuty in (${describe(delegations)}): the delegated administrator is set per region, so in ${region} this account would administer nothing`,
+                });
+            } else if (!inRegion.some((d) => d.auditAccountId === audit.accountId)) {
+                found.push({
+                    key: configKey("accountId"),
+                    value: audit.accountId,
+                    expected: `the account the management stack delegates GuardDuty to in ${region} (${describe(inRegion)}): only the delegated administrator can manage the organization's detectors`,
+                });
+            }
+        }
+        if (found.length > 0) problems.set(entry.stack, found);
+    }
+    return problems;
+}
+
+/**
+ * Two stacks of one role governing the same region would both own one thing AWS has once per
+ * region: two management stacks the delegated administrator, two audit stacks in one account the
+ * detector. Each would plan it as its own, and destroying either (or dropping the region from its
+ * `regions`) removes it under the other; typically an old per-region stack (`audit-eu`) left in
+ * place after its region was added to the first stack's `regions`. The later stack, in plan order,
+ * is refused.
+ */
+export function regionOverlapProblems(stacks: readonly StackConfigEntry[]): Map<string, ConfigProblem[]> {
+    const problems = new Map<string, ConfigProblem[]>();
+    const owners = new Map<string, string>();
+    for (const entry of stacks) {
+        const config =
+            entry.role === "management"
+                ? parsedOrUndefined(() => ({ ...parseManagementConfig(entry.stack, entry.config), scope: "management" }))
+                : entry.role === "audit"
+                  ? parsedOrUndefined(() => { const audit = parseAuditConfig(entry.stack, entry.config); return { ...audit, scope: `audit:${audit.accountId}` }; })
+                  : undefined;
+        if (!config) continue;
+        for (const region of config.regions) {
+            const owner = owners.get(`${config.scope}/${region}`);
+            if (owner === undefined) {
+                owners.set(`${config.scope}/${region}`, entry.stack);
+                continue;
+            }
+            const what = entry.role === "management" ? "GuardDuty's delegated administrator" : `the detector of account ${config.accountId}`;
+            const home = region === config["aws:region"];
+            problems.set(entry.stack, [
+                ...(problems.get(entry.stack) ?? []),
+                {
+                    key: home ? "aws:region" : configKey("regions"),
+                    value: home ? region : config.regions,
+                    expected: `a region no other ${entry.role} stack governs: stack ${owner} already manages ${what} in ${region}, and two stacks managing it would each remove it on destroy. Govern ${region} from one stack: remove it here, or move it out of ${owner} first (docs/management-audit.md, "Moving a region into regions")`,
+                },
+            ]);
         }
     }
     return problems;
@@ -90,7 +136,7 @@ export function organizationProblems(stacks: readonly StackConfigEntry[]): Map<s
 /** Every rule between stacks planned together, per stack. */
 export function betweenStackProblems(stacks: readonly StackConfigEntry[]): Map<string, ConfigProblem[]> {
     const merged = new Map<string, ConfigProblem[]>();
-    for (const found of [auditDelegationProblems(stacks), organizationProblems(stacks)]) {
+    for (const found of [auditDelegationProblems(stacks), regionOverlapProblems(stacks), organizationProblems(stacks)]) {
         for (const [stack, problems] of found) merged.set(stack, [...(merged.get(stack) ?? []), ...problems]);
     }
     return merged;

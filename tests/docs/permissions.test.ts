@@ -38,7 +38,12 @@ describe("docs/permissions.md covers what each stack does", function () {
     before(async () => {
         const stacks = discoverStacks(PROJECT_DIR);
         // Optional resources the shipped files leave off.
-        const variants: Partial<Record<Role, Record<string, string>>> = { participant: { [`${NS}:acceptShareInvitation`]: "true" } };
+        const twoRegions = JSON.stringify(["us-east-1", "eu-west-1"]);
+        const variants: Partial<Record<Role, Record<string, string>>> = {
+            participant: { [`${NS}:acceptShareInvitation`]: "true" },
+            management: { [`${NS}:regions`]: twoRegions },
+            audit: { [`${NS}:regions`]: twoRegions },
+        };
         const published = new Map<string, Record<string, unknown>>();
         for (const { stack, role, config } of stacks) {
             const names = used.get(role) ?? new Set<string>();

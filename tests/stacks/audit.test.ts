@@ -210,6 +210,7 @@ describe("audit stack (shipped Pulumi.audit.yaml)", () => {
             role: "audit",
             agentManagement: "manual",
             detectorId,
+            detectorIds: { "us-east-1": detectorId },
             findingsBucketName: "guardduty-findings-222222222222-us-east-1",
             findingsKmsKeyArn: keyArn,
             findingsTopicArn: String(single(run, T.topic).outputs.arn),
@@ -271,7 +272,7 @@ describe("audit stack variants", () => {
         const policy = policyOf(single(run, T.key));
         assert.ok(!JSON.stringify(policy).includes("guardduty.amazonaws.com"), "the key must not name GuardDuty when nothing is exported");
         assert.equal(single(run, T.topic).inputs.kmsMasterKeyId, single(run, T.key).outputs.arn);
-        assert.deepEqual(Object.keys(run.outputs).sort(), ["agentManagement", "contractVersion", "coverageEventBusArn", "detectorId", "findingsKmsKeyArn", "findingsTopicArn", "role"]);
+        assert.deepEqual(Object.keys(run.outputs).sort(), ["agentManagement", "contractVersion", "coverageEventBusArn", "detectorId", "detectorIds", "findingsKmsKeyArn", "findingsTopicArn", "role"]);
     });
 
     it("without notificationEmail, creates no subscription but keeps the topic and both rules", async () => {
@@ -295,6 +296,7 @@ describe("audit stack variants", () => {
         assert.equal(detector.name, "guardduty-detector", "adoption must keep the created detector's URN");
         for (const type of [T.detectorFeature, T.orgConfig, T.orgFeature, T.destination]) assert.equal(single(run, type).inputs.detectorId, EXISTING);
         assert.equal(run.outputs.detectorId, EXISTING);
+        assert.deepEqual(run.outputs.detectorIds, { "us-east-1": EXISTING });
         const source = statement(policyOf(single(run, T.key)), "GuardDutyEncryptsExportedFindings").Condition!.StringEquals["aws:SourceArn"];
         assert.equal(source, `arn:aws:guardduty:us-east-1:222222222222:detector/${EXISTING}`);
     });
@@ -355,8 +357,9 @@ describe("audit building blocks (pure, no mocks)", () => {
 
     it("key policy: no Allow to everyone, GuardDuty only with export and only with source conditions", () => {
         const detector = detectorArn("aws", "us-east-1", "222222222222", EXISTING);
-        const withExport = findingsKeyPolicy({ region: "us-east-1", accountId: "222222222222", detectorArn: detector, findingsExport: true });
-        const without = findingsKeyPolicy({ region: "us-east-1", accountId: "222222222222", detectorArn: detector, findingsExport: false });
+        const detectors = [{ region: "us-east-1", arn: detector }];
+        const withExport = findingsKeyPolicy({ region: "us-east-1", accountId: "222222222222", detectors, findingsExport: true });
+        const without = findingsKeyPolicy({ region: "us-east-1", accountId: "222222222222", detectors, findingsExport: false });
         for (const policy of [withExport, without]) assert.ok(policy.Statement.every((s) => s.Principal !== "*"));
         assert.deepEqual(withExport.Statement.map((s) => s.Sid), ["AccountAdministersKey", "GuardDutyEncryptsExportedFindings", "EventBridgePublishesToEncryptedTopic"]);
         assert.deepEqual(without.Statement.map((s) => s.Sid), ["AccountAdministersKey", "EventBridgePublishesToEncryptedTopic"]);
@@ -365,7 +368,7 @@ describe("audit building blocks (pure, no mocks)", () => {
     });
 
     it("bucket policy: nothing is allowed to '*', every GuardDuty Allow is conditioned on our detector", () => {
-        const policy = findingsBucketPolicy({ bucketArn: "arn:aws:s3:::b", region: "us-east-1", accountId: "222222222222", detectorArn: "arn:aws:guardduty:us-east-1:222222222222:detector/x", kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/k" });
+        const policy = findingsBucketPolicy({ bucketArn: "arn:aws:s3:::b", accountId: "222222222222", detectors: [{ region: "us-east-1", arn: "arn:aws:guardduty:us-east-1:222222222222:detector/x" }], kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/k" });
         const allows = policy.Statement.filter((s) => s.Effect === "Allow");
         assert.ok(allows.length === 2 && allows.every((s) => s.Principal !== "*" && s.Condition?.StringEquals?.["aws:SourceArn"] === "arn:aws:guardduty:us-east-1:222222222222:detector/x"));
         assert.deepEqual(allows.map((s) => s.Action).sort(), ["s3:GetBucketLocation", "s3:PutObject"]);

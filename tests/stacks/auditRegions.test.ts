@@ -30,7 +30,8 @@ const ENABLED_BY_DEFAULT = [
 ];
 
 const policyOf = (type: string, run: Awaited<ReturnType<typeof runStack>>): PolicyDocument => JSON.parse(String(single(run, type).inputs.policy));
-const guardDutyStatements = (policy: PolicyDocument): Statement[] => policy.Statement.filter((s) => typeof s.Principal === "object" && "Service" in s.Principal && s.Principal.Service.startsWith("guardduty"));
+const guardDutyStatements = (policy: PolicyDocument): Statement[] =>
+    policy.Statement.filter((s) => typeof s.Principal === "object" && "Service" in s.Principal && [s.Principal.Service].flat().some((service) => service.startsWith("guardduty")));
 
 describe("regions: which ones are opt-in (one list, in src/config/regions.ts)", () => {
     it("classifies every commercial region the provider knows as opt-in or enabled by default, never both", () => {

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { auditDelegationProblems } from "../../src/config/stackSet";
+import { auditDelegationProblems, regionOverlapProblems } from "../../src/config/stackSet";
 import { readStackConfigFile, readStackFile, StackConfigFileError } from "../../tools/offline/stackConfig";
 import { shippedConfig, withConfig } from "../helpers/offline";
 
@@ -77,8 +77,65 @@ describe("rules between stacks planned together", () => {
         assert.equal(auditDelegationProblems(stacks).size, 0);
     });
 
+    it("checks every region an audit stack governs against the regions the management stacks delegate in", () => {
+        const regions = ["us-east-1", "eu-west-1"];
+        assert.equal(auditDelegationProblems([entry("management", "management", { regions }), entry("audit", "audit", { regions })]).size, 0);
+        const missing = auditDelegationProblems([entry("management", "management"), entry("audit", "audit", { regions })]).get("audit");
+        assert.deepEqual(missing?.map((p) => p.key), ["guardduty-shared-vpc:regions"]);
+        assert.match(missing?.[0].expected ?? "", /in eu-west-1 this account would administer nothing/);
+        // A second management stack for that region delegates there just as well.
+        const split = [entry("management", "management"), entry("management-eu", "management", { "aws:region": "eu-west-1", enableRamSharingWithOrganization: "false" }), entry("audit", "audit", { regions })];
+        assert.equal(auditDelegationProblems(split).size, 0);
+    });
+
+    it("refuses an audit stack governing a region that is delegated to another account there", () => {
+        const problems = auditDelegationProblems([
+            entry("management", "management"),
+            entry("management-eu", "management", { "aws:region": "eu-west-1", auditAccountId: "777777777777", enableRamSharingWithOrganization: "false" }),
+            entry("audit", "audit", { regions: ["us-east-1", "eu-west-1"] }),
+        ]).get("audit");
+        assert.deepEqual(problems?.map((p) => p.key), ["guardduty-shared-vpc:accountId"]);
+        assert.match(problems?.[0].expected ?? "", /delegates GuardDuty to in eu-west-1 \(management-eu: 777777777777 in eu-west-1\)/);
+    });
+
     it("says nothing without a management stack, or when the management config is itself broken", () => {
         assert.equal(auditDelegationProblems([entry("audit", "audit", { accountId: "666666666666" })]).size, 0);
         assert.equal(auditDelegationProblems([entry("management", "management", { auditAccountId: "x" }), entry("audit", "audit", { accountId: "666666666666" })]).size, 0);
+    });
+});
+
+describe("two stacks of one role governing the same region", () => {
+    const entry = (stack: string, role: "management" | "audit", changes: Record<string, unknown> = {}) => ({ stack, role, config: withConfig(shippedConfig(role), changes) });
+
+    it("accepts one stack per region, and management and audit stacks sharing regions", () => {
+        const regions = ["us-east-1", "eu-west-1"];
+        assert.equal(regionOverlapProblems([entry("management", "management", { regions }), entry("audit", "audit", { regions })]).size, 0);
+        const perRegion = [
+            entry("management", "management"),
+            entry("management-eu", "management", { "aws:region": "eu-west-1", enableRamSharingWithOrganization: "false" }),
+            entry("audit", "audit"),
+            entry("audit-eu", "audit", { "aws:region": "eu-west-1" }),
+        ];
+        assert.equal(regionOverlapProblems(perRegion).size, 0);
+    });
+
+    it("refuses a per-region pair left in place after its region joined the first pair's regions, naming the stack that owns it", () => {
+        const stacks = [
+            entry("management", "management", { regions: ["us-east-1", "eu-west-1"] }),
+            entry("management-eu", "management", { "aws:region": "eu-west-1", enableRamSharingWithOrganization: "false" }),
+            entry("audit", "audit", { regions: ["us-east-1", "eu-west-1"] }),
+            entry("audit-eu", "audit", { "aws:region": "eu-west-1" }),
+        ];
+        const problems = regionOverlapProblems(stacks);
+        assert.deepEqual([...problems.keys()].sort(), ["audit-eu", "management-eu"]);
+        assert.equal(problems.get("management-eu")?.[0].key, "aws:region");
+        assert.match(problems.get("management-eu")?.[0].expected ?? "", /stack management already manages GuardDuty's delegated administrator in eu-west-1/);
+        assert.match(problems.get("audit-eu")?.[0].expected ?? "", /stack audit already manages the detector of account 222222222222 in eu-west-1/);
+    });
+
+    it("names the regions key when the overlap is in a region listed there, and lets audit stacks of different accounts share a region", () => {
+        const problems = regionOverlapProblems([entry("audit", "audit", { regions: ["us-east-1", "eu-west-1"] }), entry("audit-b", "audit", { "aws:region": "eu-central-1", regions: ["eu-central-1", "eu-west-1"] })]);
+        assert.deepEqual(problems.get("audit-b")?.map((p) => p.key), ["guardduty-shared-vpc:regions"]);
+        assert.equal(regionOverlapProblems([entry("audit", "audit"), entry("audit-b", "audit", { accountId: "777777777777" })]).size, 0);
     });
 });

@@ -271,4 +271,54 @@ describe("npm run verify: report, JSON and exit codes (mocked AWS)", () => {
             assert.match(text, /finding +NOT FOUND within 1m00s \(3 check\(s\)\)/);
         });
     });
+
+    describe("participants in two regions (one management and audit stack governing both)", () => {
+        const EU = "eu-west-1";
+        const EU_ACCOUNT = "666666666666";
+        const euInstance = { name: "eu-app", id: "i-0eeeeeeeeeeeeeee5", subnet: "app-a", azId: "euw1-az1" };
+        const files = {
+            "us.json": JSON.stringify(participantOutputs()),
+            "eu.json": JSON.stringify(participantOutputs({ participantAccountId: EU_ACCOUNT, region: EU, instances: [euInstance], instanceIds: [euInstance.id] })),
+        };
+        const detectorIn = (region: string) => `${region === EU ? "e" : "a"}`.repeat(32);
+
+        /** GuardDuty per region: each region's detector sees only the instances that run there. */
+        beforeEach(() => {
+            guardDuty.on(ListDetectorsCommand).callsFake(async (_input, getClient) => ({ DetectorIds: [detectorIn(await getClient().config.region())] }));
+            guardDuty.on(ListCoverageCommand).callsFake(async (input, getClient) => {
+                const region = await getClient().config.region();
+                assert.equal(input.DetectorId, detectorIn(region), `ListCoverage in ${region} must name that region's detector`);
+                const resources = region === EU ? [{ ...ec2(euInstance.id, "HEALTHY"), AccountId: EU_ACCOUNT }] : INSTANCES.map((instance) => ec2(instance.id, "HEALTHY"));
+                return { Resources: resources };
+            });
+        });
+
+        it("checks each participant in its own region, against that region's detector, and reports both", async () => {
+            const exitCode = await verify(options({ outputsFiles: ["us.json", "eu.json"], json: true }), files);
+
+            assert.equal(exitCode, 0, io.err.join(""));
+            const report = JSON.parse(io.out.join(""));
+            assert.deepEqual(report.detectors, [{ region: REGION, detectorId: detectorIn(REGION) }, { region: EU, detectorId: detectorIn(EU) }]);
+            assert.deepEqual(report.summary, { expected: 4, healthy: 4, unhealthy: 0, notFound: 0 });
+            assert.deepEqual(
+                report.instances.map((i: { region: string; participantAccountId: string; instanceId: string }) => [i.region, i.participantAccountId, i.instanceId]),
+                [...INSTANCES.map((instance) => [REGION, PARTICIPANT_ACCOUNT, instance.id]), [EU, EU_ACCOUNT, euInstance.id]],
+            );
+        });
+
+        it("refuses --region across participants of different regions (one detector would report the others NOT FOUND), naming each region's outputs", async () => {
+            const exitCode = await verify(options({ outputsFiles: ["us.json", "eu.json"], region: EU }), files);
+
+            assert.equal(exitCode, 2);
+            const message = io.err.join("");
+            assert.match(message, /--region eu-west-1 would check every participant in eu-west-1, but these are in different regions: us-east-1 \(outputs file us\.json\); eu-west-1 \(outputs file eu\.json\)/);
+            assert.match(message, /Leave --region out/);
+            assert.equal(guardDuty.commandCalls(ListCoverageCommand).length, 0, "nothing is asked of AWS");
+        });
+
+        it("still accepts --region for participants that all share one region", async () => {
+            const exitCode = await verify(options({ outputsFiles: ["eu.json"], region: EU }), files);
+            assert.equal(exitCode, 0, io.err.join(""));
+        });
+    });
 });

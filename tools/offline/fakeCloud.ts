@@ -22,10 +22,14 @@ export interface FakeCloudOptions {
      * audit account, i.e. creates a detector. "none": an account without one. `{ failure }`: the
      * lookup itself fails, with this provider message (e.g. access denied).
      */
-    guardDutyDetector?: "exists" | "none" | { failure: string };
+    guardDutyDetector?: DetectorState;
+    /** The same, for single regions (a stack governing several); regions not named here follow `guardDutyDetector`. */
+    guardDutyDetectorByRegion?: Readonly<Record<string, DetectorState>>;
     /** Sees every provider function call (invoke) the program makes, with the provider it went through. */
     onInvoke?: (call: { token: string; inputs: Record<string, unknown>; provider: string }) => void;
 }
+
+export type DetectorState = "exists" | "none" | { failure: string };
 
 /** The detector GuardDuty created in an account and region, as the lookup reports it. */
 export function existingDetectorId(accountId: string, region: string): string {
@@ -217,7 +221,7 @@ const INVOKES: Record<string, (args: State, ctx: FakeCloudContext) => State> = {
     "aws:index/getRegion:getRegion": (_args, ctx) => ({ name: ctx.region, region: ctx.region, id: ctx.region }),
     "aws:guardduty/getDetector:getDetector": (args, ctx) => {
         const token = "aws:guardduty/getDetector:getDetector";
-        const found = ctx.guardDutyDetector ?? "exists";
+        const found = ctx.guardDutyDetectorByRegion?.[ctx.region] ?? ctx.guardDutyDetector ?? "exists";
         if (typeof found === "object") throw invokeFailure(token, found.failure);
         if (found === "none" && args.id === undefined) throw invokeFailure(token, NO_DETECTOR_MESSAGE);
         const id = String(args.id ?? existingDetectorId(ctx.accountId, ctx.region));
@@ -229,29 +233,48 @@ export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
 export class UnknownStackReferenceError extends Error {}
 
-/** Pulumi mocks backed by the fake cloud; StackReferences read the outputs of earlier runs. */
+const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
+
+/**
+ * Pulumi mocks backed by the fake cloud; StackReferences read the outputs of earlier runs. A
+ * resource or call made through an AWS provider with a region of its own (a stack governing
+ * several regions has one per region) is answered in that provider's region, so IDs, ARNs and
+ * detector lookups differ per region as they do in AWS; otherwise in the stack's region.
+ */
 export function fakeCloudMocks(ctx: FakeCloudContext): pulumi.runtime.Mocks {
+    const providerRegions = new Map<string, string>();
+    /** A provider reference is `<provider urn>::<provider id>`; the mock gives every provider a distinct ID. */
+    const inRegionOf = (reference: string | undefined): FakeCloudContext => {
+        const region = reference ? providerRegions.get(reference.slice(reference.lastIndexOf("::") + 2)) : undefined;
+        return region === undefined || region === ctx.region ? ctx : { ...ctx, region };
+    };
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
-            if (args.type === STACK_REFERENCE_TYPE) {
-                const target = String(args.inputs.name ?? args.name);
-                const outputs = ctx.stackOutputs(target);
-                // The real engine fails a reference to a stack that does not exist; an empty
-                // outputs map is what a stack that exists but was never deployed returns.
-                if (outputs === undefined) throw new UnknownStackReferenceError(`unknown stack "${target}"`);
-                return { id: target, state: { name: target, outputs, secretOutputNames: [] } };
-            }
-            if (args.id) return { id: args.id, state: args.inputs };
-            const seed = `${ctx.accountId}:${args.type}:${args.name}`;
-            const shaper = SHAPERS[args.type];
-            const shaped = shaper ? shaper(args.name, args.inputs, ctx, seed) : genericShape(args.type, args.name, ctx, seed);
-            return { id: shaped.id, state: { ...args.inputs, ...shaped.state, id: shaped.id } };
+            const shaped = shapeResource(args, inRegionOf(args.provider));
+            if (args.type === AWS_PROVIDER_TYPE && typeof args.inputs.region === "string" && shaped.id) providerRegions.set(shaped.id, args.inputs.region);
+            return shaped;
         },
         call(args: pulumi.runtime.MockCallArgs): State {
             ctx.onInvoke?.({ token: args.token, inputs: args.inputs, provider: args.provider ?? "" });
             const answer = INVOKES[args.token];
             if (!answer) throw new Error(`the offline fake cloud has no answer for ${args.token}; add one in tools/offline/fakeCloud.ts`);
-            return answer(args.inputs, ctx);
+            return answer(args.inputs, inRegionOf(args.provider));
         },
     };
+}
+
+function shapeResource(args: pulumi.runtime.MockResourceArgs, ctx: FakeCloudContext): { id: string | undefined; state: State } {
+    if (args.type === STACK_REFERENCE_TYPE) {
+        const target = String(args.inputs.name ?? args.name);
+        const outputs = ctx.stackOutputs(target);
+        // The real engine fails a reference to a stack that does not exist; an empty
+        // outputs map is what a stack that exists but was never deployed returns.
+        if (outputs === undefined) throw new UnknownStackReferenceError(`unknown stack "${target}"`);
+        return { id: target, state: { name: target, outputs, secretOutputNames: [] } };
+    }
+    if (args.id) return { id: args.id, state: args.inputs };
+    const seed = `${ctx.accountId}:${args.type}:${args.name}`;
+    const shaper = SHAPERS[args.type];
+    const shaped = shaper ? shaper(args.name, args.inputs, ctx, seed) : genericShape(args.type, args.name, ctx, seed);
+    return { id: shaped.id, state: { ...args.inputs, ...shaped.state, id: shaped.id } };
 }

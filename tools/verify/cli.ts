@@ -90,7 +90,7 @@ function buildProgram(): Command {
         .description(DESCRIPTION)
         .argument("[stacks...]", "participant stacks: a short name (participant), resolved in this project and the backend's default organization, or <organization>/guardduty-shared-vpc/<stack>")
         .option("--outputs <file>", "`pulumi stack output --json` of a participant stack (repeatable; no Pulumi CLI needed)", collect)
-        .addOption(new Option("--region <region>", "region to check (default: each stack's `region` output)").argParser(region))
+        .addOption(new Option("--region <region>", "region to check (default: each stack's `region` output; only for participants of one region)").argParser(region))
         .addOption(new Option("--audit-role-arn <arn>", "role to assume in the audit (delegated administrator) account").argParser(roleArn))
         .addOption(new Option("--participant-role-arn <arn>", "role to assume in the participant account for --trigger-test-finding").argParser(roleArn))
         .addOption(new Option("--wait <duration>", "poll until every instance is HEALTHY or this much time has passed, e.g. 15m").argParser(parseDuration))

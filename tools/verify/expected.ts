@@ -177,6 +177,25 @@ export function expectedInstances(sources: readonly OutputsSource[], regionOverr
     return [...byKey.values()];
 }
 
+/**
+ * Each participant is checked in its own region, by that region's detector. `--region` replaces
+ * every participant's region, which suits one region's set of outputs; across participants of
+ * several regions it would ask one detector about instances it cannot see and report them NOT
+ * FOUND, a coverage gap that is not there.
+ */
+function refuseOneRegionForMany(sources: readonly OutputsSource[], regionOverride: string | undefined): void {
+    if (regionOverride === undefined) return;
+    const byRegion = new Map<string, string[]>();
+    for (const { source, outputs } of sources) byRegion.set(outputs.region, [...(byRegion.get(outputs.region) ?? []), source]);
+    if (byRegion.size < 2) return;
+    const listed = [...byRegion.entries()].map(([region, names]) => `${region} (${names.join(", ")})`).join("; ");
+    throw new VerifyError(
+        "usage",
+        `--region ${regionOverride} would check every participant in ${regionOverride}, but these are in different regions: ${listed}. ` +
+            "Leave --region out: each participant is checked in its own region, against that region's detector.",
+    );
+}
+
 export async function loadExpectedInstances(
     request: { outputsFiles: readonly string[]; stacks: readonly string[]; region?: string; workDir: string },
     pulumi: PulumiStacks,
@@ -190,6 +209,7 @@ export async function loadExpectedInstances(
         sources.push(await readOutputsFile(file, read));
     }
     sources.push(...(await readStackOutputs(request.stacks, request.workDir, pulumi)));
+    refuseOneRegionForMany(sources, request.region);
     const expected = expectedInstances(sources, request.region);
     if (expected.length === 0) {
         throw new VerifyError("config", `${sources.map((s) => s.source).join(", ")} list no instances, so there is nothing to verify.`);

@@ -12,7 +12,7 @@ import type { Role } from "../../src/config/roles";
 import { runProgram } from "../../stacks";
 import { runStackOffline } from "../../tools/offline/runStack";
 import { discoverStacks, DIY_ORGANIZATION, fullyQualifiedStackName, PROJECT } from "../../tools/offline/stacks";
-import { PROJECT_DIR } from "../helpers/offline";
+import { FIXTURE_DIR, PROJECT_DIR } from "../helpers/offline";
 
 const docs = readFileSync(path.join(PROJECT_DIR, "docs", "permissions.md"), "utf8");
 
@@ -36,8 +36,8 @@ describe("docs/permissions.md covers what each stack does", function () {
     const used = new Map<Role, Set<string>>();
 
     before(async () => {
-        const stacks = discoverStacks(PROJECT_DIR);
-        // Optional resources the shipped files leave off.
+        const stacks = discoverStacks(FIXTURE_DIR);
+        // Optional resources the fixture files leave off.
         const variants: Partial<Record<Role, Record<string, string>>> = { participant: { [`${NS}:acceptShareInvitation`]: "true" } };
         const published = new Map<string, Record<string, unknown>>();
         for (const { stack, role, config } of stacks) {

@@ -10,9 +10,17 @@ import { fullyQualifiedStackName, PROJECT, runProjectStack } from "../../tools/o
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
 
-/** The config a shipped `Pulumi.<stack>.yaml` gives its stack. */
-export function shippedConfig(stack: string): RawConfig {
-    return readStackConfigFile(PROJECT_DIR, PROJECT, stack);
+/**
+ * The tests' own stack files: the manual set beside this, the automated one in `automated/`.
+ * Tests assert their values; the project's `Pulumi.<stack>.yaml` and examples/automated/ are
+ * examples users edit, which only tests/stacks/shippedStackFiles.test.ts reads.
+ */
+export const FIXTURE_DIR = path.join(PROJECT_DIR, "tests", "fixtures", "stacks");
+export const AUTOMATED_FIXTURE_DIR = path.join(FIXTURE_DIR, "automated");
+
+/** The config a fixture `Pulumi.<stack>.yaml` gives its stack, read as the shipped files are read. */
+export function fixtureConfig(stack: string, dir = FIXTURE_DIR): RawConfig {
+    return readStackConfigFile(dir, PROJECT, stack);
 }
 
 /**
@@ -40,7 +48,7 @@ export function auditOutputs(agentManagement: AgentManagement): Record<string, u
     return { agentManagement, detectorId: "0123456789abcdef0123456789abcdef" };
 }
 
-/** Unless a test says otherwise, owners read an audit stack on the manual path, as the shipped files do. */
+/** Unless a test says otherwise, owners read an audit stack on the manual path, as the fixture files do. */
 const DEFAULT_REFERENCES: Record<string, Record<string, unknown>> = { audit: auditOutputs("manual") };
 
 /** Runs the real program for `stack` under the mock runtime; `others` are outputs of stacks it references by short name. */
@@ -106,7 +114,7 @@ export function assertUnderRoleWithPinnedProvider(run: OfflineStackRun, roleType
     return cloud;
 }
 
-/** One config mistake: a change to a shipped stack file, and the key the error must name. */
+/** One config mistake: a change to a fixture stack file, and the key the error must name. */
 export interface BadInput {
     name: string;
     stack: string;
@@ -127,7 +135,7 @@ export function itRefusesEach(cases: readonly BadInput[], minimum: number, refer
     });
     for (const testCase of cases) {
         it(`${testCase.name} → names ${testCase.key}`, async () => {
-            const config = withConfig(shippedConfig(testCase.stack), testCase.changes);
+            const config = withConfig(fixtureConfig(testCase.stack), testCase.changes);
             await expectConfigError(() => runStack(testCase.stack, config, referenced()), testCase.key, testCase.says);
         });
     }

@@ -25,7 +25,7 @@ const UNKNOWN_KEYS: BadInput[] = [
     { name: "shared instead of share in a subnet (the subnet would be shared)", stack: "owner", changes: { subnets: firstSubnetWith({ shared: false }) }, key: "subnets[0].shared", says: "did you mean share?" },
     { name: "Cidr with a capital in a subnet", stack: "owner", changes: { subnets: firstSubnetWith({ cidr: undefined, Cidr: "10.20.0.0/20" }) }, key: "subnets[0].Cidr", says: "did you mean cidr?" },
     { name: "az_id in a subnet", stack: "owner", changes: { subnets: firstSubnetWith({ azId: undefined, az_id: "use1-az1" }) }, key: "subnets[0].az_id", says: "did you mean azId?" },
-    { name: "a key that resembles nothing in a subnet", stack: "owner", changes: { subnets: firstSubnetWith({ routeTable: "rtb-1" }) }, key: "subnets[0].routeTable", says: "its keys are name, cidr, azId, share" },
+    { name: "a key that resembles nothing in a subnet", stack: "owner", changes: { subnets: firstSubnetWith({ routeTable: "rtb-1" }) }, key: "subnets[0].routeTable", says: "its keys are name, id, cidr, azId, share" },
     { name: "instance_type in an instance", stack: "participant", changes: { instances: [{ name: "a", subnet: "workloads-a", instance_type: "m7g.large" }] }, key: "instances[0].instance_type", says: "did you mean instanceType?" },
     { name: "Ami in an instance", stack: "participant", changes: { instances: [{ name: "a", subnet: "workloads-a", Ami: "ami-0123456789abcdef0" }] }, key: "instances[0].Ami", says: "did you mean ami?" },
     { name: "subnetName in an instance", stack: "participant", changes: { instances: [{ name: "a", subnet: "workloads-a", subnetName: "workloads-b" }] }, key: "instances[0].subnetName", says: "its keys are name, subnet, instanceType, ami" },

@@ -4,6 +4,7 @@ import { ConfigError } from "../../src/config/errors";
 import type { AgentManagement } from "../../src/agentManagement";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";
+import type { FakeCloudOptions } from "../../tools/offline/fakeCloud";
 import type { CapturedResource, OfflineStackRun } from "../../tools/offline/runStack";
 import { readStackConfigFile } from "../../tools/offline/stackConfig";
 import { fullyQualifiedStackName, PROJECT, runProjectStack } from "../../tools/offline/stacks";
@@ -51,11 +52,19 @@ export function auditOutputs(agentManagement: AgentManagement): Record<string, u
 /** Unless a test says otherwise, owners read an audit stack on the manual path, as the fixture files do. */
 const DEFAULT_REFERENCES: Record<string, Record<string, unknown>> = { audit: auditOutputs("manual") };
 
-/** Runs the real program for `stack` under the mock runtime; `others` are outputs of stacks it references by short name. */
-export function runStack(stack: string, config: RawConfig, others: Record<string, Record<string, unknown>> = DEFAULT_REFERENCES, preview = true): Promise<OfflineStackRun> {
+/**
+ * Runs the real program for `stack` under the mock runtime; `others` are outputs of stacks it
+ * references by short name; `cloud` changes what the fake cloud holds (e.g. the existing network).
+ */
+export function runStack(
+    stack: string,
+    config: RawConfig,
+    others: Record<string, Record<string, unknown>> = DEFAULT_REFERENCES,
+    options: { preview?: boolean; cloud?: FakeCloudOptions } = {},
+): Promise<OfflineStackRun> {
     const published = new Map(Object.entries(others).map(([name, outputs]) => [fullyQualifiedStackName(name), outputs]));
     const registered: CapturedResource[] = (lastRegistered = []);
-    return runProjectStack(stack, config, published, { preview, onRegistered: (resource) => registered.push(resource) });
+    return runProjectStack(stack, config, published, { ...options, onRegistered: (resource) => registered.push(resource) });
 }
 
 export function ofType(run: OfflineStackRun, type: string): CapturedResource[] {
@@ -68,12 +77,15 @@ export function single(run: OfflineStackRun, type: string): CapturedResource {
     return found[0];
 }
 
+/** What a stack that looks AWS up before registering anything has registered by then: its provider, through which it looks. */
+export const LOOKUP_PROVIDER = ["pulumi:providers:aws"] as const;
+
 /**
  * Asserts the run fails with a ConfigError that names `key` (and, when given, says `includes`)
- * and that no resource other than the root stack (and stack-reference reads) was registered
- * (checked when the failing run went through `runStack`).
+ * and that no resource other than the root stack (and stack-reference reads, and the types in
+ * `alsoRegistered`) was registered (checked when the failing run went through `runStack`).
  */
-export async function expectConfigError(run: () => Promise<unknown>, key: string, includes?: string | RegExp): Promise<ConfigError> {
+export async function expectConfigError(run: () => Promise<unknown>, key: string, includes?: string | RegExp, alsoRegistered: readonly string[] = []): Promise<ConfigError> {
     let caught: unknown;
     try {
         await run();
@@ -84,7 +96,7 @@ export async function expectConfigError(run: () => Promise<unknown>, key: string
     const fullKey = key.includes(":") ? key : `${NS}:${key}`;
     const problem = caught.problems.find((p) => p.key === fullKey);
     assert.ok(problem, `expected a problem for ${fullKey}; got: ${caught.message}`);
-    const created = lastRegistered.filter((resource) => !BOOKKEEPING_TYPES.has(resource.type));
+    const created = lastRegistered.filter((resource) => !BOOKKEEPING_TYPES.has(resource.type) && !alsoRegistered.includes(resource.type));
     assert.deepEqual(created.map((r) => r.urn), [], "a config error must stop the program before it registers any resource");
     if (includes !== undefined) {
         const text = `${problem.expected}`;

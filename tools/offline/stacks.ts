@@ -5,6 +5,7 @@ import { NS } from "../../src/config/primitives";
 import { resolveRole, Role, ROLES } from "../../src/config/roles";
 import { auditDelegationProblems } from "../../src/config/stackSet";
 import { runProgram } from "../../stacks";
+import type { FakeCloudOptions } from "./fakeCloud";
 import { CapturedResource, OfflineStackRun, runStackOffline } from "./runStack";
 import { readStackFile, StackConfigFileError, StackFile } from "./stackConfig";
 
@@ -60,7 +61,7 @@ export function runProjectStack(
     stack: string,
     config: RawConfig,
     published: Pick<ReadonlyMap<string, Record<string, unknown>>, "get"> = new Map(),
-    options: { preview?: boolean; onRegistered?: (resource: CapturedResource) => void; onStackReference?: (fullyQualifiedName: string) => void } = {},
+    options: { preview?: boolean; onRegistered?: (resource: CapturedResource) => void; onStackReference?: (fullyQualifiedName: string) => void; cloud?: FakeCloudOptions } = {},
 ): Promise<OfflineStackRun> {
     return runStackOffline({
         project: PROJECT,
@@ -74,6 +75,7 @@ export function runProjectStack(
         preview: options.preview,
         organization: DIY_ORGANIZATION,
         onRegistered: options.onRegistered,
+        cloud: options.cloud,
     });
 }
 

@@ -44,7 +44,7 @@ export function discoverStacks(projectDir: string): ShippedStack[] {
                 file = readStackFile(projectDir, PROJECT, stack);
             } catch (err) {
                 if (!(err instanceof StackConfigFileError)) throw err;
-                file = { config: {}, unreadable: [err.message] };
+                file = { config: {}, unreadable: [err.message], structured: [] };
             }
             const resolved = resolveRole(stack, file.config[`${NS}:role`]);
             if ("problem" in resolved) throw new ConfigError(stack, [{ key: `${NS}:role`, value: resolved.value, expected: resolved.problem }]);

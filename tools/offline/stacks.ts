@@ -17,6 +17,16 @@ export function fullyQualifiedStackName(stack: string, organization = DIY_ORGANI
     return `${organization}/${project}/${stack}`;
 }
 
+/**
+ * The name under which a planned stack is published, for a stack reference's name: a stack of
+ * this project under any organization is the one planned here (the set is one organization's,
+ * whether the files name it, e.g. `acme/guardduty-shared-vpc/owner` on Pulumi Cloud, or not).
+ */
+export function plannedName(referenced: string): string {
+    const parts = referenced.split("/");
+    return parts.length === 3 && parts[1] === PROJECT ? fullyQualifiedStackName(parts[2]) : referenced;
+}
+
 export interface ShippedStack {
     stack: string;
     role: Role;
@@ -115,7 +125,8 @@ export async function runStacksInOrder(stacks: readonly ShippedStack[], options:
         const blockedBy: string[] = [];
         const reads: string[] = [];
         const references = {
-            get(name: string) {
+            get(referenced: string) {
+                const name = plannedName(referenced);
                 const unreadable = notRead.get(name);
                 if (unreadable === undefined) return published.get(name);
                 blockedBy.push(name);

@@ -5,7 +5,7 @@ import { ConfigError } from "../../src/config/errors";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";
 import type { Role } from "../../src/config/roles";
-import { discoverStacks, fullyQualifiedStackName, runStacksInOrder, ShippedStack, StackRunResult } from "../offline/stacks";
+import { discoverStacks, fullyQualifiedStackName, plannedName, runStacksInOrder, ShippedStack, StackRunResult } from "../offline/stacks";
 import { evaluatePolicies, PolicyVerdict } from "../policy/evaluate";
 import { describeResources, formatOutputs } from "./render";
 
@@ -104,7 +104,7 @@ function parseArgs(argv: readonly string[]): PlanArgs | { exit: number; out?: st
  */
 function failedUpstream(result: StackRunResult, failed: ReadonlyMap<string, ShippedStack>): { stack: ShippedStack; name: string } | undefined {
     for (const name of result.reads) {
-        const stack = failed.get(name);
+        const stack = failed.get(plannedName(name));
         if (stack && stack.stack !== result.stack.stack) return { stack, name };
     }
     return undefined;
@@ -163,7 +163,7 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
         }
         const references = result.run.resources
             .filter((r) => r.type === "pulumi:pulumi:StackReference")
-            .map((r) => ({ stack: r.name, resolved: planned.has(r.name) }));
+            .map((r) => ({ stack: r.name, resolved: planned.has(plannedName(r.name)) }));
         plans.push({
             stack,
             role,

@@ -5,6 +5,8 @@
  * The fake cloud holds the network each test describes (WORLD), as AWS would report it.
  */
 import * as assert from "node:assert/strict";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { AGENT_MANAGEMENT_MODES, type AgentManagement } from "../../src/agentManagement";
 import { NetworkLookupError } from "../../src/components/existingNetwork";
@@ -13,6 +15,7 @@ import { runProgram } from "../../stacks";
 import type { FakeNetwork, FakeSubnet, FakeVpc } from "../../tools/offline/fakeCloud";
 import { runStackOffline, type CapturedResource } from "../../tools/offline/runStack";
 import { DIY_ORGANIZATION, fullyQualifiedStackName, PROJECT } from "../../tools/offline/stacks";
+import { plan, type StackPlan } from "../../tools/plan/plan";
 import { evaluatePolicies, mandatoryViolations } from "../../tools/policy/evaluate";
 import { auditOutputs, expectConfigError, FIXTURE_DIR, fixtureConfig, LOOKUP_PROVIDER, ofType, runStack, single, withConfig } from "../helpers/offline";
 
@@ -256,6 +259,25 @@ describe("owner network config: creating and adopting do not mix (refused before
         const appA = (run.outputs.sharedSubnets as Array<{ name: string; azId: string; cidr: string }>).find((s) => s.name === "app-a");
         assert.deepEqual([appA?.azId, appA?.cidr], ["use1-az1", "10.40.0.0/20"]);
         assert.ok(run.notes.some((note) => note.includes(`the existing VPC ${VPC} and its subnets are taken to be as the config describes them`)), run.notes.join("\n"));
+    });
+
+    it("npm run plan plans a set whose owner adopts a VPC, and says what it took as given", async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "gdsv-existing-"));
+        for (const file of readdirSync(FIXTURE_DIR).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) copyFileSync(path.join(FIXTURE_DIR, file), path.join(dir, file));
+        copyFileSync(path.join(EXISTING, "Pulumi.owner.yaml"), path.join(dir, "Pulumi.owner.yaml"));
+        for (const participant of ["Pulumi.participant.yaml", "Pulumi.participant-b.yaml"]) {
+            const file = path.join(dir, participant);
+            writeFileSync(file, readFileSync(file, "utf8").replace(/subnet: \S+/g, "subnet: app-b"));
+        }
+        const out: string[] = [];
+        const code = await plan(["--json"], { projectDir: dir, out: (line) => out.push(line), err: (line) => out.push(line) });
+        const stacks = (JSON.parse(out.join("\n")) as { stacks: StackPlan[] }).stacks;
+        assert.equal(code, 0, out.join("\n"));
+        const ownerPlan = stacks.find((s) => s.stack === "owner");
+        assert.ok(ownerPlan?.notes?.some((note) => /existing VPC vpc-0e1f2a3b4c5d6e7f8 and its subnets are taken to be as the config describes them/.test(note)), JSON.stringify(ownerPlan?.notes));
+        const text: string[] = [];
+        await plan(["--stack", "owner", "--no-policies"], { projectDir: dir, out: (line) => text.push(line), err: (line) => text.push(line) });
+        assert.match(text.join("\n"), /offline, taken as given:\n {2}- the existing VPC vpc-0e1f2a3b4c5d6e7f8/);
     });
 
     it("a stack that creates its VPC looks nothing up", async () => {

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import type { RawConfig } from "../src/config/load";
-import { discoverStacks, runProjectStack, runStacksInOrder } from "../tools/offline/stacks";
+import { discoverStacks, fullyQualifiedStackName, runProjectStack, runStacksInOrder } from "../tools/offline/stacks";
 import { benchPlanScale } from "./planScale";
 import { benchPolicies } from "./policies";
 import { Targets } from "./targets";
@@ -29,6 +29,7 @@ function syntheticOwnerConfig(subnets: number, principals: number): RawConfig {
         "aws:region": "us-east-1",
         "guardduty-shared-vpc:accountId": "333333333333",
         "guardduty-shared-vpc:organizationId": "o-a1b2c3d4e5",
+        "guardduty-shared-vpc:auditStack": "audit",
         "guardduty-shared-vpc:vpcCidr": "10.20.0.0/16",
         "guardduty-shared-vpc:subnets": JSON.stringify(
             Array.from({ length: subnets }, (_, i) => ({ name: `subnet-${i}`, cidr: `10.20.${i}.0/24`, azId: `use1-az${(i % 6) + 1}` })),
@@ -39,7 +40,7 @@ function syntheticOwnerConfig(subnets: number, principals: number): RawConfig {
 
 async function timeOwner(subnets: number, principals: number): Promise<{ elapsed: number; resources: number }> {
     const started = performance.now();
-    const run = await runProjectStack("owner", syntheticOwnerConfig(subnets, principals));
+    const run = await runProjectStack("owner", syntheticOwnerConfig(subnets, principals), new Map([[fullyQualifiedStackName("audit"), { agentManagement: "manual" }]]));
     return { elapsed: performance.now() - started, resources: run.resources.length };
 }
 

@@ -4,6 +4,7 @@
 import * as path from "path";
 import { runStackOffline } from "../tools/offline/runStack";
 import { readStackConfigFile } from "../tools/offline/stackConfig";
+import { discoverStacks } from "../tools/offline/stacks";
 
 const root = path.resolve(__dirname, "..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -11,9 +12,11 @@ const program = require(path.join(root, "index.ts")) as () => unknown;
 runStackOffline({
     project: "guardduty-shared-vpc",
     stack: "owner",
-    config: readStackConfigFile(root, "guardduty-shared-vpc", "owner"),
+    // The shipped owner stack, whatever its file is called.
+    config: readStackConfigFile(root, "guardduty-shared-vpc", discoverStacks(root).find((stack) => stack.role === "owner")?.stack ?? "owner"),
     program,
-    stackOutputs: () => undefined,
+    // The owner reads the organization's agent-management mode from the audit stack.
+    stackOutputs: () => ({ agentManagement: "manual" }),
 }).then(
     (run) => console.log(`registered ${run.resources.length}`),
     (err: unknown) => {

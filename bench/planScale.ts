@@ -18,8 +18,11 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
  */
 function generatedStacks(root: string): { stack: string; config: RawConfig }[] {
     const accounts = Array.from({ length: PARTICIPANTS }, (_, index) => String(FIRST_PARTICIPANT_ACCOUNT + index));
-    const owner = { ...readStackConfigFile(root, PROJECT, "owner"), [`${NS}:shareWith`]: JSON.stringify(accounts) };
-    const participant = readStackConfigFile(root, PROJECT, "participant");
+    // The first shipped stack of each role, whatever the files are called.
+    const shipped = discoverStacks(root);
+    const configOf = (role: "owner" | "participant") => readStackConfigFile(root, PROJECT, shipped.find((stack) => stack.role === role)?.stack ?? role);
+    const owner = { ...configOf("owner"), [`${NS}:shareWith`]: JSON.stringify(accounts) };
+    const participant = configOf("participant");
     return [
         { stack: "owner", config: owner },
         ...accounts.map((accountId, index) => ({

@@ -5,6 +5,7 @@ import * as path from "path";
 import { runStackOffline } from "../tools/offline/runStack";
 import { readStackConfigFile } from "../tools/offline/stackConfig";
 import { PUBLISHED_AUDIT } from "./auditOutputs";
+import { discoverStacks } from "../tools/offline/stacks";
 
 const root = path.resolve(__dirname, "..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,7 +13,8 @@ const program = require(path.join(root, "index.ts")) as () => unknown;
 runStackOffline({
     project: "guardduty-shared-vpc",
     stack: "owner",
-    config: readStackConfigFile(root, "guardduty-shared-vpc", "owner"),
+    // The shipped owner stack, whatever its file is called.
+    config: readStackConfigFile(root, "guardduty-shared-vpc", discoverStacks(root).find((stack) => stack.role === "owner")?.stack ?? "owner"),
     program,
     stackOutputs: (name) => PUBLISHED_AUDIT.get(name),
 }).then(

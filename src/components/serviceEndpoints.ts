@@ -7,7 +7,8 @@ import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 export interface ServiceEndpointsArgs {
     region: string;
     vpcId: pulumi.Input<string>;
-    vpcCidr: string;
+    /** The VPC's IPv4 blocks, secondary ones included: clients in any of them use the endpoints. */
+    vpcCidrs: readonly string[];
     /** One subnet per availability zone, drawn from the shared subnets. */
     subnetIds: pulumi.Input<string>[];
     /** Omit to leave the guardduty-data endpoint to GuardDuty's automated agent configuration. */
@@ -41,7 +42,7 @@ export class ServiceEndpoints extends pulumi.ComponentResource {
         this.securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.vpcId,
             description: "Interface endpoints (guardduty-data, SSM): HTTPS from the VPC only",
-            ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.vpcCidr], description: "HTTPS from the VPC" }],
+            ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [...args.vpcCidrs], description: "HTTPS from the VPC" }],
             egress: [],
             tags: { Name: `${name}-sg` },
         }, { parent: this });

@@ -9,16 +9,40 @@ export interface SubnetSpec {
     share: boolean;
 }
 
+/** A subnet that exists already, as AWS reports it (read before anything is registered). */
+export interface ExistingSubnet extends SubnetSpec {
+    id: string;
+    arn: string;
+}
+
+/**
+ * Where the shared network comes from: created by this stack, or an existing VPC and subnets
+ * (Control Tower, Landing Zone Accelerator, a network team) adopted as they are. Adopted ones
+ * are read, never registered: the stack shares them and adds its endpoints, and a `pulumi
+ * destroy` leaves them where they were.
+ */
+export type NetworkPlan =
+    | { kind: "create"; cidr: string; subnets: readonly SubnetSpec[] }
+    | {
+        kind: "adopt";
+        vpcId: string;
+        /** The VPC's IPv4 blocks as AWS reports them, the primary first. */
+        cidrBlocks: readonly string[];
+        subnets: readonly ExistingSubnet[];
+        /** The route tables the shared subnets use (their own, or the VPC's main one), for gateway endpoints. */
+        routeTableIds: readonly string[];
+    };
+
 export interface SharedVpcArgs {
-    cidr: string;
-    subnets: readonly SubnetSpec[];
+    network: NetworkPlan;
     /** Account IDs, OU ARNs or the organization ARN; RAM keeps the share inside the organization. */
     principals: readonly string[];
 }
 
-export interface CreatedSubnet {
+export interface NetworkSubnet {
     spec: SubnetSpec;
-    subnet: aws.ec2.Subnet;
+    id: pulumi.Output<string>;
+    arn: pulumi.Output<string>;
 }
 
 /**
@@ -29,32 +53,50 @@ export interface CreatedSubnet {
  * runs in it stay.
  */
 export class SharedVpc extends pulumi.ComponentResource {
-    readonly vpc: aws.ec2.Vpc;
-    readonly subnets: CreatedSubnet[];
+    /** Only when this stack creates the VPC. */
+    readonly vpc?: aws.ec2.Vpc;
+    readonly vpcId: pulumi.Output<string>;
+    /** The VPC's IPv4 blocks, the primary first: what may reach endpoints from inside the VPC. */
+    readonly cidrBlocks: readonly string[];
+    readonly subnets: NetworkSubnet[];
+    /** Route tables of the shared subnets, for gateway endpoints. */
+    readonly sharedRouteTableIds: pulumi.Input<string>[];
     readonly resourceShare: aws.ram.ResourceShare;
 
     constructor(name: string, args: SharedVpcArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("network", "SharedVpc"), name, {}, opts);
+        const network = args.network;
 
-        // Private DNS on interface endpoints (guardduty-data among them) needs both attributes.
-        this.vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: args.cidr,
-            enableDnsSupport: true,
-            enableDnsHostnames: true,
-            tags: { Name: name },
-        }, { parent: this });
-
-        // Pinned by AZ ID: AZ names map to different physical zones in each participant account.
-        this.subnets = args.subnets.map((spec) => ({
-            spec,
-            subnet: new aws.ec2.Subnet(`${name}-${spec.name}`, {
-                vpcId: this.vpc.id,
-                cidrBlock: spec.cidr,
-                availabilityZoneId: spec.azId,
-                mapPublicIpOnLaunch: false,
-                tags: { Name: spec.name },
-            }, { parent: this }),
-        }));
+        if (network.kind === "create") {
+            // Private DNS on interface endpoints (guardduty-data among them) needs both attributes.
+            const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+                cidrBlock: network.cidr,
+                enableDnsSupport: true,
+                enableDnsHostnames: true,
+                tags: { Name: name },
+            }, { parent: this });
+            this.vpc = vpc;
+            this.vpcId = vpc.id;
+            this.cidrBlocks = [network.cidr];
+            // Pinned by AZ ID: AZ names map to different physical zones in each participant account.
+            this.subnets = network.subnets.map((spec) => {
+                const subnet = new aws.ec2.Subnet(`${name}-${spec.name}`, {
+                    vpcId: vpc.id,
+                    cidrBlock: spec.cidr,
+                    availabilityZoneId: spec.azId,
+                    mapPublicIpOnLaunch: false,
+                    tags: { Name: spec.name },
+                }, { parent: this });
+                return { spec, id: subnet.id, arn: subnet.arn };
+            });
+            // The subnets created here keep the main route table.
+            this.sharedRouteTableIds = [vpc.mainRouteTableId];
+        } else {
+            this.vpcId = pulumi.output(network.vpcId);
+            this.cidrBlocks = network.cidrBlocks;
+            this.subnets = network.subnets.map(({ id, arn, ...spec }) => ({ spec, id: pulumi.output(id), arn: pulumi.output(arn) }));
+            this.sharedRouteTableIds = [...network.routeTableIds];
+        }
 
         // Losing the share detaches every participant's workloads from these subnets at once.
         this.resourceShare = new aws.ram.ResourceShare(`${name}-subnets`, {
@@ -63,10 +105,10 @@ export class SharedVpc extends pulumi.ComponentResource {
             tags: { Name: `${name}-subnets` },
         }, { parent: this, protect: true });
 
-        for (const { spec, subnet } of this.subnets.filter((entry) => entry.spec.share)) {
+        for (const { spec, arn } of this.subnets.filter((entry) => entry.spec.share)) {
             new aws.ram.ResourceAssociation(`${name}-share-${spec.name}`, {
                 resourceShareArn: this.resourceShare.arn,
-                resourceArn: subnet.arn,
+                resourceArn: arn,
             }, { parent: this });
         }
         for (const principal of args.principals) {
@@ -76,7 +118,7 @@ export class SharedVpc extends pulumi.ComponentResource {
             }, { parent: this });
         }
 
-        this.registerOutputs({ vpcId: this.vpc.id, resourceShareArn: this.resourceShare.arn });
+        this.registerOutputs({ vpcId: this.vpcId, resourceShareArn: this.resourceShare.arn });
     }
 }
 

@@ -89,6 +89,9 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
     return z.preprocess((value) => (value === undefined ? defaultValue : value), z.enum(values, { error: expected }));
 }
 
+/** Marks a key whose value is structured (a list or an object), for what must tell such keys apart (Pulumi.yaml's declarations). */
+export const STRUCTURED = "structured";
+
 /**
  * Structured values (lists, objects) reach the program as JSON text, exactly as
  * `pulumi config set --path` stores them; this decodes them before validation.
@@ -102,7 +105,7 @@ export function json<T extends z.ZodType>(schema: T, defaultValue?: unknown) {
         } catch {
             return value;
         }
-    }, schema);
+    }, schema).describe(STRUCTURED);
 }
 
 /**

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { parseManagementConfig } from "../../src/config/management";
 import { parseOwnerConfig } from "../../src/config/owner";
 import { parseParticipantConfig } from "../../src/config/participant";
-import { BadInput, expectConfigError, itRefusesEach, ofType, runStack, shippedConfig, withConfig } from "../helpers/offline";
+import { BadInput, expectConfigError, itRefusesEach, ofType, runStack, fixtureConfig, withConfig } from "../helpers/offline";
 
 /**
  * Issue 10, "Configuration": classes of mistake that used to be planned without a word. Each
@@ -11,12 +11,12 @@ import { BadInput, expectConfigError, itRefusesEach, ofType, runStack, shippedCo
  */
 
 const OU = "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-cdefghij";
-const owner = () => shippedConfig("owner");
-const shippedSubnets = (): Array<Record<string, unknown>> => JSON.parse(owner()["guardduty-shared-vpc:subnets"]);
-const subnetsWith = (extra: Record<string, unknown>[]) => [...shippedSubnets(), ...extra];
+const owner = () => fixtureConfig("owner");
+const fixtureSubnets = (): Array<Record<string, unknown>> => JSON.parse(owner()["guardduty-shared-vpc:subnets"]);
+const subnetsWith = (extra: Record<string, unknown>[]) => [...fixtureSubnets(), ...extra];
 /** The owner's subnets with one key of the first changed (or, with `undefined`, removed). */
 const firstSubnetWith = (changes: Record<string, unknown>) => {
-    const [first, ...rest] = shippedSubnets();
+    const [first, ...rest] = fixtureSubnets();
     return [Object.fromEntries(Object.entries({ ...first, ...changes }).filter(([, v]) => v !== undefined)), ...rest];
 };
 const onlyUnsharedSubnets = [{ name: "private", cidr: "10.20.0.0/20", azId: "use1-az1", share: false }];
@@ -25,7 +25,7 @@ const UNKNOWN_KEYS: BadInput[] = [
     { name: "shared instead of share in a subnet (the subnet would be shared)", stack: "owner", changes: { subnets: firstSubnetWith({ shared: false }) }, key: "subnets[0].shared", says: "did you mean share?" },
     { name: "Cidr with a capital in a subnet", stack: "owner", changes: { subnets: firstSubnetWith({ cidr: undefined, Cidr: "10.20.0.0/20" }) }, key: "subnets[0].Cidr", says: "did you mean cidr?" },
     { name: "az_id in a subnet", stack: "owner", changes: { subnets: firstSubnetWith({ azId: undefined, az_id: "use1-az1" }) }, key: "subnets[0].az_id", says: "did you mean azId?" },
-    { name: "a key that resembles nothing in a subnet", stack: "owner", changes: { subnets: firstSubnetWith({ routeTable: "rtb-1" }) }, key: "subnets[0].routeTable", says: "its keys are name, cidr, azId, share" },
+    { name: "a key that resembles nothing in a subnet", stack: "owner", changes: { subnets: firstSubnetWith({ routeTable: "rtb-1" }) }, key: "subnets[0].routeTable", says: "its keys are name, id, cidr, azId, share" },
     { name: "instance_type in an instance", stack: "participant", changes: { instances: [{ name: "a", subnet: "workloads-a", instance_type: "m7g.large" }] }, key: "instances[0].instance_type", says: "did you mean instanceType?" },
     { name: "Ami in an instance", stack: "participant", changes: { instances: [{ name: "a", subnet: "workloads-a", Ami: "ami-0123456789abcdef0" }] }, key: "instances[0].Ami", says: "did you mean ami?" },
     { name: "subnetName in an instance", stack: "participant", changes: { instances: [{ name: "a", subnet: "workloads-a", subnetName: "workloads-b" }] }, key: "instances[0].subnetName", says: "its keys are name, subnet, instanceType, ami" },
@@ -96,7 +96,7 @@ const INSTANCE_TYPES: BadInput[] = [
 describe("issue 10 configuration classes: each mistake refused before any resource is registered", () => {
     let ownerOutputs: Record<string, unknown>;
     before(async () => {
-        ownerOutputs = (await runStack("owner", shippedConfig("owner"))).outputs;
+        ownerOutputs = (await runStack("owner", fixtureConfig("owner"))).outputs;
     });
     const referenced = () => ({ owner: ownerOutputs });
 
@@ -116,20 +116,20 @@ describe("issue 10 configuration classes: each mistake refused before any resour
 describe("issue 10 configuration classes: what must keep working", () => {
     let ownerOutputs: Record<string, unknown>;
     before(async () => {
-        ownerOutputs = (await runStack("owner", shippedConfig("owner"))).outputs;
+        ownerOutputs = (await runStack("owner", fixtureConfig("owner"))).outputs;
     });
 
     it("takes 12-digit account IDs stored as YAML numbers, in shareWith and at the top level", () => {
         const config = parseOwnerConfig("owner", withConfig(owner(), { accountId: 333333333333, shareWith: [444444444444, "555555555555"] }));
         assert.equal(config.accountId, "333333333333");
         assert.deepEqual(config.shareWith.map((p) => p.value), ["444444444444", "555555555555"]);
-        assert.equal(parseManagementConfig("management", withConfig(shippedConfig("management"), { auditAccountId: 222222222222 })).auditAccountId, "222222222222");
+        assert.equal(parseManagementConfig("management", withConfig(fixtureConfig("management"), { auditAccountId: 222222222222 })).auditAccountId, "222222222222");
     });
 
     it("takes a subnet or instance name the CLI stored as a number", () => {
         const subnets = [{ name: 7, cidr: "10.20.0.0/20", azId: "use1-az1" }];
         assert.equal(parseOwnerConfig("owner", withConfig(owner(), { subnets })).subnets[0].name, "7");
-        const instance = parseParticipantConfig("participant", withConfig(shippedConfig("participant"), { instances: [{ name: 1, subnet: 7 }] })).instances[0];
+        const instance = parseParticipantConfig("participant", withConfig(fixtureConfig("participant"), { instances: [{ name: 1, subnet: 7 }] })).instances[0];
         assert.deepEqual([instance.name, instance.subnet], ["1", "7"]);
     });
 
@@ -161,8 +161,8 @@ describe("issue 10 configuration classes: what must keep working", () => {
     });
 
     it("accepts assumeRoleArn in the stack's own account and partition, GovCloud included", () => {
-        assert.ok(parseManagementConfig("management", withConfig(shippedConfig("management"), { assumeRoleArn: "arn:aws:iam::111111111111:role/deploy" })));
-        assert.ok(parseManagementConfig("management", withConfig(shippedConfig("management"), { "aws:region": "us-gov-west-1", assumeRoleArn: "arn:aws-us-gov:iam::111111111111:role/deploy" })));
+        assert.ok(parseManagementConfig("management", withConfig(fixtureConfig("management"), { assumeRoleArn: "arn:aws:iam::111111111111:role/deploy" })));
+        assert.ok(parseManagementConfig("management", withConfig(fixtureConfig("management"), { "aws:region": "us-gov-west-1", assumeRoleArn: "arn:aws-us-gov:iam::111111111111:role/deploy" })));
     });
 
     it("leaves other namespaces alone (aws:profile, pulumi:tags, a team's own)", () => {
@@ -171,12 +171,12 @@ describe("issue 10 configuration classes: what must keep working", () => {
 
     it("the owner publishes the principals it shares with, and a listed participant is planned", async () => {
         assert.deepEqual(ownerOutputs.shareWith, ["444444444444", "555555555555"]);
-        const run = await runStack("participant-b", shippedConfig("participant-b"), { owner: ownerOutputs });
-        assert.equal(ofType(run, "aws:ec2/instance:Instance").length, JSON.parse(shippedConfig("participant-b")["guardduty-shared-vpc:instances"]).length);
+        const run = await runStack("participant-b", fixtureConfig("participant-b"), { owner: ownerOutputs });
+        assert.equal(ofType(run, "aws:ec2/instance:Instance").length, JSON.parse(fixtureConfig("participant-b")["guardduty-shared-vpc:instances"]).length);
     });
 
     it("a participant of an owner that shares with an OU, or of an owner deployed before shareWith was published, is not second-guessed", async () => {
-        const config = withConfig(shippedConfig("participant"), { accountId: "666666666666" });
+        const config = withConfig(fixtureConfig("participant"), { accountId: "666666666666" });
         await runStack("participant", config, { owner: { ...ownerOutputs, shareWith: [OU] } });
         const { shareWith: _dropped, ...olderOwner } = ownerOutputs;
         await runStack("participant", config, { owner: olderOwner });
@@ -184,7 +184,7 @@ describe("issue 10 configuration classes: what must keep working", () => {
 
     it("launches Graviton GPU and network-optimised types on arm64 and g5/g6 on x86_64", async () => {
         const instances = ["g5g.xlarge", "c7gn.large", "im4gn.large", "x2gd.large", "r8g.large", "g5.xlarge", "g6.xlarge"].map((instanceType, index) => ({ name: `i${index}`, subnet: "workloads-a", instanceType }));
-        const run = await runStack("participant", withConfig(shippedConfig("participant"), { instances }), { owner: ownerOutputs });
+        const run = await runStack("participant", withConfig(fixtureConfig("participant"), { instances }), { owner: ownerOutputs });
         const amis = ofType(run, "aws:ec2/instance:Instance").map((i) => String(i.inputs.ami));
         const [arm, x86] = [amis[0], amis[5]];
         assert.notEqual(arm, x86);

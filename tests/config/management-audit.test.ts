@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { parseAuditConfig } from "../../src/config/audit";
 import type { RawConfig } from "../../src/config/load";
 import { parseManagementConfig } from "../../src/config/management";
-import { BadInput, expectConfigError, itRefusesEach, runStack, shippedConfig, withConfig } from "../helpers/offline";
+import { BadInput, expectConfigError, itRefusesEach, runStack, fixtureConfig, withConfig } from "../helpers/offline";
 
 const CASES: BadInput[] = [
     { name: "audit account equal to the management account", stack: "management", changes: { auditAccountId: "111111111111" }, key: "auditAccountId", says: "not the management account's own" },
@@ -50,7 +50,7 @@ describe("management and audit configuration: bad input is refused before any re
 
     it("reports every problem of the audit file at once, each with its key and value", async () => {
         const error = await expectConfigError(
-            () => runStack("audit", withConfig(shippedConfig("audit"), { findingsSeverityThreshold: "0", notificationEmail: "nobody", autoEnableOrganizationMembers: "SOME" })),
+            () => runStack("audit", withConfig(fixtureConfig("audit"), { findingsSeverityThreshold: "0", notificationEmail: "nobody", autoEnableOrganizationMembers: "SOME" })),
             "findingsSeverityThreshold",
         );
         assert.deepEqual(error.problems.map((p) => p.key).sort(), [
@@ -63,7 +63,7 @@ describe("management and audit configuration: bad input is refused before any re
     });
 
     it("names the offending flag's value inside runtimeMonitoring, not the whole object", async () => {
-        const error = await expectConfigError(() => runStack("audit", withConfig(shippedConfig("audit"), { runtimeMonitoring: { eks: true, ecsFargate: "no" } })), "runtimeMonitoring.ecsFargate");
+        const error = await expectConfigError(() => runStack("audit", withConfig(fixtureConfig("audit"), { runtimeMonitoring: { eks: true, ecsFargate: "no" } })), "runtimeMonitoring.ecsFargate");
         assert.equal(error.problems[0].value, "no");
     });
 });
@@ -108,8 +108,8 @@ describe("management and audit configuration: defaults and accepted spellings", 
         assert.deepEqual(config.runtimeMonitoring, { ecsFargate: false, eks: false });
     });
 
-    it("the shipped files parse as they are", () => {
-        assert.equal(parseManagementConfig("management", shippedConfig("management")).auditAccountId, "222222222222");
-        assert.equal(parseAuditConfig("audit", shippedConfig("audit")).notificationEmail, "secops@example.com");
+    it("the fixture files parse as they are", () => {
+        assert.equal(parseManagementConfig("management", fixtureConfig("management")).auditAccountId, "222222222222");
+        assert.equal(parseAuditConfig("audit", fixtureConfig("audit")).notificationEmail, "secops@example.com");
     });
 });

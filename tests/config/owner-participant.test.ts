@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
 import { ConfigError } from "../../src/config/errors";
-import { auditOutputs, BadInput, expectConfigError, itRefusesEach, runStack, shippedConfig, withConfig } from "../helpers/offline";
+import { auditOutputs, BadInput, expectConfigError, itRefusesEach, runStack, fixtureConfig, withConfig } from "../helpers/offline";
 
 const OU = "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-cdefghij";
 
-const owner = () => shippedConfig("owner");
-const participant = () => shippedConfig("participant");
+const owner = () => fixtureConfig("owner");
+const participant = () => fixtureConfig("participant");
 const subnetsWith = (extra: Record<string, unknown>[]) => [...JSON.parse(owner()["guardduty-shared-vpc:subnets"]), ...extra];
 
 const CASES: BadInput[] = [
@@ -56,7 +56,7 @@ const CASES: BadInput[] = [
 describe("bad configuration is refused before any resource is registered", () => {
     let ownerOutputs: Record<string, unknown>;
     before(async () => {
-        ownerOutputs = (await runStack("owner", shippedConfig("owner"))).outputs;
+        ownerOutputs = (await runStack("owner", fixtureConfig("owner"))).outputs;
     });
 
     itRefusesEach(CASES, 25, () => ({ audit: auditOutputs("manual"), owner: ownerOutputs }));

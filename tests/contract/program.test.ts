@@ -5,7 +5,7 @@ import { CONTRACT_VERSION, OUTPUT_SCHEMAS, parseStackOutputs, ROLES } from "guar
 import { runStackOffline } from "../../tools/offline/runStack";
 import { discoverStacks, fullyQualifiedStackName, PROJECT, runStacksInOrder, StackRunResult } from "../../tools/offline/stacks";
 import { runProgram } from "../../stacks";
-import { auditOutputs, expectConfigError, PROJECT_DIR, runStack, shippedConfig } from "../helpers/offline";
+import { auditOutputs, expectConfigError, PROJECT_DIR, runStack, fixtureConfig } from "../helpers/offline";
 
 describe("the program's stacks publish the versioned contract", () => {
     let results: StackRunResult[];
@@ -37,7 +37,7 @@ describe("the program's stacks publish the versioned contract", () => {
         const run = await runStackOffline({
             project: PROJECT,
             stack: "participant",
-            config: shippedConfig("participant"),
+            config: fixtureConfig("participant"),
             program: runProgram,
             organization: "acme",
             stackOutputs: (name) => (name === fullyQualifiedStackName("owner", "acme") ? owner : undefined),
@@ -49,24 +49,24 @@ describe("the program's stacks publish the versioned contract", () => {
 describe("the program refuses a referenced stack the contract refuses, as a config error naming the key", () => {
     let owner: Record<string, unknown>;
     before(async () => {
-        owner = (await runStack("owner", shippedConfig("owner"))).outputs;
+        owner = (await runStack("owner", fixtureConfig("owner"))).outputs;
     });
 
     it("ownerStack naming the audit stack: wrong role", async () => {
         await expectConfigError(
-            () => runStack("participant", shippedConfig("participant"), { owner: auditOutputs("manual") }),
+            () => runStack("participant", fixtureConfig("participant"), { owner: auditOutputs("manual") }),
             "ownerStack",
             /organization\/guardduty-shared-vpc\/owner is the audit stack \(its output role is "audit"\); name the owner stack here/,
         );
     });
 
     it("auditStack naming an owner stack: wrong role", async () => {
-        await expectConfigError(() => runStack("owner", shippedConfig("owner"), { audit: owner }), "auditStack", /is the owner stack/);
+        await expectConfigError(() => runStack("owner", fixtureConfig("owner"), { audit: owner }), "auditStack", /is the owner stack/);
     });
 
     it("an owner on an unknown major contract version: refused, saying to upgrade", async () => {
         await expectConfigError(
-            () => runStack("participant", shippedConfig("participant"), { owner: { ...owner, contractVersion: "2.0.0" } }),
+            () => runStack("participant", fixtureConfig("participant"), { owner: { ...owner, contractVersion: "2.0.0" } }),
             "ownerStack",
             /the owner stack, on contract 1\.x, but organization\/guardduty-shared-vpc\/owner publishes contractVersion 2\.0\.0: upgrade guardduty-shared-vpc-contract/,
         );
@@ -74,6 +74,6 @@ describe("the program refuses a referenced stack the contract refuses, as a conf
 
     it("an audit stack deployed before the contract was versioned: names contractVersion and role", async () => {
         const { contractVersion: _v, role: _r, ...older } = auditOutputs("manual");
-        await expectConfigError(() => runStack("owner", shippedConfig("owner"), { audit: older }), "auditStack", /has no output contractVersion, role: run `pulumi up` on the audit stack first/);
+        await expectConfigError(() => runStack("owner", fixtureConfig("owner"), { audit: older }), "auditStack", /has no output contractVersion, role: run `pulumi up` on the audit stack first/);
     });
 });

@@ -12,7 +12,7 @@ import type { Role } from "../../src/config/roles";
 import { runProgram } from "../../stacks";
 import { runStackOffline } from "../../tools/offline/runStack";
 import { discoverStacks, DIY_ORGANIZATION, fullyQualifiedStackName, PROJECT } from "../../tools/offline/stacks";
-import { PROJECT_DIR } from "../helpers/offline";
+import { FIXTURE_DIR, fixtureConfig, PROJECT_DIR } from "../helpers/offline";
 
 const docs = readFileSync(path.join(PROJECT_DIR, "docs", "permissions.md"), "utf8");
 
@@ -36,23 +36,25 @@ describe("docs/permissions.md covers what each stack does", function () {
     const used = new Map<Role, Set<string>>();
 
     before(async () => {
-        const stacks = discoverStacks(PROJECT_DIR);
-        // Optional resources the shipped files leave off.
+        const stacks = discoverStacks(FIXTURE_DIR);
+        // What the fixture files leave off: an optional resource, more regions, and an owner that adopts an existing VPC (its lookups).
         const twoRegions = JSON.stringify(["us-east-1", "eu-west-1"]);
-        const variants: Partial<Record<Role, Record<string, string>>> = {
-            participant: { [`${NS}:acceptShareInvitation`]: "true" },
-            management: { [`${NS}:regions`]: twoRegions },
-            audit: { [`${NS}:regions`]: twoRegions },
+        const variants: Partial<Record<Role, (config: RawConfig) => RawConfig>> = {
+            participant: (config) => ({ ...config, [`${NS}:acceptShareInvitation`]: "true" }),
+            management: (config) => ({ ...config, [`${NS}:regions`]: twoRegions }),
+            audit: (config) => ({ ...config, [`${NS}:regions`]: twoRegions }),
+            owner: () => fixtureConfig("owner", path.join(FIXTURE_DIR, "existing-vpc")),
         };
         const published = new Map<string, Record<string, unknown>>();
         for (const { stack, role, config } of stacks) {
             const names = used.get(role) ?? new Set<string>();
             used.set(role, names);
-            for (const changes of [{}, variants[role] ?? {}]) {
+            const variant = variants[role];
+            for (const variantConfig of [config, ...(variant ? [variant(config)] : [])]) {
                 const run = await runStackOffline({
                     project: PROJECT,
                     stack,
-                    config: { ...config, ...changes } as RawConfig,
+                    config: variantConfig,
                     program: runProgram,
                     stackOutputs: (name) => published.get(name),
                     organization: DIY_ORGANIZATION,
@@ -61,7 +63,7 @@ describe("docs/permissions.md covers what each stack does", function () {
                 for (const resource of run.resources) {
                     if (resource.custom && !resource.read && resource.type.startsWith("aws:")) names.add(sdkName(resource.type));
                 }
-                if (Object.keys(changes).length === 0) published.set(fullyQualifiedStackName(stack), run.outputs);
+                if (variantConfig === config) published.set(fullyQualifiedStackName(stack), run.outputs);
             }
         }
     });

@@ -5,15 +5,24 @@ import { ConfigError } from "../../src/config/errors";
 import type { AgentManagement } from "../../src/agentManagement";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";
+import type { FakeCloudOptions } from "../../tools/offline/fakeCloud";
 import type { CapturedResource, OfflineStackRun } from "../../tools/offline/runStack";
 import { readStackConfigFile } from "../../tools/offline/stackConfig";
 import { fullyQualifiedStackName, PROJECT, runProjectStack } from "../../tools/offline/stacks";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
 
-/** The config a shipped `Pulumi.<stack>.yaml` gives its stack. */
-export function shippedConfig(stack: string): RawConfig {
-    return readStackConfigFile(PROJECT_DIR, PROJECT, stack);
+/**
+ * The tests' own stack files: the manual set beside this, the automated one in `automated/`.
+ * Tests assert their values; the project's `Pulumi.<stack>.yaml` and examples/automated/ are
+ * examples users edit, which only tests/stacks/shippedStackFiles.test.ts reads.
+ */
+export const FIXTURE_DIR = path.join(PROJECT_DIR, "tests", "fixtures", "stacks");
+export const AUTOMATED_FIXTURE_DIR = path.join(FIXTURE_DIR, "automated");
+
+/** The config a fixture `Pulumi.<stack>.yaml` gives its stack, read as the shipped files are read. */
+export function fixtureConfig(stack: string, dir = FIXTURE_DIR): RawConfig {
+    return readStackConfigFile(dir, PROJECT, stack);
 }
 
 /**
@@ -44,14 +53,22 @@ export function auditOutputs(agentManagement: AgentManagement): Record<string, u
     return { agentManagement, detectorId: "0123456789abcdef0123456789abcdef", coverageEventBusArn: COVERAGE_EVENT_BUS_ARN, ...contractMetadata("audit") };
 }
 
-/** Unless a test says otherwise, owners read an audit stack on the manual path, as the shipped files do. */
+/** Unless a test says otherwise, owners read an audit stack on the manual path, as the fixture files do. */
 const DEFAULT_REFERENCES: Record<string, Record<string, unknown>> = { audit: auditOutputs("manual") };
 
-/** Runs the real program for `stack` under the mock runtime; `others` are outputs of stacks it references by short name. */
-export function runStack(stack: string, config: RawConfig, others: Record<string, Record<string, unknown>> = DEFAULT_REFERENCES, preview = true): Promise<OfflineStackRun> {
+/**
+ * Runs the real program for `stack` under the mock runtime; `others` are outputs of stacks it
+ * references by short name; `cloud` changes what the fake cloud holds (e.g. the existing network).
+ */
+export function runStack(
+    stack: string,
+    config: RawConfig,
+    others: Record<string, Record<string, unknown>> = DEFAULT_REFERENCES,
+    options: { preview?: boolean; cloud?: FakeCloudOptions } = {},
+): Promise<OfflineStackRun> {
     const published = new Map(Object.entries(others).map(([name, outputs]) => [fullyQualifiedStackName(name), outputs]));
     const registered: CapturedResource[] = (lastRegistered = []);
-    return runProjectStack(stack, config, published, { preview, onRegistered: (resource) => registered.push(resource) });
+    return runProjectStack(stack, config, published, { ...options, onRegistered: (resource) => registered.push(resource) });
 }
 
 export function ofType(run: OfflineStackRun, type: string): CapturedResource[] {
@@ -64,12 +81,15 @@ export function single(run: OfflineStackRun, type: string): CapturedResource {
     return found[0];
 }
 
+/** What a stack that looks AWS up before registering anything has registered by then: its provider, through which it looks. */
+export const LOOKUP_PROVIDER = ["pulumi:providers:aws"] as const;
+
 /**
  * Asserts the run fails with a ConfigError that names `key` (and, when given, says `includes`)
- * and that no resource other than the root stack (and stack-reference reads) was registered
- * (checked when the failing run went through `runStack`).
+ * and that no resource other than the root stack (and stack-reference reads, and the types in
+ * `alsoRegistered`) was registered (checked when the failing run went through `runStack`).
  */
-export async function expectConfigError(run: () => Promise<unknown>, key: string, includes?: string | RegExp): Promise<ConfigError> {
+export async function expectConfigError(run: () => Promise<unknown>, key: string, includes?: string | RegExp, alsoRegistered: readonly string[] = []): Promise<ConfigError> {
     let caught: unknown;
     try {
         await run();
@@ -80,7 +100,7 @@ export async function expectConfigError(run: () => Promise<unknown>, key: string
     const fullKey = key.includes(":") ? key : `${NS}:${key}`;
     const problem = caught.problems.find((p) => p.key === fullKey);
     assert.ok(problem, `expected a problem for ${fullKey}; got: ${caught.message}`);
-    const created = lastRegistered.filter((resource) => !BOOKKEEPING_TYPES.has(resource.type));
+    const created = lastRegistered.filter((resource) => !BOOKKEEPING_TYPES.has(resource.type) && !alsoRegistered.includes(resource.type));
     assert.deepEqual(created.map((r) => r.urn), [], "a config error must stop the program before it registers any resource");
     if (includes !== undefined) {
         const text = `${problem.expected}`;
@@ -110,7 +130,7 @@ export function assertUnderRoleWithPinnedProvider(run: OfflineStackRun, roleType
     return cloud;
 }
 
-/** One config mistake: a change to a shipped stack file, and the key the error must name. */
+/** One config mistake: a change to a fixture stack file, and the key the error must name. */
 export interface BadInput {
     name: string;
     stack: string;
@@ -131,7 +151,7 @@ export function itRefusesEach(cases: readonly BadInput[], minimum: number, refer
     });
     for (const testCase of cases) {
         it(`${testCase.name} → names ${testCase.key}`, async () => {
-            const config = withConfig(shippedConfig(testCase.stack), testCase.changes);
+            const config = withConfig(fixtureConfig(testCase.stack), testCase.changes);
             await expectConfigError(() => runStack(testCase.stack, config, referenced()), testCase.key, testCase.says);
         });
     }

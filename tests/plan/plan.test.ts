@@ -4,24 +4,24 @@ import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSy
 import { tmpdir } from "os";
 import * as path from "path";
 import { EXIT_CODES, NOTHING_DEPLOYED, plan } from "../../tools/plan/plan";
-import { PROJECT_DIR } from "../helpers/offline";
+import { FIXTURE_DIR, PROJECT_DIR } from "../helpers/offline";
 
-async function runPlan(argv: string[], projectDir = PROJECT_DIR): Promise<{ code: number; out: string; err: string }> {
+async function runPlan(argv: string[], projectDir = FIXTURE_DIR): Promise<{ code: number; out: string; err: string }> {
     const out: string[] = [];
     const err: string[] = [];
     const code = await plan(argv, { projectDir, out: (line) => out.push(line), err: (line) => err.push(line) });
     return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
-/** A copy of the shipped stack files, so a test can break one without touching the repository. */
+/** A copy of the fixture stack files, so a test can break one without touching the repository. */
 function projectCopy(): string {
     const dir = mkdtempSync(path.join(tmpdir(), "gdsv-plan-"));
-    for (const file of readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*ya?ml$/.test(f))) copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
+    for (const file of readdirSync(FIXTURE_DIR).filter((f) => /^Pulumi\..*ya?ml$/.test(f))) copyFileSync(path.join(FIXTURE_DIR, file), path.join(dir, file));
     return dir;
 }
 
 describe("npm run plan", () => {
-    it("plans every shipped stack in deploy order, says nothing was deployed, and passes the policies", async () => {
+    it("plans every stack of the directory in deploy order, says nothing was deployed, and passes the policies", async () => {
         const { code, out } = await runPlan(["--json"]);
         assert.equal(code, 0);
         const report = JSON.parse(out);
@@ -58,8 +58,8 @@ describe("npm run plan", () => {
         assert.doesNotMatch(out, /=== stack management \(role management\)\nagent management/);
     });
 
-    it("plans the automated example set with --dir, every stack on the automated path", async () => {
-        const { code, out } = await runPlan(["--json", "--dir", "examples/automated"]);
+    it("plans another directory's set with --dir (the automated fixtures), every stack on the automated path", async () => {
+        const { code, out } = await runPlan(["--json", "--dir", "automated"]);
         assert.equal(code, 0);
         const report = JSON.parse(out);
         const modes = Object.fromEntries(report.stacks.map((s: { stack: string; agentManagement?: { mode: string } }) => [s.stack, s.agentManagement?.mode]));

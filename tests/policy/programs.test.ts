@@ -2,15 +2,15 @@ import * as assert from "node:assert/strict";
 import type { CapturedResource } from "../../tools/offline/runStack";
 import { discoverStacks, runStacksInOrder, ShippedStack, StackRunResult } from "../../tools/offline/stacks";
 import { asFirstPreview, evaluatePolicies, mandatoryViolations, PolicyVerdict } from "../../tools/policy/evaluate";
-import { auditOutputs, PROJECT_DIR, runStack, shippedConfig, withConfig } from "../helpers/offline";
+import { auditOutputs, FIXTURE_DIR, runStack, fixtureConfig, withConfig } from "../helpers/offline";
 import { expectMandatory, setProps } from "./helpers";
 
 /**
- * The pack against the real programs: every resource the shipped stacks register under the mock
+ * The pack against the real programs: every resource the fixture stacks register under the mock
  * runtime, as `pulumi up` would report it and as the first `pulumi preview` sees it (IDs unknown).
- * Stacks come from discoverStacks, so a new Pulumi.<stack>.yaml is covered without editing this.
+ * Stacks come from discoverStacks, so a new fixture Pulumi.<stack>.yaml is covered without editing this.
  */
-describe("policy pack on the shipped stacks (offline runtime)", function () {
+describe("policy pack on the fixture stacks (offline runtime)", function () {
     this.timeout(120000);
 
     let results: StackRunResult[];
@@ -29,16 +29,16 @@ describe("policy pack on the shipped stacks (offline runtime)", function () {
     const mandatoryPolicies = (verdicts: PolicyVerdict[]) => [...new Set(mandatoryViolations(verdicts).map((v) => v.policy))].sort();
 
     before(async () => {
-        results = await runStacksInOrder(discoverStacks(PROJECT_DIR));
+        results = await runStacksInOrder(discoverStacks(FIXTURE_DIR));
     });
 
-    it("runs every shipped stack, owner and participants included", () => {
+    it("runs every fixture stack, owner and participants included", () => {
         for (const result of results) assert.ok(result.run, `${result.stack.stack}: ${String(result.error)}`);
         const roles = new Set(results.map((r) => r.stack.role));
         assert.ok(roles.has("owner") && roles.has("participant"), `roles: ${[...roles].join(", ")}`);
     });
 
-    it("passes every shipped stack with no verdict at all, as deployed and at its first preview", async () => {
+    it("passes every fixture stack with no verdict at all, as deployed and at its first preview", async () => {
         for (const result of results) {
             const { stack, resources } = run(result.stack.stack);
             for (const [when, list] of [["deployed", resources], ["first preview", asFirstPreview(resources)]] as const) {
@@ -57,7 +57,7 @@ describe("policy pack on the shipped stacks (offline runtime)", function () {
     });
 
     it("passes the owner's program variants: endpoint policy scoped to accounts, automated agent management (no guardduty endpoint)", async () => {
-        const owner = shippedConfig("owner");
+        const owner = fixtureConfig("owner");
         for (const [changes, mode] of [[{ endpointPolicyScope: "accounts" }, "manual"], [{}, "automated"]] as const) {
             const variant = await runStack("owner", withConfig(owner, changes), { audit: auditOutputs(mode) });
             const stack = { stack: "owner", role: "owner", config: owner } as ShippedStack;

@@ -6,7 +6,7 @@ import { asFirstPreview } from "../../tools/policy/evaluate";
 import { orgScopedEndpointPolicy, StackBuilder } from "../../tools/policy/synthetic";
 import { AnalyzerConnection, Diagnostic, RunningPack, startPolicyPack } from "../../tools/policy/wire";
 import { discoverStacks, runStacksInOrder } from "../../tools/offline/stacks";
-import { PROJECT_DIR } from "../helpers/offline";
+import { FIXTURE_DIR, PROJECT_DIR } from "../helpers/offline";
 import { ownerFixture, participantFixture, U } from "./helpers";
 
 /** Start-up as the CLI launches the pack (type-checked ts-node) is measured here; the issue's target. */
@@ -71,8 +71,8 @@ describe("policy pack over the wire (run-policy-pack + Analyzer gRPC)", function
         assert.deepEqual(await analyzer.analyze(ownerFixture().share), []);
     });
 
-    it("AnalyzeStack passes the shipped stacks and fails seeded ones with mandatory diagnostics from the right policies", async () => {
-        for (const result of await runStacksInOrder(discoverStacks(PROJECT_DIR))) {
+    it("AnalyzeStack passes the fixture stacks and fails seeded ones with mandatory diagnostics from the right policies", async () => {
+        for (const result of await runStacksInOrder(discoverStacks(FIXTURE_DIR))) {
             assert.ok(result.run, String(result.error));
             assert.deepEqual(await analyzer.analyzeStack(result.run.resources), [], `${result.stack.stack} over the wire`);
         }

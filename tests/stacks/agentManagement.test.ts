@@ -11,7 +11,7 @@ import {
 import type { OfflineStackRun } from "../../tools/offline/runStack";
 import { discoverStacks, runStacksInOrder, StackRunResult } from "../../tools/offline/stacks";
 import { evaluatePolicies, mandatoryViolations } from "../../tools/policy/evaluate";
-import { auditOutputs, ofType, PROJECT_DIR, runStack, shippedConfig, withConfig } from "../helpers/offline";
+import { auditOutputs, AUTOMATED_FIXTURE_DIR, FIXTURE_DIR, fixtureConfig, ofType, PROJECT_DIR, runStack, withConfig } from "../helpers/offline";
 
 const T = {
     endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
@@ -47,10 +47,10 @@ describe("agent management: the pure rules", () => {
 });
 
 describe("agent management: every stack follows the audit stack's mode", () => {
-    const sets: Record<AgentManagement, string> = { manual: PROJECT_DIR, automated: path.join(PROJECT_DIR, "examples", "automated") };
+    const sets: Record<AgentManagement, string> = { manual: FIXTURE_DIR, automated: AUTOMATED_FIXTURE_DIR };
 
     for (const mode of AGENT_MANAGEMENT_MODES) {
-        describe(`${mode} (${path.relative(PROJECT_DIR, sets[mode]) || "the project's own stack files"})`, () => {
+        describe(`${mode} (${path.relative(PROJECT_DIR, sets[mode])})`, () => {
             let results: StackRunResult[];
             const runOf = (stack: string): OfflineStackRun => {
                 const found = results.find((r) => r.stack.stack === stack);
@@ -120,8 +120,8 @@ describe("agent management: a participant follows whatever its owner publishes",
 
     for (const mode of AGENT_MANAGEMENT_MODES) {
         it(`${mode}: the same participant config yields ${mode === "manual" ? "an association on app-1 only" : "only the exclusion tag on quiet"}`, async () => {
-            const owner = (await runStack("owner", shippedConfig("owner"), { audit: auditOutputs(mode) })).outputs;
-            const run = await runStack("participant", withConfig(shippedConfig("participant"), { instances }), { owner });
+            const owner = (await runStack("owner", fixtureConfig("owner"), { audit: auditOutputs(mode) })).outputs;
+            const run = await runStack("participant", withConfig(fixtureConfig("participant"), { instances }), { owner });
             const byName = new Map(ofType(run, T.instance).map((i) => [i.name, i]));
             const [app, quiet] = [byName.get("workloads-app-1")!, byName.get("workloads-quiet")!];
             if (mode === "manual") {
@@ -136,8 +136,8 @@ describe("agent management: a participant follows whatever its owner publishes",
     }
 
     it("manual with every instance unmonitored creates no association at all", async () => {
-        const owner = (await runStack("owner", shippedConfig("owner"), { audit: auditOutputs("manual") })).outputs;
-        const run = await runStack("participant", withConfig(shippedConfig("participant"), { instances: [{ name: "quiet", subnet: "workloads-a", monitored: false }] }), { owner });
+        const owner = (await runStack("owner", fixtureConfig("owner"), { audit: auditOutputs("manual") })).outputs;
+        const run = await runStack("participant", withConfig(fixtureConfig("participant"), { instances: [{ name: "quiet", subnet: "workloads-a", monitored: false }] }), { owner });
         assert.equal(ofType(run, T.association).length, 0);
         assert.equal("agentAssociationId" in run.outputs, false);
         assert.deepEqual(run.outputs.instanceIds, []);

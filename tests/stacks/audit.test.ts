@@ -15,7 +15,7 @@ import { findingsBucketName } from "../../src/components/findingsExport";
 import { detectorOptions } from "../../src/components/guardDutyAdministrator";
 import { ADDITIONAL_CONFIGURATION_ORDER, detectorRuntimeMonitoring, organizationRuntimeMonitoring } from "../../src/components/guardDutyFeatures";
 import type { CapturedResource, OfflineStackRun } from "../../tools/offline/runStack";
-import { assertUnderRoleWithPinnedProvider, ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
+import { assertUnderRoleWithPinnedProvider, ofType, runStack, fixtureConfig, single, withConfig } from "../helpers/offline";
 
 const T = {
     detector: "aws:guardduty/detector:Detector",
@@ -52,14 +52,14 @@ const ruleBySuffix = (run: OfflineStackRun, suffix: string) => {
     assert.ok(found, `no event rule ending ${suffix}`);
     return found;
 };
-const audit = (changes: Record<string, unknown> = {}) => runStack("audit", withConfig(shippedConfig("audit"), changes));
+const audit = (changes: Record<string, unknown> = {}) => runStack("audit", withConfig(fixtureConfig("audit"), changes));
 
-describe("audit stack (shipped Pulumi.audit.yaml)", () => {
+describe("audit stack (fixture Pulumi.audit.yaml)", () => {
     let run: OfflineStackRun;
     let detectorId: string;
     let keyArn: string;
     before(async () => {
-        run = await runStack("audit", shippedConfig("audit"));
+        run = await runStack("audit", fixtureConfig("audit"));
         detectorId = String(single(run, T.detector).id);
         keyArn = String(single(run, T.key).outputs.arn);
     });

@@ -11,7 +11,7 @@ import { existingDetectorId, type FakeCloudOptions } from "../../tools/offline/f
 import { describeResources } from "../../tools/plan/render";
 import { runStackOffline, type CapturedResource, type OfflineStackRun } from "../../tools/offline/runStack";
 import { DIY_ORGANIZATION, PROJECT } from "../../tools/offline/stacks";
-import { shippedConfig, single, withConfig } from "../helpers/offline";
+import { fixtureConfig, single, withConfig } from "../helpers/offline";
 
 const DETECTOR = "aws:guardduty/detector:Detector";
 const GET_DETECTOR = "aws:guardduty/getDetector:getDetector";
@@ -34,7 +34,7 @@ async function audit(cloud: FakeCloudOptions = {}, changes: Record<string, unkno
         result.run = await runStackOffline({
             project: PROJECT,
             stack: "audit",
-            config: withConfig(shippedConfig("audit"), changes),
+            config: withConfig(fixtureConfig("audit"), changes),
             program: runProgram,
             stackOutputs: () => undefined,
             organization: DIY_ORGANIZATION,
@@ -71,7 +71,7 @@ describe("audit stack: the detector, found and adopted or created", () => {
         }
     });
 
-    it("npm run plan shows the shipped audit stack adopting the detector, as `pulumi preview` shows `= import`", async () => {
+    it("npm run plan shows the fixture audit stack adopting the detector, as `pulumi preview` shows `= import`", async () => {
         const run = (await audit()).run!;
 
         const detector = describeResources(run).find((resource) => resource.type === DETECTOR);

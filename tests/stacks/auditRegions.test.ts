@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { guardDutyServicePrincipal } from "../../src/components/findingsPolicies";
 import type { PolicyDocument, Statement } from "../../src/iam";
 import { isOptInRegion, KNOWN_REGIONS, OPT_IN_REGIONS, partitionOf } from "../../src/config/regions";
-import { ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
+import { ofType, runStack, fixtureConfig, single, withConfig } from "../helpers/offline";
 
 /**
  * The commercial regions every account has without opting in: those launched before 20 March
@@ -68,7 +68,7 @@ describe("GuardDuty's principal in the findings bucket and key policies, per kin
     ];
     for (const { kind, region, principal, partition } of cases) {
         it(`${kind} (${region}): the audit stack's key and bucket policies name ${principal} in every GuardDuty statement, for this region's detector`, async () => {
-            const run = await runStack("audit", withConfig(shippedConfig("audit"), { "aws:region": region }));
+            const run = await runStack("audit", withConfig(fixtureConfig("audit"), { "aws:region": region }));
             const detectorId = String(single(run, "aws:guardduty/detector:Detector").id);
             const detectorArn = `arn:${partition}:guardduty:${region}:222222222222:detector/${detectorId}`;
 

@@ -12,7 +12,7 @@ import type { Role } from "../../src/config/roles";
 import { organizationProblems } from "../../src/config/stackSet";
 import type { CapturedResource, OfflineStackRun } from "../../tools/offline/runStack";
 import { discoverStacks, runStacksInOrder } from "../../tools/offline/stacks";
-import { auditOutputs, COVERAGE_EVENT_BUS_ARN, expectConfigError, ofType, PROJECT_DIR, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
+import { auditOutputs, COVERAGE_EVENT_BUS_ARN, expectConfigError, ofType, PROJECT_DIR, runStack, fixtureConfig, single, withConfig } from "../helpers/offline";
 
 const T = {
     bus: "aws:cloudwatch/eventBus:EventBus",
@@ -80,7 +80,7 @@ function coverageEvent(resourceDetails: Record<string, unknown>, issue: string):
 describe("coverage events: the audit account's bus and alert (shipped Pulumi.audit.yaml)", () => {
     let run: OfflineStackRun;
     before(async () => {
-        run = await runStack("audit", shippedConfig("audit"));
+        run = await runStack("audit", fixtureConfig("audit"));
     });
 
     it("owns one event bus, guardduty-coverage, in a CoverageEventBus component of the audit stack", () => {
@@ -108,7 +108,7 @@ describe("coverage events: the audit account's bus and alert (shipped Pulumi.aud
     });
 
     it("names the configured organization, not a fixed one", async () => {
-        const other = await runStack("audit", withConfig(shippedConfig("audit"), { organizationId: "o-zz99yy88xx" }));
+        const other = await runStack("audit", withConfig(fixtureConfig("audit"), { organizationId: "o-zz99yy88xx" }));
         assert.deepEqual(json(single(other, T.busPolicy).inputs.policy).Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": "o-zz99yy88xx" } });
     });
 
@@ -215,8 +215,8 @@ describe("coverage events: forwarding from the owner and participant accounts", 
     let owner: OfflineStackRun;
     let participant: OfflineStackRun;
     before(async () => {
-        owner = await runStack("owner", shippedConfig("owner"));
-        participant = await runStack("participant", shippedConfig("participant"), { owner: owner.outputs });
+        owner = await runStack("owner", fixtureConfig("owner"));
+        participant = await runStack("participant", fixtureConfig("participant"), { owner: owner.outputs });
     });
 
     for (const [stack, role] of [["owner", "guardduty-shared-vpc:stacks:Owner"], ["participant", "guardduty-shared-vpc:stacks:Participant"]] as const) {
@@ -267,7 +267,7 @@ describe("coverage events: forwarding from the owner and participant accounts", 
 
     it("the participant forwards to whichever bus its owner publishes", async () => {
         const elsewhere = "arn:aws:events:us-east-1:666666666666:event-bus/security-coverage";
-        const run = await runStack("participant", shippedConfig("participant"), { owner: { ...owner.outputs, coverageEventBusArn: elsewhere } });
+        const run = await runStack("participant", fixtureConfig("participant"), { owner: { ...owner.outputs, coverageEventBusArn: elsewhere } });
         assert.equal(single(run, T.target).inputs.arn, elsewhere);
         assert.equal(json(single(run, T.rolePolicy).inputs.policy).Statement[0].Resource, elsewhere);
     });
@@ -289,24 +289,24 @@ describe("coverage events: forwarding from the owner and participant accounts", 
 describe("coverage events: an upstream stack without the bus is a config error, before anything is registered", () => {
     it("an audit stack deployed before the bus existed: the owner says to run pulumi up on it first", async () => {
         const { coverageEventBusArn: _dropped, ...older } = auditOutputs("manual");
-        await expectConfigError(() => runStack("owner", shippedConfig("owner"), { audit: older }), "auditStack", /has no output coverageEventBusArn: run `pulumi up` on the audit stack first/);
+        await expectConfigError(() => runStack("owner", fixtureConfig("owner"), { audit: older }), "auditStack", /has no output coverageEventBusArn: run `pulumi up` on the audit stack first/);
     });
 
     it("an owner deployed before it passed the bus on: the participant says to run pulumi up on the owner first", async () => {
-        const owner = (await runStack("owner", shippedConfig("owner"))).outputs;
+        const owner = (await runStack("owner", fixtureConfig("owner"))).outputs;
         const { coverageEventBusArn: _dropped, ...older } = owner;
-        await expectConfigError(() => runStack("participant", shippedConfig("participant"), { owner: older }), "ownerStack", /has no output coverageEventBusArn: run `pulumi up` on the owner stack first/);
+        await expectConfigError(() => runStack("participant", fixtureConfig("participant"), { owner: older }), "ownerStack", /has no output coverageEventBusArn: run `pulumi up` on the owner stack first/);
     });
 
     it("a coverageEventBusArn that is not an event bus (here the alerts topic) is refused by the owner", async () => {
         const audit = { ...auditOutputs("manual"), coverageEventBusArn: "arn:aws:sns:us-east-1:222222222222:alerts-topic" };
-        await expectConfigError(() => runStack("owner", shippedConfig("owner"), { audit }), "auditStack", /coverageEventBusArn is malformed/);
+        await expectConfigError(() => runStack("owner", fixtureConfig("owner"), { audit }), "auditStack", /coverageEventBusArn is malformed/);
     });
 
     it("a coverageEventBusArn that is not an event bus is refused by the participant", async () => {
-        const owner = (await runStack("owner", shippedConfig("owner"))).outputs;
+        const owner = (await runStack("owner", fixtureConfig("owner"))).outputs;
         await expectConfigError(
-            () => runStack("participant", shippedConfig("participant"), { owner: { ...owner, coverageEventBusArn: "guardduty-coverage" } }),
+            () => runStack("participant", fixtureConfig("participant"), { owner: { ...owner, coverageEventBusArn: "guardduty-coverage" } }),
             "ownerStack",
             /coverageEventBusArn is malformed \(an EventBridge event bus ARN/,
         );
@@ -314,7 +314,7 @@ describe("coverage events: an upstream stack without the bus is a config error, 
 });
 
 describe("coverage events: owner and audit name one organization (stacks planned together)", () => {
-    const entry = (stack: string, role: Role, changes: Record<string, unknown> = {}) => ({ stack, role, config: withConfig(shippedConfig(role), changes) });
+    const entry = (stack: string, role: Role, changes: Record<string, unknown> = {}) => ({ stack, role, config: withConfig(fixtureConfig(role), changes) });
 
     it("accepts the shipped owner and audit pair", () => {
         assert.equal(organizationProblems([entry("audit", "audit"), entry("owner", "owner")]).size, 0);

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { OfflineStackRun } from "../../tools/offline/runStack";
-import { auditOutputs, assertUnderRoleWithPinnedProvider, ofType, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
+import { auditOutputs, assertUnderRoleWithPinnedProvider, ofType, runStack, fixtureConfig, single, withConfig } from "../helpers/offline";
 
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 
@@ -8,10 +8,10 @@ function guardDutyEndpoint(run: OfflineStackRun) {
     return ofType(run, ENDPOINT).find((r) => String(r.inputs.serviceName).endsWith(".guardduty-data"));
 }
 
-describe("owner stack (shipped Pulumi.owner.yaml)", () => {
+describe("owner stack (fixture Pulumi.owner.yaml)", () => {
     let run: OfflineStackRun;
     before(async () => {
-        run = await runStack("owner", shippedConfig("owner"));
+        run = await runStack("owner", fixtureConfig("owner"));
     });
 
     it("hangs every resource under the Owner role component, deployed through the pinned provider", () => {
@@ -111,13 +111,13 @@ describe("owner stack (shipped Pulumi.owner.yaml)", () => {
 
 describe("owner stack variants", () => {
     it("an account-scoped endpoint policy lists the owner and the shared-with accounts", async () => {
-        const run = await runStack("owner", withConfig(shippedConfig("owner"), { endpointPolicyScope: "accounts" }));
+        const run = await runStack("owner", withConfig(fixtureConfig("owner"), { endpointPolicyScope: "accounts" }));
         const policy = JSON.parse(String(guardDutyEndpoint(run)?.inputs.policy));
         assert.deepEqual(policy.Statement[1].Condition, { StringNotEquals: { "aws:PrincipalAccount": ["333333333333", "444444444444", "555555555555"] } });
     });
 
     it("under automated agent management there is no guardduty-data endpoint and its outputs are absent; the SSM endpoints stay", async () => {
-        const run = await runStack("owner", shippedConfig("owner"), { audit: auditOutputs("automated") });
+        const run = await runStack("owner", fixtureConfig("owner"), { audit: auditOutputs("automated") });
         assert.equal(guardDutyEndpoint(run), undefined);
         assert.equal("guardDutyEndpointId" in run.outputs, false);
         assert.equal("guardDutyEndpointSecurityGroupId" in run.outputs, false);
@@ -126,22 +126,22 @@ describe("owner stack variants", () => {
     });
 
     it("under automated management without SSM endpoints, no security group or endpoint is created", async () => {
-        const run = await runStack("owner", withConfig(shippedConfig("owner"), { ssmEndpoints: "false" }), { audit: auditOutputs("automated") });
+        const run = await runStack("owner", withConfig(fixtureConfig("owner"), { ssmEndpoints: "false" }), { audit: auditOutputs("automated") });
         assert.equal(ofType(run, ENDPOINT).length, 0);
         assert.equal(ofType(run, "aws:ec2/securityGroup:SecurityGroup").length, 0);
     });
 
     it("under manual management without SSM endpoints, the guardduty-data endpoint keeps its own security group", async () => {
-        const run = await runStack("owner", withConfig(shippedConfig("owner"), { ssmEndpoints: "false" }), { audit: auditOutputs("manual") });
+        const run = await runStack("owner", withConfig(fixtureConfig("owner"), { ssmEndpoints: "false" }), { audit: auditOutputs("manual") });
         assert.deepEqual(ofType(run, ENDPOINT).map((e) => e.inputs.serviceName), ["com.amazonaws.us-east-1.guardduty-data"]);
         assert.equal(ofType(run, "aws:ec2/securityGroup:SecurityGroup").length, 1);
     });
 
     it("taking a subnet out of the share removes only its association, never the subnet", async () => {
-        const before = await runStack("owner", shippedConfig("owner"));
-        const subnets = JSON.parse(shippedConfig("owner")["guardduty-shared-vpc:subnets"]);
+        const before = await runStack("owner", fixtureConfig("owner"));
+        const subnets = JSON.parse(fixtureConfig("owner")["guardduty-shared-vpc:subnets"]);
         subnets[2].share = false;
-        const after = await runStack("owner", withConfig(shippedConfig("owner"), { subnets }));
+        const after = await runStack("owner", withConfig(fixtureConfig("owner"), { subnets }));
         const urns = (run: OfflineStackRun) => new Set(run.resources.map((r) => r.urn));
         const removed = [...urns(before)].filter((urn) => !urns(after).has(urn));
         const added = [...urns(after)].filter((urn) => !urns(before).has(urn));
@@ -152,7 +152,7 @@ describe("owner stack variants", () => {
 
     it("assumes the configured role in the pinned provider", async () => {
         const roleArn = "arn:aws:iam::333333333333:role/pulumi-deploy";
-        const run = await runStack("owner", withConfig(shippedConfig("owner"), { assumeRoleArn: roleArn }));
+        const run = await runStack("owner", withConfig(fixtureConfig("owner"), { assumeRoleArn: roleArn }));
         const provider = single(run, "pulumi:providers:aws");
         const assumeRoles = JSON.parse(String(provider.inputs.assumeRoles));
         assert.equal(assumeRoles[0].roleArn, roleArn);

@@ -2,14 +2,14 @@ import * as assert from "node:assert/strict";
 import { participantOutputsSchema } from "guardduty-shared-vpc-contract";
 import type { OfflineStackRun } from "../../tools/offline/runStack";
 import { discoverStacks, runStacksInOrder } from "../../tools/offline/stacks";
-import { ofType, PROJECT_DIR, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
+import { FIXTURE_DIR, ofType, runStack, fixtureConfig, single, withConfig } from "../helpers/offline";
 
-describe("participant stack (shipped Pulumi.participant.yaml, owner outputs through a stack reference)", () => {
+describe("participant stack (fixture Pulumi.participant.yaml, owner outputs through a stack reference)", () => {
     let owner: Record<string, unknown>;
     let run: OfflineStackRun;
     before(async () => {
-        owner = (await runStack("owner", shippedConfig("owner"))).outputs;
-        run = await runStack("participant", shippedConfig("participant"), { owner });
+        owner = (await runStack("owner", fixtureConfig("owner"))).outputs;
+        run = await runStack("participant", fixtureConfig("participant"), { owner });
     });
 
     it("reads the owner stack named in ownerStack", () => {
@@ -88,7 +88,7 @@ describe("participant stack (shipped Pulumi.participant.yaml, owner outputs thro
     });
 
     it("accepts the owner's share invitation when asked, before creating anything in the VPC", async () => {
-        const accepting = await runStack("participant", withConfig(shippedConfig("participant"), { acceptShareInvitation: "true" }), { owner });
+        const accepting = await runStack("participant", withConfig(fixtureConfig("participant"), { acceptShareInvitation: "true" }), { owner });
         const accepter = single(accepting, "aws:ram/resourceShareAccepter:ResourceShareAccepter");
         assert.equal(accepter.inputs.shareArn, owner.resourceShareArn);
         const sg = single(accepting, "aws:ec2/securityGroup:SecurityGroup");
@@ -97,16 +97,16 @@ describe("participant stack (shipped Pulumi.participant.yaml, owner outputs thro
     });
 
     it("with no instances, creates the security group and role but no association", async () => {
-        const empty = await runStack("participant", withConfig(shippedConfig("participant"), { instances: [] }), { owner });
+        const empty = await runStack("participant", withConfig(fixtureConfig("participant"), { instances: [] }), { owner });
         assert.equal(ofType(empty, "aws:ec2/instance:Instance").length, 0);
         assert.equal(ofType(empty, "aws:ssm/association:Association").length, 0);
         assert.deepEqual(empty.outputs.instanceIds, []);
     });
 });
 
-describe("all shipped stacks in deploy order", () => {
+describe("all fixture stacks in deploy order", () => {
     it("wires each participant to the owner's outputs through the shared backend", async () => {
-        const stacks = discoverStacks(PROJECT_DIR);
+        const stacks = discoverStacks(FIXTURE_DIR);
         const order = stacks.map((s) => s.stack);
         assert.ok(order.indexOf("owner") < order.indexOf("participant"), `owner must run before participants: ${order.join(", ")}`);
         const results = await runStacksInOrder(stacks);

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { OfflineStackRun } from "../../tools/offline/runStack";
-import { auditOutputs, expectConfigError, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
+import { auditOutputs, expectConfigError, runStack, fixtureConfig, single, withConfig } from "../helpers/offline";
 
 const PROVIDER = "pulumi:providers:aws";
 const STACKS = ["management", "audit", "owner", "participant"] as const;
@@ -10,10 +10,10 @@ const STACKS = ["management", "audit", "owner", "participant"] as const;
 describe("the pinned provider and per-account credentials (aws:profile, assumeRoleArn)", () => {
     let ownerOutputs: Record<string, unknown>;
     const run = (stack: string, changes: Record<string, unknown>): Promise<OfflineStackRun> =>
-        runStack(stack, withConfig(shippedConfig(stack), changes), { audit: auditOutputs("manual"), owner: ownerOutputs });
+        runStack(stack, withConfig(fixtureConfig(stack), changes), { audit: auditOutputs("manual"), owner: ownerOutputs });
 
     before(async () => {
-        ownerOutputs = (await runStack("owner", shippedConfig("owner"))).outputs;
+        ownerOutputs = (await runStack("owner", fixtureConfig("owner"))).outputs;
     });
 
     for (const stack of STACKS) {

@@ -22,7 +22,7 @@ import { runStackOffline } from "../../tools/offline/runStack";
 import { DIY_ORGANIZATION, PROJECT } from "../../tools/offline/stacks";
 import { plan } from "../../tools/plan/plan";
 import { evaluatePolicies } from "../../tools/policy/evaluate";
-import { BadInput, expectConfigError, itRefusesEach, ofType, PROJECT_DIR, runStack, shippedConfig, single, withConfig } from "../helpers/offline";
+import { BadInput, expectConfigError, itRefusesEach, ofType, PROJECT_DIR, runStack, fixtureConfig, single, withConfig } from "../helpers/offline";
 
 const MANAGEMENT_ACCOUNT = "111111111111";
 const AUDIT_ACCOUNT = "222222222222";
@@ -87,7 +87,7 @@ async function record(stack: string, changes: Record<string, unknown>, cloud: Fa
         result.run = await runStackOffline({
             project: PROJECT,
             stack,
-            config: withConfig(shippedConfig(stack), changes),
+            config: withConfig(fixtureConfig(stack), changes),
             program: runProgram,
             stackOutputs: () => undefined,
             organization: DIY_ORGANIZATION,
@@ -239,7 +239,7 @@ describe("regions: a three-region audit stack", function () {
     });
 
     it("passes the policy pack with no verdict", async () => {
-        const verdicts = await evaluatePolicies("audit", run.resources, {}, { stackConfig: withConfig(shippedConfig("audit"), { regions: THREE }), onUnknownValueError: "throw" });
+        const verdicts = await evaluatePolicies("audit", run.resources, {}, { stackConfig: withConfig(fixtureConfig("audit"), { regions: THREE }), onUnknownValueError: "throw" });
         assert.deepEqual(verdicts.map((v) => `${v.policy}: ${v.message}`), []);
     });
 });
@@ -249,7 +249,7 @@ describe("regions: audit stack variants", function () {
 
     it("gives every region's provider the stack's credentials: aws:profile, assumeRoleArn and the default tags", async () => {
         const roleArn = `arn:aws:iam::${AUDIT_ACCOUNT}:role/pulumi-deploy`;
-        const run = await runStack("audit", withConfig(shippedConfig("audit"), { regions: THREE, "aws:profile": "audit-sso", assumeRoleArn: roleArn }));
+        const run = await runStack("audit", withConfig(fixtureConfig("audit"), { regions: THREE, "aws:profile": "audit-sso", assumeRoleArn: roleArn }));
         const home = providerIn(run, HOME);
         for (const region of THREE) {
             const provider = providerIn(run, region);
@@ -288,7 +288,7 @@ describe("regions: audit stack variants", function () {
     });
 
     it("without findings export: no bucket and no destination in any region, and no GuardDuty grant on the key; alerts are still forwarded", async () => {
-        const run = await runStack("audit", withConfig(shippedConfig("audit"), { regions: THREE, findingsExport: "false" }));
+        const run = await runStack("audit", withConfig(fixtureConfig("audit"), { regions: THREE, findingsExport: "false" }));
         for (const type of [T.bucket, T.destination, T.bucketPolicy]) assert.equal(ofType(run, type).length, 0, type);
         assert.ok(!policyOf(single(run, T.key)).Statement.some((s) => s.Sid === "GuardDutyEncryptsExportedFindings"));
         assert.equal(ofType(run, T.rule).length, 2 * 3);
@@ -296,7 +296,7 @@ describe("regions: audit stack variants", function () {
     });
 
     it("in GovCloud, builds every ARN in the aws-us-gov partition and keeps the global GuardDuty principal", async () => {
-        const run = await runStack("audit", withConfig(shippedConfig("audit"), { "aws:region": "us-gov-west-1", regions: ["us-gov-west-1", "us-gov-east-1"] }));
+        const run = await runStack("audit", withConfig(fixtureConfig("audit"), { "aws:region": "us-gov-west-1", regions: ["us-gov-west-1", "us-gov-east-1"] }));
         const allow = statement(policyOf(single(run, T.key)), "GuardDutyEncryptsExportedFindings");
         assert.deepEqual(allow.Principal, { Service: "guardduty.amazonaws.com" });
         assert.deepEqual(allow.Condition?.StringEquals["aws:SourceArn"], ["us-gov-west-1", "us-gov-east-1"].map((region) => detectorArnIn(region, "aws-us-gov")));
@@ -308,16 +308,16 @@ describe("regions: the key's default and accepted values", () => {
     it("governs aws:region alone without the key, and the list as written with it", () => {
         for (const parse of [parseManagementConfig, parseAuditConfig]) {
             const role = parse === parseManagementConfig ? "management" : "audit";
-            assert.deepEqual(parse(role, shippedConfig(role)).regions, [HOME]);
-            assert.deepEqual(parse(role, withConfig(shippedConfig(role), { regions: ["eu-west-1", HOME] })).regions, ["eu-west-1", HOME]);
-            assert.deepEqual(parse(role, withConfig(shippedConfig(role), { "aws:region": "eu-west-1" })).regions, ["eu-west-1"]);
+            assert.deepEqual(parse(role, fixtureConfig(role)).regions, [HOME]);
+            assert.deepEqual(parse(role, withConfig(fixtureConfig(role), { regions: ["eu-west-1", HOME] })).regions, ["eu-west-1", HOME]);
+            assert.deepEqual(parse(role, withConfig(fixtureConfig(role), { "aws:region": "eu-west-1" })).regions, ["eu-west-1"]);
         }
     });
 
     it("keeps every forwarding rule's generated name within EventBridge's 64 characters, even for the longest region name", async function () {
         this.timeout(60_000);
         const longest = KNOWN_REGIONS.filter((region) => partitionOf(region) === "aws").reduce((a, b) => (b.length > a.length ? b : a));
-        const run = await runStack("audit", withConfig(shippedConfig("audit"), { regions: [HOME, longest] }));
+        const run = await runStack("audit", withConfig(fixtureConfig("audit"), { regions: [HOME, longest] }));
         const names = ofType(run, T.rule).map((rule) => String(rule.outputs.name));
         assert.equal(names.length, 4);
         for (const name of names) assert.ok(name.length <= 64, `${name} has ${name.length} characters`);
@@ -328,7 +328,7 @@ describe("regions: a three-region management stack", function () {
     this.timeout(120_000);
     let run: OfflineStackRun;
     before(async () => {
-        run = await runStack("management", withConfig(shippedConfig("management"), { regions: THREE }));
+        run = await runStack("management", withConfig(fixtureConfig("management"), { regions: THREE }));
     });
 
     it("delegates GuardDuty to the audit account in each region, through that region's pinned provider, each protected", () => {
@@ -352,12 +352,12 @@ describe("regions: a three-region management stack", function () {
     });
 
     it("lists the home region first whatever the order written", async () => {
-        const reordered = await runStack("management", withConfig(shippedConfig("management"), { regions: ["eu-west-1", HOME] }));
+        const reordered = await runStack("management", withConfig(fixtureConfig("management"), { regions: ["eu-west-1", HOME] }));
         assert.deepEqual(reordered.outputs.delegatedRegions, [HOME, "eu-west-1"]);
     });
 
     it("passes the policy pack with no verdict", async () => {
-        const verdicts = await evaluatePolicies("management", run.resources, {}, { stackConfig: withConfig(shippedConfig("management"), { regions: THREE }), onUnknownValueError: "throw" });
+        const verdicts = await evaluatePolicies("management", run.resources, {}, { stackConfig: withConfig(fixtureConfig("management"), { regions: THREE }), onUnknownValueError: "throw" });
         assert.deepEqual(verdicts.map((v) => `${v.policy}: ${v.message}`), []);
     });
 });
@@ -423,7 +423,7 @@ describe("regions: an existing single-region stack plans no replacement", functi
 
         for (const [label, changes] of [["without regions (the default)", {}], [`with regions: [${HOME}]`, { regions: [HOME] }]] as const) {
             it(`${stack}, ${label}: every resource keeps its URN, provider, protection and inputs, and nothing is added to what this change governs`, async () => {
-                const run = await runStack(stack, withConfig(shippedConfig(stack), changes));
+                const run = await runStack(stack, withConfig(fixtureConfig(stack), changes));
                 const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
                 for (const [suffix, inputs] of known.resources) {
                     const resource = byUrn.get(urnOf(suffix));
@@ -441,7 +441,7 @@ describe("regions: an existing single-region stack plans no replacement", functi
         }
 
         it(`${stack}, with two more regions: the home region's resources keep their URNs and provider, the detector and delegated administrator their inputs`, async () => {
-            const run = await runStack(stack, withConfig(shippedConfig(stack), { regions: THREE }));
+            const run = await runStack(stack, withConfig(fixtureConfig(stack), { regions: THREE }));
             const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
             for (const [suffix, inputs] of known.resources) {
                 const resource = byUrn.get(urnOf(suffix));
@@ -481,12 +481,12 @@ describe("regions: bad values are refused before anything is registered", functi
     itRefusesEach(REGIONS_CASES, 20);
 
     it("reports a duplicate and a region of another partition together, each by its position", async () => {
-        const error = await expectConfigError(() => runStack("audit", withConfig(shippedConfig("audit"), { regions: [HOME, "cn-north-1", "eu-west-1", "eu-west-1"] })), "regions[1]");
+        const error = await expectConfigError(() => runStack("audit", withConfig(fixtureConfig("audit"), { regions: [HOME, "cn-north-1", "eu-west-1", "eu-west-1"] })), "regions[1]");
         assert.deepEqual(error.problems.map((p) => p.key).sort(), ["guardduty-shared-vpc:regions[1]", "guardduty-shared-vpc:regions[3]"]);
     });
 
     it("an opt-in home region may govern other regions when findings are not exported", async () => {
-        const run = await runStack("audit", withConfig(shippedConfig("audit"), { "aws:region": "me-south-1", regions: ["me-south-1", "eu-west-1"], findingsExport: "false" }));
+        const run = await runStack("audit", withConfig(fixtureConfig("audit"), { "aws:region": "me-south-1", regions: ["me-south-1", "eu-west-1"], findingsExport: "false" }));
         assert.deepEqual(Object.keys(run.outputs.detectorIds as object).sort(), ["eu-west-1", "me-south-1"]);
     });
 });

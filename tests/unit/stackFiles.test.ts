@@ -4,7 +4,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { auditDelegationProblems, regionOverlapProblems } from "../../src/config/stackSet";
 import { readStackConfigFile, readStackFile, StackConfigFileError } from "../../tools/offline/stackConfig";
-import { shippedConfig, withConfig } from "../helpers/offline";
+import { fixtureConfig, withConfig } from "../helpers/offline";
 
 describe("stack files as the engine hands them over", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "gdsv-hardening-"));
@@ -49,9 +49,9 @@ describe("stack files as the engine hands them over", () => {
 });
 
 describe("rules between stacks planned together", () => {
-    const entry = (stack: string, role: "management" | "audit", changes: Record<string, unknown> = {}) => ({ stack, role, config: withConfig(shippedConfig(role), changes) });
+    const entry = (stack: string, role: "management" | "audit", changes: Record<string, unknown> = {}) => ({ stack, role, config: withConfig(fixtureConfig(role), changes) });
 
-    it("accepts the shipped management and audit pair", () => {
+    it("accepts the fixture management and audit pair", () => {
         assert.equal(auditDelegationProblems([entry("management", "management"), entry("audit", "audit")]).size, 0);
     });
 
@@ -105,7 +105,7 @@ describe("rules between stacks planned together", () => {
 });
 
 describe("two stacks of one role governing the same region", () => {
-    const entry = (stack: string, role: "management" | "audit", changes: Record<string, unknown> = {}) => ({ stack, role, config: withConfig(shippedConfig(role), changes) });
+    const entry = (stack: string, role: "management" | "audit", changes: Record<string, unknown> = {}) => ({ stack, role, config: withConfig(fixtureConfig(role), changes) });
 
     it("accepts one stack per region, and management and audit stacks sharing regions", () => {
         const regions = ["us-east-1", "eu-west-1"];

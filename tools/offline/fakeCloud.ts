@@ -1,6 +1,10 @@
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { architectureOf } from "../../src/config/participant";
+import type { RawConfig } from "../../src/config/load";
+import { NS } from "../../src/config/primitives";
+import { azIdPrefixOf } from "../../src/config/regions";
+import { overlaps, parseIpv4Cidr } from "../../src/net/cidr";
 
 /**
  * A deterministic stand-in for AWS under the SDK's mock runtime: every resource gets an ID and
@@ -25,11 +29,101 @@ export interface FakeCloudOptions {
     guardDutyDetector?: DetectorState;
     /** The same, for single regions (a stack governing several); regions not named here follow `guardDutyDetector`. */
     guardDutyDetectorByRegion?: Readonly<Record<string, DetectorState>>;
+    /**
+     * The VPCs and subnets that exist already, answering the owner's lookups of an adopted
+     * network; anything else is not found. `{ failure }`: every lookup fails with this provider
+     * message (e.g. access denied). The offline runner's default is `networkAsConfigured`.
+     */
+    existingNetwork?: FakeNetwork | { failure: string };
     /** Sees every provider function call (invoke) the program makes, with the provider it went through. */
     onInvoke?: (call: { token: string; inputs: Record<string, unknown>; provider: string }) => void;
 }
 
 export type DetectorState = "exists" | "none" | { failure: string };
+
+/** An existing VPC as the EC2 API knows it. */
+export interface FakeVpc {
+    id: string;
+    /** The associated IPv4 blocks, the primary first. */
+    cidrBlocks: string[];
+    enableDnsSupport: boolean;
+    enableDnsHostnames: boolean;
+    isDefault: boolean;
+    ownerId: string;
+    mainRouteTableId: string;
+}
+
+/** An existing subnet; `routeTableId` only when it has its own route table association (else it uses the main one). */
+export interface FakeSubnet {
+    id: string;
+    vpcId: string;
+    cidrBlock: string;
+    availabilityZoneId: string;
+    ownerId: string;
+    routeTableId?: string;
+}
+
+export interface FakeNetwork {
+    vpcs: FakeVpc[];
+    subnets: FakeSubnet[];
+}
+
+/** The provider's words for a singular lookup that found nothing (terraform-provider-aws SingularDataSourceFindError). */
+export const NOT_FOUND_MESSAGE = { vpc: "no matching EC2 VPC found", subnet: "no matching EC2 Subnet found" } as const;
+
+/**
+ * The network a stack's config describes, as if it existed exactly so: the VPC named in
+ * existingVpcId (DNS attributes on, not the default VPC, owned by the stack's account) and each
+ * subnet named by ID in it, with the CIDR and AZ ID the config states. What the config leaves
+ * out is filled in deterministically: the VPC's blocks are the /16s around the configured
+ * subnet CIDRs (or one derived from its ID), a subnet without a CIDR gets a free /24 of the
+ * primary block, one without an AZ ID the region's az1, az2, … in turn. Offline, nothing can
+ * be read from AWS; `pulumi preview` reads the real network and refuses what differs.
+ */
+export function networkAsConfigured(config: RawConfig): FakeNetwork {
+    const vpcId = config[`${NS}:existingVpcId`];
+    if (vpcId === undefined) return { vpcs: [], subnets: [] };
+    const accountId = config[`${NS}:accountId`] ?? "000000000000";
+    const region = config["aws:region"] ?? "us-east-1";
+    let entries: Array<{ id?: unknown; cidr?: unknown; azId?: unknown }> = [];
+    try {
+        const parsed: unknown = JSON.parse(config[`${NS}:subnets`] ?? "[]");
+        if (Array.isArray(parsed)) entries = parsed.filter((entry) => entry !== null && typeof entry === "object");
+    } catch {
+        // The program refuses the config itself; the world then holds the VPC alone.
+    }
+    const given = entries.map((entry) => (typeof entry.cidr === "string" ? parseIpv4Cidr(entry.cidr) : undefined)).flatMap((parse) => (parse?.ok ? [parse.block] : []));
+    const sixteenOf = (cidr: string) => `${cidr.split(".").slice(0, 2).join(".")}.0.0/16`;
+    const derived = `10.${Number.parseInt(hex(`cidr:${vpcId}`, 2), 16)}.0.0/16`;
+    const cidrBlocks = [...new Set(given.length > 0 ? given.map((block) => sixteenOf(block.cidr)) : [derived])];
+    const primary = cidrBlocks[0].split(".").slice(0, 2).join(".");
+    const taken = [...given];
+    const freeBlock = (): string => {
+        for (let third = 255; third >= 0; third--) {
+            const candidate = parseIpv4Cidr(`${primary}.${third}.0/24`);
+            if (candidate.ok && !taken.some((block) => overlaps(block, candidate.block))) {
+                taken.push(candidate.block);
+                return candidate.block.cidr;
+            }
+        }
+        throw new Error(`networkAsConfigured: no free /24 left in ${cidrBlocks[0]}`);
+    };
+    const prefix = azIdPrefixOf(region) ?? "use1";
+    const subnets = entries.flatMap((entry, index): FakeSubnet[] =>
+        typeof entry.id !== "string"
+            ? []
+            : [{
+                id: entry.id,
+                vpcId,
+                cidrBlock: typeof entry.cidr === "string" && parseIpv4Cidr(entry.cidr).ok ? entry.cidr : freeBlock(),
+                availabilityZoneId: typeof entry.azId === "string" ? entry.azId : `${prefix}-az${(index % 3) + 1}`,
+                ownerId: accountId,
+            }]);
+    return {
+        vpcs: [{ id: vpcId, cidrBlocks, enableDnsSupport: true, enableDnsHostnames: true, isDefault: false, ownerId: accountId, mainRouteTableId: `rtb-${hex(`${vpcId}:main`, 17)}` }],
+        subnets,
+    };
+}
 
 /** The detector GuardDuty created in an account and region, as the lookup reports it. */
 export function existingDetectorId(accountId: string, region: string): string {
@@ -199,6 +293,80 @@ function genericShape(type: string, name: string, ctx: FakeCloudContext, seed: s
     return { id, state: { arn: `arn:aws:${service}:${ctx.region}:${ctx.accountId}:${name}/${id}` } };
 }
 
+/** The existing network a lookup sees, or the failure every lookup meets. */
+function existingNetwork(token: string, ctx: FakeCloudContext): FakeNetwork {
+    const world = ctx.existingNetwork ?? { vpcs: [], subnets: [] };
+    if ("failure" in world) throw invokeFailure(token, world.failure);
+    return world;
+}
+
+/** Network lookups by ID only, as the program makes them; the fake answers nothing it cannot answer faithfully. */
+function requireId(token: string, args: State): string {
+    if (typeof args.id !== "string") throw new Error(`the offline fake cloud answers ${token} by id only; add filter support in tools/offline/fakeCloud.ts`);
+    return args.id;
+}
+
+const NETWORK_INVOKES: Record<string, (args: State, ctx: FakeCloudContext) => State> = {
+    "aws:ec2/getVpc:getVpc": (args, ctx) => {
+        const token = "aws:ec2/getVpc:getVpc";
+        const id = requireId(token, args);
+        const vpc = existingNetwork(token, ctx).vpcs.find((candidate) => candidate.id === id);
+        if (!vpc) throw invokeFailure(token, NOT_FOUND_MESSAGE.vpc);
+        return {
+            id,
+            arn: `arn:aws:ec2:${ctx.region}:${vpc.ownerId}:vpc/${id}`,
+            cidrBlock: vpc.cidrBlocks[0],
+            cidrBlockAssociations: vpc.cidrBlocks.map((cidrBlock) => ({ associationId: `vpc-cidr-assoc-${hex(`${id}:${cidrBlock}`, 17)}`, cidrBlock, state: "associated" })),
+            default: vpc.isDefault,
+            dhcpOptionsId: `dopt-${hex(`${id}:dhcp`, 17)}`,
+            enableDnsSupport: vpc.enableDnsSupport,
+            enableDnsHostnames: vpc.enableDnsHostnames,
+            enableNetworkAddressUsageMetrics: false,
+            instanceTenancy: "default",
+            ipv6AssociationId: "",
+            ipv6CidrBlock: "",
+            mainRouteTableId: vpc.mainRouteTableId,
+            ownerId: vpc.ownerId,
+            region: ctx.region,
+            state: "available",
+            tags: {},
+        };
+    },
+    "aws:ec2/getSubnet:getSubnet": (args, ctx) => {
+        const token = "aws:ec2/getSubnet:getSubnet";
+        const id = requireId(token, args);
+        const subnet = existingNetwork(token, ctx).subnets.find((candidate) => candidate.id === id);
+        if (!subnet) throw invokeFailure(token, NOT_FOUND_MESSAGE.subnet);
+        // AZ names are per account; the fake maps az<n> to the n-th letter.
+        const azNumber = Number(/az(\d+)$/.exec(subnet.availabilityZoneId)?.[1] ?? "1");
+        return {
+            id,
+            arn: `arn:aws:ec2:${ctx.region}:${subnet.ownerId}:subnet/${id}`,
+            vpcId: subnet.vpcId,
+            cidrBlock: subnet.cidrBlock,
+            availabilityZoneId: subnet.availabilityZoneId,
+            availabilityZone: `${ctx.region}${"abcdefghij"[(azNumber - 1) % 10]}`,
+            ownerId: subnet.ownerId,
+            defaultForAz: false,
+            mapPublicIpOnLaunch: false,
+            region: ctx.region,
+            state: "available",
+            tags: {},
+        };
+    },
+    "aws:ec2/getRouteTables:getRouteTables": (args, ctx) => {
+        const token = "aws:ec2/getRouteTables:getRouteTables";
+        const filters = (args.filters ?? []) as Array<{ name: string; values: string[] }>;
+        const bySubnet = filters.find((filter) => filter.name === "association.subnet-id");
+        if (!bySubnet || filters.length !== 1) throw new Error(`the offline fake cloud answers ${token} by association.subnet-id only; add support in tools/offline/fakeCloud.ts`);
+        const world = existingNetwork(token, ctx);
+        const ids = world.subnets
+            .filter((subnet) => bySubnet.values.includes(subnet.id) && subnet.routeTableId !== undefined && (args.vpcId === undefined || subnet.vpcId === args.vpcId))
+            .map((subnet) => subnet.routeTableId as string);
+        return { id: ctx.region, ids: [...new Set(ids)], region: ctx.region, tags: {} };
+    },
+};
+
 /** Answers for the provider functions (invokes) the programs call. */
 const INVOKES: Record<string, (args: State, ctx: FakeCloudContext) => State> = {
     "aws:ssm/getParameter:getParameter": (args) => {
@@ -219,6 +387,7 @@ const INVOKES: Record<string, (args: State, ctx: FakeCloudContext) => State> = {
     }),
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
     "aws:index/getRegion:getRegion": (_args, ctx) => ({ name: ctx.region, region: ctx.region, id: ctx.region }),
+    ...NETWORK_INVOKES,
     "aws:guardduty/getDetector:getDetector": (args, ctx) => {
         const token = "aws:guardduty/getDetector:getDetector";
         const found = ctx.guardDutyDetectorByRegion?.[ctx.region] ?? ctx.guardDutyDetector ?? "exists";
@@ -228,6 +397,7 @@ const INVOKES: Record<string, (args: State, ctx: FakeCloudContext) => State> = {
         return { id, arn: `arn:aws:guardduty:${ctx.region}:${ctx.accountId}:detector/${id}`, status: "ENABLED", findingPublishingFrequency: "SIX_HOURS" };
     },
 };
+
 
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 

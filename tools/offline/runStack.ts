@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RawConfig } from "../../src/config/load";
-import { fakeCloudMocks, FakeCloudContext, FakeCloudOptions, STACK_REFERENCE_TYPE } from "./fakeCloud";
+import { fakeCloudMocks, FakeCloudContext, FakeCloudOptions, networkAsConfigured, STACK_REFERENCE_TYPE } from "./fakeCloud";
 import { DIY_ORGANIZATION } from "guardduty-shared-vpc-contract/vocabulary";
 
 /** A resource as the engine received it: its registration request and the state it got back. */
@@ -266,20 +266,28 @@ export async function runStackOffline(options: OfflineRunOptions): Promise<Offli
     const accountId = options.config["guardduty-shared-vpc:accountId"] ?? "000000000000";
     const urns = new EngineUrns();
     const onInvoke = options.cloud?.onInvoke;
+    const notes: string[] = [];
+    // Unless the caller describes the existing network, it is taken to be as the config says.
+    const assumedNetwork = options.cloud?.existingNetwork === undefined;
     const mocks = fakeCloudMocks({
         ...options.cloud,
+        existingNetwork: options.cloud?.existingNetwork ?? networkAsConfigured(options.config),
         region,
         accountId,
         stackOutputs: options.stackOutputs,
-        // Invokes name their provider as the mock runtime does; callers compare with the engine's URNs.
-        ...(onInvoke ? { onInvoke: (call: Parameters<typeof onInvoke>[0]) => onInvoke({ ...call, provider: urns.ofProviderReference(call.provider) }) } : {}),
+        onInvoke: (call) => {
+            if (assumedNetwork && call.token === "aws:ec2/getVpc:getVpc") {
+                notes.push(`the existing VPC ${String(call.inputs.id)} and its subnets are taken to be as the config describes them (DNS attributes on, the configured CIDRs and AZ IDs): the offline plan cannot read AWS, while \`pulumi preview\` reads them and refuses what does not match`);
+            }
+            // Invokes name their provider as the mock runtime does; callers compare with the engine's URNs.
+            onInvoke?.({ ...call, provider: urns.ofProviderReference(call.provider) });
+        },
     });
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? true, options.organization ?? DIY_ORGANIZATION);
     pulumi.runtime.setAllConfig({ ...options.config });
 
     const resources = new Map<string, CapturedResource>();
     const problems: string[] = [];
-    const notes: string[] = [];
     captureRegistrations(pulumi.runtime.getMonitor() as unknown as MonitorLike, urns, resources, problems, notes, options.onRegistered);
 
     let failure: unknown;

@@ -14,6 +14,8 @@ export interface StackFile {
      * values may supply or override any key.
      */
     unreadable: string[];
+    /** Keys whose value is structured (a list or a map), held in `config` as JSON text; the others are scalars as text. */
+    structured: string[];
 }
 
 /** Pulumi's own test for an encrypted value: a map whose only key is `secure`, holding a string. */
@@ -79,6 +81,7 @@ export function readStackFile(projectDir: string, project: string, stack: string
         unreadable.push(`it imports the ESC environment${names.length === 1 ? "" : "s"} ${names.join(", ") || "(unnamed)"}, whose values only the Pulumi CLI can resolve`);
     }
     const raw: Record<string, string> = {};
+    const structured: string[] = [];
     for (const [key, value] of Object.entries(config)) {
         const fullKey = key.includes(":") ? key : `${project}:${key}`;
         const secrets = secretPaths(value, fullKey);
@@ -86,9 +89,11 @@ export function readStackFile(projectDir: string, project: string, stack: string
             unreadable.push(`${secrets.join(", ")} ${secrets.length === 1 ? "is a secret" : "are secrets"}, which only the Pulumi CLI can decrypt`);
             continue;
         }
-        raw[fullKey] = typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+        const isStructured = typeof value === "object" && value !== null;
+        if (isStructured) structured.push(fullKey);
+        raw[fullKey] = typeof value === "string" ? value : isStructured ? JSON.stringify(value) : String(value);
     }
-    return { config: raw, unreadable };
+    return { config: raw, unreadable, structured };
 }
 
 /** The config of a stack file the offline runner can read completely; anything else is an error. */

@@ -5,6 +5,7 @@ import { NS } from "../../src/config/primitives";
 import { resolveRole, Role, ROLES } from "../../src/config/roles";
 import { betweenStackProblems } from "../../src/config/stackSet";
 import { runProgram } from "../../stacks";
+import type { FakeCloudOptions } from "./fakeCloud";
 import { CapturedResource, OfflineStackRun, runStackOffline } from "./runStack";
 import { readStackFile, StackConfigFileError, StackFile } from "./stackConfig";
 import { DIY_ORGANIZATION } from "guardduty-shared-vpc-contract/vocabulary";
@@ -14,6 +15,16 @@ export { DIY_ORGANIZATION };
 
 export function fullyQualifiedStackName(stack: string, organization = DIY_ORGANIZATION, project = PROJECT): string {
     return `${organization}/${project}/${stack}`;
+}
+
+/**
+ * The name under which a planned stack is published, for a stack reference's name: a stack of
+ * this project under any organization is the one planned here (the set is one organization's,
+ * whether the files name it, e.g. `acme/guardduty-shared-vpc/owner` on Pulumi Cloud, or not).
+ */
+export function plannedName(referenced: string): string {
+    const parts = referenced.split("/");
+    return parts.length === 3 && parts[1] === PROJECT ? fullyQualifiedStackName(parts[2]) : referenced;
 }
 
 export interface ShippedStack {
@@ -43,7 +54,7 @@ export function discoverStacks(projectDir: string): ShippedStack[] {
                 file = readStackFile(projectDir, PROJECT, stack);
             } catch (err) {
                 if (!(err instanceof StackConfigFileError)) throw err;
-                file = { config: {}, unreadable: [err.message] };
+                file = { config: {}, unreadable: [err.message], structured: [] };
             }
             const resolved = resolveRole(stack, file.config[`${NS}:role`]);
             if ("problem" in resolved) throw new ConfigError(stack, [{ key: `${NS}:role`, value: resolved.value, expected: resolved.problem }]);
@@ -60,7 +71,7 @@ export function runProjectStack(
     stack: string,
     config: RawConfig,
     published: Pick<ReadonlyMap<string, Record<string, unknown>>, "get"> = new Map(),
-    options: { preview?: boolean; onRegistered?: (resource: CapturedResource) => void; onStackReference?: (fullyQualifiedName: string) => void } = {},
+    options: { preview?: boolean; onRegistered?: (resource: CapturedResource) => void; onStackReference?: (fullyQualifiedName: string) => void; cloud?: FakeCloudOptions } = {},
 ): Promise<OfflineStackRun> {
     return runStackOffline({
         project: PROJECT,
@@ -74,6 +85,7 @@ export function runProjectStack(
         preview: options.preview,
         organization: DIY_ORGANIZATION,
         onRegistered: options.onRegistered,
+        cloud: options.cloud,
     });
 }
 
@@ -113,7 +125,8 @@ export async function runStacksInOrder(stacks: readonly ShippedStack[], options:
         const blockedBy: string[] = [];
         const reads: string[] = [];
         const references = {
-            get(name: string) {
+            get(referenced: string) {
+                const name = plannedName(referenced);
                 const unreadable = notRead.get(name);
                 if (unreadable === undefined) return published.get(name);
                 blockedBy.push(name);

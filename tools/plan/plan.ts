@@ -5,7 +5,7 @@ import { ConfigError } from "../../src/config/errors";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";
 import type { Role } from "../../src/config/roles";
-import { discoverStacks, fullyQualifiedStackName, runStacksInOrder, ShippedStack, StackRunResult } from "../offline/stacks";
+import { discoverStacks, fullyQualifiedStackName, plannedName, runStacksInOrder, ShippedStack, StackRunResult } from "../offline/stacks";
 import { evaluatePolicies, PolicyVerdict } from "../policy/evaluate";
 import { describeResources, formatOutputs } from "./render";
 
@@ -33,6 +33,8 @@ export interface StackPlan {
     policies?: PolicyVerdict[];
     /** The organization's agent-management mode this stack ran in, and where it came from. */
     agentManagement?: { mode: string; source: string };
+    /** What the offline run took as given where the engine would read AWS (an import's state, an existing network). */
+    notes?: string[];
 }
 
 /** Where a stack's mode came from: the audit stack declares it, the owner reads the audit stack, participants the owner. */
@@ -104,7 +106,7 @@ function parseArgs(argv: readonly string[]): PlanArgs | { exit: number; out?: st
  */
 function failedUpstream(result: StackRunResult, failed: ReadonlyMap<string, ShippedStack>): { stack: ShippedStack; name: string } | undefined {
     for (const name of result.reads) {
-        const stack = failed.get(name);
+        const stack = failed.get(plannedName(name));
         if (stack && stack.stack !== result.stack.stack) return { stack, name };
     }
     return undefined;
@@ -163,7 +165,7 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
         }
         const references = result.run.resources
             .filter((r) => r.type === "pulumi:pulumi:StackReference")
-            .map((r) => ({ stack: r.name, resolved: planned.has(r.name) }));
+            .map((r) => ({ stack: r.name, resolved: planned.has(plannedName(r.name)) }));
         plans.push({
             stack,
             role,
@@ -171,6 +173,7 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
             resources: describeResources(result.run),
             outputs: result.run.outputs,
             agentManagement: agentManagementOf(role, result.stack.config, result.run.outputs),
+            ...(result.run.notes.length > 0 ? { notes: result.run.notes } : {}),
             references,
             policies: args.policies ? await evaluatePolicies(stack, result.run.resources, {}, { stackConfig: result.stack.config }) : undefined,
         });
@@ -225,6 +228,10 @@ function printStack(p: StackPlan, io: PlanIo): void {
     }
     io.out("outputs:");
     for (const line of formatOutputs(p.outputs ?? {})) io.out(`  ${line}`);
+    if (p.notes) {
+        io.out("offline, taken as given:");
+        for (const note of p.notes) io.out(`  - ${note}`);
+    }
     if ((p.references ?? []).length > 0) {
         io.out("wiring:");
         for (const ref of p.references ?? []) io.out(`  reads ${ref.stack}${ref.resolved ? " (outputs from this plan)" : " (NOT planned here)"}`);

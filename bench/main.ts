@@ -1,6 +1,7 @@
-import { spawnSync } from "child_process";
-import * as path from "path";
-import { performance } from "perf_hooks";
+import { spawnSync } from "node:child_process";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
 import type { RawConfig } from "../src/config/load";
 import { discoverStacks, runProjectStack, runStacksInOrder } from "../tools/offline/stacks";
 import { PUBLISHED_AUDIT } from "./auditOutputs";
@@ -47,7 +48,7 @@ async function timeOwner(subnets: number, principals: number): Promise<{ elapsed
 
 async function main(): Promise<void> {
     const targets = new Targets();
-    console.log(`guardduty-shared-vpc benchmark — node ${process.version}, ${require("os").cpus().length} cores. Nothing here talks to AWS.`);
+    console.log(`guardduty-shared-vpc benchmark — node ${process.version}, ${os.cpus().length} cores. Nothing here talks to AWS.`);
 
     // 1. The offline plan, as a newcomer runs it (process start included) and in-process.
     const planCli = best(2, () => timeChild(["-r", "ts-node/register/transpile-only", "tools/plan/main.ts", "--json"]));

@@ -1,4 +1,4 @@
-import { performance } from "perf_hooks";
+import { performance } from "node:perf_hooks";
 import type { RawConfig } from "../src/config/load";
 import { NS } from "../src/config/primitives";
 import { readStackConfigFile } from "../tools/offline/stackConfig";

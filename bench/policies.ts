@@ -1,4 +1,4 @@
-import { performance } from "perf_hooks";
+import { performance } from "node:perf_hooks";
 import { evaluatePolicies } from "../tools/policy/evaluate";
 import { syntheticStack } from "../tools/policy/synthetic";
 import { startPolicyPack } from "../tools/policy/wire";

@@ -1,7 +1,7 @@
 // Starts the real program (index.ts) once for the owner stack under the mock runtime and exits:
 // the bench launches this under type-checked ts-node (Pulumi's default) and transpile-only ts-node
 // (what Pulumi.yaml configures) to compare what every `pulumi preview` pays before it can start.
-import * as path from "path";
+import * as path from "node:path";
 import { runStackOffline } from "../tools/offline/runStack";
 import { readStackConfigFile } from "../tools/offline/stackConfig";
 import { PUBLISHED_AUDIT } from "./auditOutputs";

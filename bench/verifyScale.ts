@@ -1,4 +1,4 @@
-import { performance } from "perf_hooks";
+import { performance } from "node:perf_hooks";
 import { startFakeAws } from "../tests/verify/support/fake-aws";
 import { FAKE_CREDENTIALS, noPulumi, RecordingProgress } from "../tests/verify/support/fixtures";
 import { fleetGuardDuty, generateFleet } from "../tests/verify/support/fleet";

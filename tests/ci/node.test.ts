@@ -4,9 +4,9 @@
  * loads at run time installable without devDependencies.
  */
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
-import { readFileSync } from "fs";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { parse } from "yaml";
 import { PROJECT_DIR } from "../helpers/offline";
 

@@ -4,9 +4,9 @@
  * follow the deploy order, the policy pack runs, and every action is pinned to a commit.
  */
 import * as assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { parse } from "yaml";
 import { ROLES } from "../../src/config/roles";
 import { ciStacks, githubOutputs } from "../../tools/ci/stacks";

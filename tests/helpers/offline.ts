@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { contractMetadata } from "guardduty-shared-vpc-contract";
-import * as path from "path";
+import * as path from "node:path";
 import { ConfigError } from "../../src/config/errors";
 import type { AgentManagement } from "../../src/agentManagement";
 import type { RawConfig } from "../../src/config/load";

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { EXIT_CODES, NOTHING_DEPLOYED, plan } from "../../tools/plan/plan";
 import { FIXTURE_DIR, PROJECT_DIR } from "../helpers/offline";
 

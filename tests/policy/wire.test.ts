@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { allPolicies } from "../../policy/policies";
 import { asFirstPreview } from "../../tools/policy/evaluate";
 import { orgScopedEndpointPolicy, StackBuilder } from "../../tools/policy/synthetic";

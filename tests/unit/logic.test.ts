@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { classifyPrincipal } from "../../src/config/owner";
 import { architectureOf } from "../../src/config/participant";
 import { azIdProblem, partitionOf } from "../../src/config/regions";

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { auditDelegationProblems, regionOverlapProblems } from "../../src/config/stackSet";
 import { readStackConfigFile, readStackFile, StackConfigFileError } from "../../tools/offline/stackConfig";
 import { fixtureConfig, withConfig } from "../helpers/offline";

@@ -4,7 +4,7 @@
 // resolution the program uses (the stack name up to its first dash, or guardduty-shared-vpc:role).
 //
 //   npx ts-node --transpile-only tools/ci/stacks.ts >> "$GITHUB_OUTPUT"
-import * as path from "path";
+import * as path from "node:path";
 import { NS } from "../../src/config/primitives";
 import { Role, ROLES } from "../../src/config/roles";
 import { discoverStacks } from "../offline/stacks";

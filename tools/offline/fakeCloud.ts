@@ -1,4 +1,4 @@
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { architectureOf } from "../../src/config/participant";
 import type { RawConfig } from "../../src/config/load";

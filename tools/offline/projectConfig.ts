@@ -9,8 +9,8 @@
  * integer, boolean, or array with `items`; there is no object type). Top-level scalar values
  * reach that check as text; structured ones as their JSON.
  */
-import { readFileSync } from "fs";
-import * as path from "path";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { parse } from "yaml";
 import type { z } from "zod";
 import { auditShape } from "../../src/config/audit";

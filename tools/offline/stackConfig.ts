@@ -1,5 +1,5 @@
-import { readFileSync } from "fs";
-import * as path from "path";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { isScalar, parseDocument, visit } from "yaml";
 import type { RawConfig } from "../../src/config/load";
 

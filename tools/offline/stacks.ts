@@ -1,4 +1,4 @@
-import { readdirSync } from "fs";
+import { readdirSync } from "node:fs";
 import { ConfigError } from "../../src/config/errors";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";

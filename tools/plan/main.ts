@@ -1,4 +1,4 @@
-import * as path from "path";
+import * as path from "node:path";
 import { plan } from "./plan";
 
 // A stack program that fails leaves rejected promises inside the Pulumi runtime (every output of

@@ -208,7 +208,7 @@ export async function evaluatePolicies(
                 verdicts.push({ policy: policy.name, enforcementLevel: "advisory", message: `can't run policy '${policy.name}' during preview: ${err.message}`, urn, phase });
                 return;
             }
-            throw new Error(`policy ${policy.name} failed on ${urn ?? "the stack"}: ${err instanceof Error ? err.stack : String(err)}`);
+            throw new Error(`policy ${policy.name} failed on ${urn ?? "the stack"}: ${err instanceof Error ? err.stack : String(err)}`, { cause: err });
         }
     };
 

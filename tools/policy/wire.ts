@@ -4,7 +4,7 @@
  * Analyzer's gRPC port on its first stdout line), driven over the Analyzer protocol with the
  * generated stubs @pulumi/pulumi ships. For the wire test and the start-up benchmark.
  */
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";

@@ -25,6 +25,7 @@ export interface FakeRequest {
     path: string;
     headers: http.IncomingHttpHeaders;
     /** Parsed JSON for JSON protocols, key/value pairs for STS's form body. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed body of any AWS operation; each fake handler reads the fields of its own
     body: any;
 }
 
@@ -96,6 +97,7 @@ function parseRequest(incoming: http.IncomingMessage, rawBody: string): FakeRequ
     const method = incoming.method ?? "GET";
     const target = String(incoming.headers["x-amz-target"] ?? "");
     const contentType = String(incoming.headers["content-type"] ?? "");
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed body of any AWS operation; each fake handler reads the fields of its own
     let body: any = undefined;
     if (contentType.includes("x-www-form-urlencoded")) {
         body = Object.fromEntries(new URLSearchParams(rawBody));
@@ -109,6 +111,7 @@ function parseRequest(incoming: http.IncomingMessage, rawBody: string): FakeRequ
     return { operation: operationOf(method, path, target, body), method, path, headers: incoming.headers, body };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed body of any AWS operation; each fake handler reads the fields of its own
 function operationOf(method: string, path: string, target: string, body: any): Operation | undefined {
     if (target.startsWith("AmazonSSM.")) {
         const name = target.slice("AmazonSSM.".length);

@@ -57,12 +57,16 @@ async function main(): Promise<void> {
     const results = await runStacksInOrder(discoverStacks(ROOT));
     const inProcess = performance.now() - started;
     const total = results.reduce((n, r) => n + (r.run?.resources.length ?? 0), 0);
-    console.log(`\n[plan] npm run plan of ${results.length} shipped stacks (${total} resources): ${ms(planCli)} wall incl. process start ${targets.check("npm run plan, wall", planCli, "≤", 3000, "ms")}; ${ms(inProcess)} in-process, warm`);
+    console.log(
+        `\n[plan] npm run plan of ${results.length} shipped stacks (${total} resources): ${ms(planCli)} wall incl. process start ${targets.check("npm run plan, wall", planCli, "≤", 3000, "ms")}; ${ms(inProcess)} in-process, warm`,
+    );
 
     // 2. What each preview pays to start the program: type-checked ts-node vs our transpile-only.
     const typeChecked = best(2, () => timeChild(["-r", "ts-node/register", "bench/startProgram.ts"], { TS_NODE_TRANSPILE_ONLY: "false" }));
     const transpileOnly = best(2, () => timeChild(["-r", "ts-node/register/transpile-only", "bench/startProgram.ts"]));
-    console.log(`\n[start] owner program start to finish: type-checked ts-node ${ms(typeChecked)}, transpile-only (Pulumi.yaml) ${ms(transpileOnly)}: ${(typeChecked / transpileOnly).toFixed(1)}x faster ${targets.check("transpile-only start-up speed-up", typeChecked / transpileOnly, "≥", 4, "x")}`);
+    console.log(
+        `\n[start] owner program start to finish: type-checked ts-node ${ms(typeChecked)}, transpile-only (Pulumi.yaml) ${ms(transpileOnly)}: ${(typeChecked / transpileOnly).toFixed(1)}x faster ${targets.check("transpile-only start-up speed-up", typeChecked / transpileOnly, "≥", 4, "x")}`,
+    );
 
     // 3. Owner plan growth with subnets × principals.
     console.log("\n[scale] owner plan time by subnets × principals (in-process; per-resource time should stay flat):");
@@ -70,7 +74,9 @@ async function main(): Promise<void> {
     for (const subnets of [10, 50, 200]) {
         for (const principals of [10, 100, 500]) {
             const { elapsed, resources } = await timeOwner(subnets, principals);
-            console.log(`  ${String(subnets).padStart(3)} subnets × ${String(principals).padStart(3)} principals: ${String(resources).padStart(4)} resources, ${ms(elapsed).padStart(8)}, ${(elapsed / resources).toFixed(2)} ms/resource${subnets === 200 && principals === 500 ? ` ${targets.check("owner plan, 200 subnets × 500 principals", elapsed, "≤", 5000, "ms")}` : ""}`);
+            console.log(
+                `  ${String(subnets).padStart(3)} subnets × ${String(principals).padStart(3)} principals: ${String(resources).padStart(4)} resources, ${ms(elapsed).padStart(8)}, ${(elapsed / resources).toFixed(2)} ms/resource${subnets === 200 && principals === 500 ? ` ${targets.check("owner plan, 200 subnets × 500 principals", elapsed, "≤", 5000, "ms")}` : ""}`,
+            );
         }
     }
 

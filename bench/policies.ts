@@ -13,7 +13,9 @@ export async function benchPolicies(_root: string, print: (line: string) => void
     const started = performance.now();
     const verdicts = await evaluatePolicies("participant-synthetic", resources);
     const elapsed = performance.now() - started;
-    print(`\n[policy] evaluation of ${resources.length} resources (every resource and stack policy): ${ms(elapsed)}, ${verdicts.length} verdicts ${targets.check("policy evaluation, 10,000 resources", elapsed, "≤", 1000, "ms")}`);
+    print(
+        `\n[policy] evaluation of ${resources.length} resources (every resource and stack policy): ${ms(elapsed)}, ${verdicts.length} verdicts ${targets.check("policy evaluation, 10,000 resources", elapsed, "≤", 1000, "ms")}`,
+    );
 
     const startups: number[] = [];
     for (let run = 0; run < 2; run++) {
@@ -21,5 +23,7 @@ export async function benchPolicies(_root: string, print: (line: string) => void
         startups.push(pack.startupMs);
         await pack.stop();
     }
-    print(`[policy] pack start-up through @pulumi/pulumi/cmd/run-policy-pack (type-checked ts-node, as the CLI runs it): best ${ms(Math.min(...startups))} of ${startups.map(ms).join(", ")} ${targets.check("policy pack start-up", Math.min(...startups), "≤", 4000, "ms")}`);
+    print(
+        `[policy] pack start-up through @pulumi/pulumi/cmd/run-policy-pack (type-checked ts-node, as the CLI runs it): best ${ms(Math.min(...startups))} of ${startups.map(ms).join(", ")} ${targets.check("policy pack start-up", Math.min(...startups), "≤", 4000, "ms")}`,
+    );
 }

@@ -36,9 +36,14 @@ function expectations(error: contract.StackContractError): string[] {
         case "wrong-role":
             return [`the ${role} stack, but ${name} is the ${problem.actual} stack (its output role is "${problem.actual}"); name the ${role} stack here`];
         case "unsupported-version":
-            return [`the ${role} stack, on contract ${contract.SUPPORTED_MAJOR_VERSIONS.map((major) => `${major}.x`).join(" or ")}, but ${name} publishes contractVersion ${problem.version}: ${contract.unsupportedVersionRemedy(role, problem.version)}`];
+            return [
+                `the ${role} stack, on contract ${contract.SUPPORTED_MAJOR_VERSIONS.map((major) => `${major}.x`).join(" or ")}, but ${name} publishes contractVersion ${problem.version}: ${contract.unsupportedVersionRemedy(role, problem.version)}`,
+            ];
         case "malformed":
-            return problem.issues.map((issue) => `${role} outputs that follow the contract, but ${issue.output} is malformed (${issue.message}); is ${name} really a ${role} stack of this project?`);
+            return problem.issues.map(
+                (issue) =>
+                    `${role} outputs that follow the contract, but ${issue.output} is malformed (${issue.message}); is ${name} really a ${role} stack of this project?`,
+            );
     }
 }
 

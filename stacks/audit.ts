@@ -34,52 +34,72 @@ export class Audit extends pulumi.ComponentResource {
 
         const partition = partitionOf(config["aws:region"]);
         const detectors: RegionalDetector[] = regions.map((where) => {
-            const guardDuty = new GuardDutyAdministrator(regionalName("guardduty", where), {
-                autoEnableOrganizationMembers: config.autoEnableOrganizationMembers,
-                agentManagement: config.agentManagement,
-                runtimeMonitoring: config.runtimeMonitoring,
-                existingDetectorId: where.existingDetectorId,
-            }, { parent: this, providers: [where.provider] });
+            const guardDuty = new GuardDutyAdministrator(
+                regionalName("guardduty", where),
+                {
+                    autoEnableOrganizationMembers: config.autoEnableOrganizationMembers,
+                    agentManagement: config.agentManagement,
+                    runtimeMonitoring: config.runtimeMonitoring,
+                    existingDetectorId: where.existingDetectorId,
+                },
+                { parent: this, providers: [where.provider] },
+            );
             const id = guardDuty.detector.id;
             // Built from known parts rather than read back: an adopted detector's ARN output is not known at preview.
             return { ...where, id, arn: id.apply((detectorId) => detectorArn(partition, where.region, config.accountId, detectorId)) };
         });
         const home = homeOf(detectors);
 
-        const key = new FindingsKey("findings-key", {
-            accountId: config.accountId,
-            region: config["aws:region"],
-            detectors,
-            findingsExport: config.findingsExport,
-        }, { parent: this });
-
-        const archive = config.findingsExport
-            ? new FindingsExport("findings-export", {
+        const key = new FindingsKey(
+            "findings-key",
+            {
                 accountId: config.accountId,
                 region: config["aws:region"],
                 detectors,
-                kmsKeyArn: key.key.arn,
-            }, { parent: this })
+                findingsExport: config.findingsExport,
+            },
+            { parent: this },
+        );
+
+        const archive = config.findingsExport
+            ? new FindingsExport(
+                  "findings-export",
+                  {
+                      accountId: config.accountId,
+                      region: config["aws:region"],
+                      detectors,
+                      kmsKeyArn: key.key.arn,
+                  },
+                  { parent: this },
+              )
             : undefined;
 
         // Owners and participants forward their coverage events here (GuardDuty publishes them in the resource's account).
         const coverageEvents = new CoverageEventBus("coverage-events", { organizationId: config.organizationId }, { parent: this });
 
-        const alerts = new FindingsAlerts("alerts", {
-            kmsKeyArn: key.key.arn,
-            severityThreshold: config.findingsSeverityThreshold,
-            notificationEmail: config.notificationEmail,
-            coverageEventBusName: coverageEvents.bus.name,
-        }, { parent: this });
+        const alerts = new FindingsAlerts(
+            "alerts",
+            {
+                kmsKeyArn: key.key.arn,
+                severityThreshold: config.findingsSeverityThreshold,
+                notificationEmail: config.notificationEmail,
+                coverageEventBusName: coverageEvents.bus.name,
+            },
+            { parent: this },
+        );
 
         const elsewhere = regions.filter((where) => !where.home);
         if (elsewhere.length > 0) {
-            new FindingsForwarding("alerts-forwarding", {
-                accountId: config.accountId,
-                homeRegion: config["aws:region"],
-                severityThreshold: config.findingsSeverityThreshold,
-                regions: elsewhere,
-            }, { parent: this });
+            new FindingsForwarding(
+                "alerts-forwarding",
+                {
+                    accountId: config.accountId,
+                    homeRegion: config["aws:region"],
+                    severityThreshold: config.findingsSeverityThreshold,
+                    regions: elsewhere,
+                },
+                { parent: this },
+            );
         }
 
         this.outputs = {
@@ -102,9 +122,10 @@ export async function auditProgram({ stack, raw }: StackProgramContext): Promise
     const regions: AuditRegion[] = await Promise.all(
         governedRegions(stack, config).map(async (where) => ({
             ...where,
-            existingDetectorId: where.home && config.existingDetectorId !== undefined
-                ? config.existingDetectorId
-                : await findExistingDetector(where.provider, { accountId: config.accountId, region: where.region, overridable: where.home }),
+            existingDetectorId:
+                where.home && config.existingDetectorId !== undefined
+                    ? config.existingDetectorId
+                    : await findExistingDetector(where.provider, { accountId: config.accountId, region: where.region, overridable: where.home }),
         })),
     );
     return new Audit(stack, config, regions, { providers: [homeOf(regions).provider] }).outputs;

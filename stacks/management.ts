@@ -40,9 +40,13 @@ export class Management extends pulumi.ComponentResource {
         // instead of half-doing that.
         const admins = regions.map((where) => ({
             ...where,
-            admin: new aws.guardduty.OrganizationAdminAccount(regionalName(`${name}-guardduty-admin`, where), {
-                adminAccountId: config.auditAccountId,
-            }, { parent: this, protect: true, provider: where.provider }),
+            admin: new aws.guardduty.OrganizationAdminAccount(
+                regionalName(`${name}-guardduty-admin`, where),
+                {
+                    adminAccountId: config.auditAccountId,
+                },
+                { parent: this, protect: true, provider: where.provider },
+            ),
         }));
 
         this.outputs = { delegatedAdminAccountId: homeOf(admins).admin.adminAccountId, delegatedRegions: regions.map((where) => where.region) };

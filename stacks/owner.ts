@@ -20,32 +20,52 @@ export type ResolvedOwnerConfig = Omit<OwnerConfig, "network"> & { network: Netw
 export class Owner extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<OwnerOutputs>;
 
-    constructor(name: string, config: ResolvedOwnerConfig, agentManagement: AgentManagement, coverageEventBusArn: string, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        config: ResolvedOwnerConfig,
+        agentManagement: AgentManagement,
+        coverageEventBusArn: string,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super(roleComponentType("owner"), name, {}, opts);
         const createGuardDutyEndpoint = ownerCreatesGuardDutyEndpoint(agentManagement);
 
-        const network = new SharedVpc("network", {
-            network: config.network,
-            principals: config.shareWith.map((principal) => principal.value),
-        }, { parent: this });
+        const network = new SharedVpc(
+            "network",
+            {
+                network: config.network,
+                principals: config.shareWith.map((principal) => principal.value),
+            },
+            { parent: this },
+        );
 
         const shared = network.subnets.filter((entry) => entry.spec.share);
         const endpointSubnets = oneSubnetPerAz(shared.map((entry) => ({ azId: entry.spec.azId, id: entry.id })));
-        const endpoints = createGuardDutyEndpoint || config.ssmEndpoints
-            ? new ServiceEndpoints("endpoints", {
-                region: config["aws:region"],
-                vpcId: network.vpcId,
-                vpcCidrs: network.cidrBlocks,
-                subnetIds: endpointSubnets.map((entry) => entry.id),
-                guardDutyEndpointPolicy: createGuardDutyEndpoint
-                    ? guardDutyEndpointPolicy(config.endpointPolicyScope === "organization"
-                        ? { kind: "organization", organizationId: config.organizationId }
-                        : { kind: "accounts", accountIds: [config.accountId, ...config.shareWith.filter((p) => p.kind === "account").map((p) => p.value)] })
-                    : undefined,
-                ssm: config.ssmEndpoints,
-                routeTableIds: network.sharedRouteTableIds,
-            }, { parent: this })
-            : undefined;
+        const endpoints =
+            createGuardDutyEndpoint || config.ssmEndpoints
+                ? new ServiceEndpoints(
+                      "endpoints",
+                      {
+                          region: config["aws:region"],
+                          vpcId: network.vpcId,
+                          vpcCidrs: network.cidrBlocks,
+                          subnetIds: endpointSubnets.map((entry) => entry.id),
+                          guardDutyEndpointPolicy: createGuardDutyEndpoint
+                              ? guardDutyEndpointPolicy(
+                                    config.endpointPolicyScope === "organization"
+                                        ? { kind: "organization", organizationId: config.organizationId }
+                                        : {
+                                              kind: "accounts",
+                                              accountIds: [config.accountId, ...config.shareWith.filter((p) => p.kind === "account").map((p) => p.value)],
+                                          },
+                                )
+                              : undefined,
+                          ssm: config.ssmEndpoints,
+                          routeTableIds: network.sharedRouteTableIds,
+                      },
+                      { parent: this },
+                  )
+                : undefined;
 
         // GuardDuty publishes coverage events in the account of the resource: the owner's own
         // workloads (e.g. ECS or EKS on automated agent configuration) alert only through this.

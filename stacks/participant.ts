@@ -26,19 +26,23 @@ export class Participant extends pulumi.ComponentResource {
         // checkAgainstOwner has made sure every named subnet is one the owner shares.
         const subnetByName = new Map(owner.sharedSubnets.map((subnet) => [subnet.name, subnet]));
         const subnets = config.instances.map((instance) => subnetByName.get(instance.subnet)!);
-        const workloads = new MonitoredInstances("workloads", {
-            region: config["aws:region"],
-            vpcId: owner.vpcId,
-            agentManagement: owner.agentManagement,
-            instances: config.instances.map((instance, index) => ({
-                name: instance.name,
-                subnetId: subnets[index].id,
-                instanceType: instance.instanceType,
-                architecture: architectureOf(instance.instanceType) as Architecture,
-                ami: instance.ami,
-                monitored: instance.monitored,
-            })),
-        }, { parent: this, dependsOn: accepter ? [accepter] : [] });
+        const workloads = new MonitoredInstances(
+            "workloads",
+            {
+                region: config["aws:region"],
+                vpcId: owner.vpcId,
+                agentManagement: owner.agentManagement,
+                instances: config.instances.map((instance, index) => ({
+                    name: instance.name,
+                    subnetId: subnets[index].id,
+                    instanceType: instance.instanceType,
+                    architecture: architectureOf(instance.instanceType) as Architecture,
+                    ami: instance.ami,
+                    monitored: instance.monitored,
+                })),
+            },
+            { parent: this, dependsOn: accepter ? [accepter] : [] },
+        );
 
         // GuardDuty publishes this account's coverage events on this account's bus; the audit account alerts on them.
         new CoverageForwarding("coverage-events", { coverageEventBusArn: owner.coverageEventBusArn }, { parent: this });
@@ -50,7 +54,13 @@ export class Participant extends pulumi.ComponentResource {
             agentManagement: owner.agentManagement,
             instanceIds: workloads.instances.filter(({ spec }) => spec.monitored).map(({ instance }) => instance.id),
             // MonitoredInstances keeps the order of config.instances.
-            instances: workloads.instances.map(({ spec, instance }, index) => ({ name: spec.name, id: instance.id, subnet: subnets[index].name, azId: subnets[index].azId, monitored: spec.monitored })),
+            instances: workloads.instances.map(({ spec, instance }, index) => ({
+                name: spec.name,
+                id: instance.id,
+                subnet: subnets[index].name,
+                azId: subnets[index].azId,
+                monitored: spec.monitored,
+            })),
             instanceSecurityGroupId: workloads.securityGroup.id,
             // Absent rather than undefined: Pulumi warns about undefined stack outputs.
             ...(workloads.agentAssociation ? { agentAssociationId: workloads.agentAssociation.associationId } : {}),

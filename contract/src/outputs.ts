@@ -137,7 +137,9 @@ export const contractMetadataSchema = z.object({
 });
 
 /** An EventBridge bus ARN: a forwarding target that is anything else fails only at `pulumi up`. */
-const eventBusArnSchema = z.string().regex(/^arn:aws(?:-[a-z]+)*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+$/, { error: "an EventBridge event bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>)" });
+const eventBusArnSchema = z.string().regex(/^arn:aws(?:-[a-z]+)*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+$/, {
+    error: "an EventBridge event bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>)",
+});
 
 const sharedSubnetSchema = z.object({
     name: z.string(),

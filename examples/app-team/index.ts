@@ -31,7 +31,12 @@ function key(name: string): string {
 /** Raised before any resource is registered, listing every problem, so one run shows them all. */
 class SettingsError extends pulumi.RunError {
     constructor(problems: readonly string[]) {
-        super([`Stack "${pulumi.getStack()}" has ${problems.length} configuration problem(s); nothing was registered:`, ...problems.map((problem) => `  - ${problem}`)].join("\n"));
+        super(
+            [
+                `Stack "${pulumi.getStack()}" has ${problems.length} configuration problem(s); nothing was registered:`,
+                ...problems.map((problem) => `  - ${problem}`),
+            ].join("\n"),
+        );
         this.name = "SettingsError";
     }
 }
@@ -42,13 +47,19 @@ function readSettings(): Settings {
     const region = new pulumi.Config("aws").get("region") ?? "";
     if (!region) problems.push("aws:region: not set; expected the region of the owner's VPC, e.g. us-east-1");
     const accountId = config.get("accountId") ?? "";
-    if (!/^\d{12}$/.test(accountId)) problems.push(`${key("accountId")}: got ${JSON.stringify(config.get("accountId"))}; expected this account's 12-digit ID, quoted in YAML`);
+    if (!/^\d{12}$/.test(accountId))
+        problems.push(`${key("accountId")}: got ${JSON.stringify(config.get("accountId"))}; expected this account's 12-digit ID, quoted in YAML`);
     const ownerStack = config.get("ownerStack") ?? "";
-    if (!ownerStack) problems.push(`${key("ownerStack")}: not set; expected the owner stack, e.g. owner (in this organization) or <organization>/${PROJECT}/owner`);
+    if (!ownerStack)
+        problems.push(`${key("ownerStack")}: not set; expected the owner stack, e.g. owner (in this organization) or <organization>/${PROJECT}/owner`);
 
     const subnets = config.getObject<unknown>("subnets");
-    const names = Array.isArray(subnets) && subnets.length > 0 && subnets.every((name) => typeof name === "string" && name.length > 0) ? (subnets as string[]) : undefined;
-    if (!names) problems.push(`${key("subnets")}: got ${JSON.stringify(subnets)}; expected a list of the owner's shared subnet names, e.g. [workloads-a, workloads-b]`);
+    const names =
+        Array.isArray(subnets) && subnets.length > 0 && subnets.every((name) => typeof name === "string" && name.length > 0)
+            ? (subnets as string[])
+            : undefined;
+    if (!names)
+        problems.push(`${key("subnets")}: got ${JSON.stringify(subnets)}; expected a list of the owner's shared subnet names, e.g. [workloads-a, workloads-b]`);
     else if (new Set(names).size !== names.length) problems.push(`${key("subnets")}: got ${JSON.stringify(names)}; expected each subnet once`);
 
     const capacity = config.getObject<Partial<Settings["capacity"]>>("capacity") ?? DEFAULT_CAPACITY;
@@ -78,7 +89,8 @@ function checkAgainstOwner(settings: Settings, owner: PublishedOutputs<"owner">)
     }
     const shared = new Set(owner.sharedSubnets.map((subnet) => subnet.name));
     settings.subnets.forEach((name, index) => {
-        if (!shared.has(name)) problems.push(`${key("subnets")}[${index}]: got "${name}"; expected a subnet the owner shares: ${[...shared].join(", ") || "(it shares none)"}`);
+        if (!shared.has(name))
+            problems.push(`${key("subnets")}[${index}]: got "${name}"; expected a subnet the owner shares: ${[...shared].join(", ") || "(it shares none)"}`);
     });
     return problems;
 }
@@ -92,15 +104,19 @@ export = async () => {
     // Pinned to this account: the wrong credentials fail before anything changes.
     const provider = new aws.Provider(`${pulumi.getStack()}-aws`, { region: settings.region as aws.Region, allowedAccountIds: [settings.accountId] });
     const subnetIdByName = new Map(owner.sharedSubnets.map((subnet) => [subnet.name, subnet.id]));
-    const web = new MonitoredScalingGroup("web", {
-        vpcId: owner.vpcId,
-        vpcCidr: owner.vpcCidr,
-        subnetIds: settings.subnets.map((name) => subnetIdByName.get(name) as string),
-        instanceType: settings.instanceType,
-        capacity: settings.capacity,
-        agentManagement: owner.agentManagement,
-        workload: `${pulumi.getProject()}-${pulumi.getStack()}-web`,
-    }, { providers: [provider] });
+    const web = new MonitoredScalingGroup(
+        "web",
+        {
+            vpcId: owner.vpcId,
+            vpcCidr: owner.vpcCidr,
+            subnetIds: settings.subnets.map((name) => subnetIdByName.get(name) as string),
+            instanceType: settings.instanceType,
+            capacity: settings.capacity,
+            agentManagement: owner.agentManagement,
+            workload: `${pulumi.getProject()}-${pulumi.getStack()}-web`,
+        },
+        { providers: [provider] },
+    );
 
     return {
         ownerStack: qualifiedStackName(settings.ownerStack, { project: PROJECT }),

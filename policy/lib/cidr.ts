@@ -114,8 +114,20 @@ export function covers(ranges: readonly Range[], target: Range): boolean {
  * reserved, documentation, benchmarking). The internet is everything else.
  */
 export const IPV4_NOT_INTERNET: readonly Range[] = cidrs("IPv4", [
-    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24",
-    "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
 ]);
 
 /** Private IPv4 address space a VPC, or a network it is connected to, may use: RFC 1918 and RFC 6598. */
@@ -138,9 +150,7 @@ export function format(range: Range): string {
     const bits = BITS[range.family];
     const count = range.last - range.first + 1n;
     const address = (value: bigint) =>
-        range.family === "IPv4"
-            ? [24n, 16n, 8n, 0n].map((shift) => ((value >> shift) & 255n).toString()).join(".")
-            : compressIpv6(value);
+        range.family === "IPv4" ? [24n, 16n, 8n, 0n].map((shift) => ((value >> shift) & 255n).toString()).join(".") : compressIpv6(value);
     let prefix = -1;
     for (let p = 0; p <= bits; p++) if (1n << BigInt(bits - p) === count) prefix = p;
     if (prefix >= 0 && range.first % count === 0n) return `${address(range.first)}/${prefix}`;
@@ -150,7 +160,7 @@ export function format(range: Range): string {
 function compressIpv6(value: bigint): string {
     const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(16 * (7 - i))) & 0xffffn).toString(16));
     let best = { start: -1, length: 0 };
-    for (let i = 0; i < 8; ) {
+    for (let i = 0; i < 8;) {
         if (groups[i] !== "0") {
             i++;
             continue;

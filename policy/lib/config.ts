@@ -28,7 +28,10 @@ const withArticle = (type: string) => `${/^[aeiou]/.test(type) ? "an" : "a"} ${t
 /** Throws when a property's schema uses a keyword the run-time check would ignore (a mistake in the pack, not in the configuration). */
 function assertSupported(policy: string, key: string, schema: ConfigProperty): void {
     for (const keyword of Object.keys(schema)) {
-        if (!SUPPORTED_KEYWORDS.has(keyword)) throw new Error(`The configSchema of ${policy} uses "${keyword}" for "${key}", which the pack does not check at run time; use ${[...SUPPORTED_KEYWORDS].join(", ")}.`);
+        if (!SUPPORTED_KEYWORDS.has(keyword))
+            throw new Error(
+                `The configSchema of ${policy} uses "${keyword}" for "${key}", which the pack does not check at run time; use ${[...SUPPORTED_KEYWORDS].join(", ")}.`,
+            );
     }
 }
 
@@ -59,7 +62,9 @@ export function configProblems(policy: string, schema: PolicyConfigSchema, confi
     for (const [key, value] of Object.entries(config)) {
         const property = schema.properties[key];
         if (property === undefined) {
-            problems.push(`"${key}" is not a setting of ${policy}, which takes ${declared.length > 0 ? declared.map((k) => `"${k}"`).join(", ") + " and " : "nothing but "}"enforcementLevel"`);
+            problems.push(
+                `"${key}" is not a setting of ${policy}, which takes ${declared.length > 0 ? declared.map((k) => `"${k}"`).join(", ") + " and " : "nothing but "}"enforcementLevel"`,
+            );
         } else {
             problems.push(...valueProblems(key, value, property));
         }
@@ -91,7 +96,9 @@ function refuse(policy: string, problems: readonly string[], report: ReportViola
  */
 export function withCheckedConfig(policy: Configured<StackValidationPolicy>): Configured<StackValidationPolicy>;
 export function withCheckedConfig(policy: Configured<ResourceValidationPolicy>): Configured<ResourceValidationPolicy>;
-export function withCheckedConfig(policy: Configured<StackValidationPolicy | ResourceValidationPolicy>): Configured<StackValidationPolicy | ResourceValidationPolicy> {
+export function withCheckedConfig(
+    policy: Configured<StackValidationPolicy | ResourceValidationPolicy>,
+): Configured<StackValidationPolicy | ResourceValidationPolicy> {
     const { name, configSchema } = policy;
     if ("validateStack" in policy) {
         const validate = policy.validateStack;

@@ -112,7 +112,10 @@ class Analysis {
     readonly organizations?: ReadonlySet<string>;
     readonly severalNamed: boolean;
 
-    constructor(private readonly membership: Membership, namedOrganizations: ReadonlySet<string>) {
+    constructor(
+        private readonly membership: Membership,
+        namedOrganizations: ReadonlySet<string>,
+    ) {
         this.severalNamed = !membership.organizations && namedOrganizations.size > 1;
         // The stack's organizations when it names them; else the one the policy names (several: none is trusted).
         this.organizations = membership.organizations ?? (namedOrganizations.size === 1 ? namedOrganizations : new Set());
@@ -134,7 +137,8 @@ class Analysis {
     /** Whether a value listed for an identity key could be an outsider's (true) or only an insider's (false). */
     private outsiderCouldMatch(key: string, value: string, like: boolean): Judged {
         // Paths and ARNs may end in wildcards below the organization or account they name; the others may not have any.
-        if (like && key !== "aws:principalorgpaths" && key !== "aws:principalarn" && hasWildcard(value)) return yes(`the pattern "${value}" matches principals of any account`);
+        if (like && key !== "aws:principalorgpaths" && key !== "aws:principalarn" && hasWildcard(value))
+            return yes(`the pattern "${value}" matches principals of any account`);
         switch (key) {
             case "aws:principalorgid":
                 return ORG_ID.test(value) ? this.insideOrganization(value) : yes(`"${value}" is not an organization ID`);
@@ -155,7 +159,10 @@ class Analysis {
 
     /** Whether every listed value is an insider's, so a principal outside matches none of them. */
     private onlyInsiders(key: string, values: readonly string[], like: boolean): Judged {
-        const couldMatch = any(values.map((v) => this.outsiderCouldMatch(key, v, like)), no(""));
+        const couldMatch = any(
+            values.map((v) => this.outsiderCouldMatch(key, v, like)),
+            no(""),
+        );
         if (couldMatch.value === true) return no(couldMatch.why);
         if (isUnknown(couldMatch.value)) return couldMatch;
         return yes("");
@@ -194,14 +201,18 @@ class Analysis {
             const present = this.onlyInsiders(key, values, like);
             if (present.value !== true) return present.value === false ? no(`its ${spelled} lets a principal through: ${present.why}`) : present;
             if (absentable && op.qualifier === "foranyvalue") {
-                return no(`its ${spelled} is false for a principal that belongs to no organization (ForAnyValue: is false when the key is missing), so such accounts are not denied`);
+                return no(
+                    `its ${spelled} is false for a principal that belongs to no organization (ForAnyValue: is false when the key is missing), so such accounts are not denied`,
+                );
             }
             return yes("");
         }
         if (POSITIVE.has(op.base)) {
             if (effect === "Deny") return no(`it applies only to principals whose ${rawKey} matches (${op.raw}), not to the others`);
-            if (absentable && op.ifExists) return yes(`its ${spelled} is true for a principal that belongs to no organization (…IfExists is true when the key is missing)`);
-            if (absentable && op.qualifier === "forallvalues") return yes(`its ${spelled} is true for a principal that belongs to no organization (ForAllValues: is true when the key is missing)`);
+            if (absentable && op.ifExists)
+                return yes(`its ${spelled} is true for a principal that belongs to no organization (…IfExists is true when the key is missing)`);
+            if (absentable && op.qualifier === "forallvalues")
+                return yes(`its ${spelled} is true for a principal that belongs to no organization (ForAllValues: is true when the key is missing)`);
             const insiders = this.onlyInsiders(key, values, like);
             if (insiders.value === true) return no("");
             return isUnknown(insiders.value) ? insiders : yes(`its ${spelled} admits outsiders: ${insiders.why}`);
@@ -242,7 +253,7 @@ class Analysis {
             const exempt = principalEntries(listed);
             if (exempt.some((e) => e === UNKNOWN)) return waits("its NotPrincipal");
             const outsiders = (exempt as string[]).map((entry): Judged => {
-                if (entry === "*") return yes("it exempts every principal (\"*\")");
+                if (entry === "*") return yes('it exempts every principal ("*")');
                 const account = accountOf(entry);
                 if (!account) return yes(`it exempts ${entry}, which is not an account principal of the organization`);
                 const inside = this.insideAccount(account);
@@ -256,7 +267,7 @@ class Analysis {
         if (principal === undefined) return effect === "Allow" ? yes("it names no Principal, so it applies to everyone") : no("it names no Principal");
         if (isUnknown(principal)) return waits("its Principal");
         const entries = principalEntries(principal);
-        if (entries.includes("*")) return yes("Principal \"*\"");
+        if (entries.includes("*")) return yes('Principal "*"');
         if (entries.some((e) => e === UNKNOWN)) return waits("its Principal");
         if (effect === "Deny") return no("it applies only to the principals it names, not to every principal outside the organization");
         if (isObj(principal) && (principal.Federated !== undefined || principal.CanonicalUser !== undefined)) {
@@ -279,11 +290,19 @@ function principalEntries(principal: Value): Array<string | Unknown> {
     if (isUnknown(principal)) return [UNKNOWN];
     if (typeof principal === "string") return [principal];
     if (!isObj(principal)) return [];
-    return Object.values(principal).flatMap((value) => asList(value).flatMap((v): Array<string | Unknown> => (isUnknown(v) ? [UNKNOWN] : typeof v === "string" ? [v] : [])));
+    return Object.values(principal).flatMap((value) =>
+        asList(value).flatMap((v): Array<string | Unknown> => (isUnknown(v) ? [UNKNOWN] : typeof v === "string" ? [v] : [])),
+    );
 }
 
 function matchesAction(pattern: string, action: string): boolean {
-    const regex = new RegExp(`^${pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    const regex = new RegExp(
+        `^${pattern
+            .toLowerCase()
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+    );
     return regex.test(action.toLowerCase());
 }
 
@@ -322,7 +341,12 @@ function resources(effect: "Allow" | "Deny", statement: Obj): Judged {
 function parseDocument(policy: Value): { doc: Obj } | { verdict: EndpointPolicyVerdict } {
     if (isUnknown(policy)) return { verdict: { verdict: "unknown", what: "the endpoint policy" } };
     if (policy === undefined || policy === null || policy === "") {
-        return { verdict: { verdict: "unscoped", reason: "it has no policy, so AWS attaches the default full-access policy: any principal, in any account, can use the endpoint" } };
+        return {
+            verdict: {
+                verdict: "unscoped",
+                reason: "it has no policy, so AWS attaches the default full-access policy: any principal, in any account, can use the endpoint",
+            },
+        };
     }
     let doc: Value = policy;
     if (typeof policy === "string") {
@@ -393,9 +417,10 @@ export function assessEndpointPolicy(policy: Value, membership: Membership): End
     const undecidedDenies = denies.filter((d) => isUnknown(d.value));
     if (open.length > 0 && undecidedDenies.length === 0) {
         const first = open[0];
-        const denyNote = denies.length === 0
-            ? "and no Deny keeps principals outside the organization out"
-            : `and no Deny keeps them out (${denies.map((d) => `${d.name}: ${d.why}`).join("; ")})`;
+        const denyNote =
+            denies.length === 0
+                ? "and no Deny keeps principals outside the organization out"
+                : `and no Deny keeps them out (${denies.map((d) => `${d.name}: ${d.why}`).join("; ")})`;
         return { verdict: "unscoped", reason: `its Allow ${first.name} lets principals outside the organization use the endpoint (${first.why}), ${denyNote}` };
     }
     const undecided = [...undecidedDenies, ...allows.filter((a) => isUnknown(a.value))];

@@ -48,13 +48,23 @@ function foreignId(view: StackView, id: string): SecurityGroupRef {
  * of a SecurityGroup in this stack; an ID from config or code that matches none is someone else's.
  * `byName` also accepts a security group's name (the instance's `securityGroups` holds names).
  */
-export function resolveSecurityGroups(view: StackView, resource: PolicyResource, prop: string, options: { byName?: boolean; value?: Value } = {}): SecurityGroupUse {
+export function resolveSecurityGroups(
+    view: StackView,
+    resource: PolicyResource,
+    prop: string,
+    options: { byName?: boolean; value?: Value } = {},
+): SecurityGroupUse {
     const value = options.value !== undefined ? options.value : read(resource.props, prop);
     const list = stringList(value);
     const deps = resource.propertyDependencies[prop] ?? [];
     const ownedDeps = deps.filter((dep) => dep.type === T.securityGroup);
     const foreignDeps = deps.filter((dep) => dep.type !== T.securityGroup);
-    const foreign = (what: string, id?: string): SecurityGroupRef => ({ kind: "foreign", what, why: `taken from ${foreignDeps.map(describeDependency).join(" and ")}`, ...(id ? { id } : {}) });
+    const foreign = (what: string, id?: string): SecurityGroupRef => ({
+        kind: "foreign",
+        what,
+        why: `taken from ${foreignDeps.map(describeDependency).join(" and ")}`,
+        ...(id ? { id } : {}),
+    });
 
     if (list.kind === "absent") return { refs: [], present: false };
     if (list.kind === "unknown") {
@@ -115,7 +125,9 @@ export interface EndpointGroups extends SecurityGroupUse {
 /** The security groups attached to an endpoint, however: `securityGroupIds`, associations, or the VPC's default one. */
 export function endpointSecurityGroups(view: StackView, endpoint: PolicyResource): EndpointGroups {
     const ids = read(endpoint.props, "securityGroupIds");
-    const own = onlyComputed(endpoint, "securityGroupIds", ids) ? { refs: [], present: false } : resolveSecurityGroups(view, endpoint, "securityGroupIds", { value: ids });
+    const own = onlyComputed(endpoint, "securityGroupIds", ids)
+        ? { refs: [], present: false }
+        : resolveSecurityGroups(view, endpoint, "securityGroupIds", { value: ids });
     const associations = view.referrers(T.securityGroupAssociation, "vpcEndpointId", T.vpcEndpoint).get(endpoint) ?? [];
     const use = mergeUses([own, ...associations.map((association) => resolveSecurityGroups(view, association, "securityGroupId"))]);
 
@@ -124,7 +136,10 @@ export function endpointSecurityGroups(view: StackView, endpoint: PolicyResource
         const type = read(endpoint.props, "vpcEndpointType");
         if (isUnknown(type)) {
             keepsDefault = UNKNOWN;
-            use.refs.push({ kind: "unknown", what: "its vpcEndpointType (an interface endpoint without securityGroupIds gets the VPC's default security group)" });
+            use.refs.push({
+                kind: "unknown",
+                what: "its vpcEndpointType (an interface endpoint without securityGroupIds gets the VPC's default security group)",
+            });
         } else if (type === "Interface") {
             const replaces = associations.map((association) => read(association.props, "replaceDefaultAssociation"));
             if (replaces.includes(true)) keepsDefault = false;
@@ -136,9 +151,10 @@ export function endpointSecurityGroups(view: StackView, endpoint: PolicyResource
                 use.refs.push({
                     kind: "foreign",
                     what: "the VPC's default security group",
-                    why: associations.length > 0
-                        ? "kept, because securityGroupIds is empty and no SecurityGroupAssociation sets replaceDefaultAssociation: true (the others add groups beside it)"
-                        : "which AWS gives an interface endpoint created without securityGroupIds; it belongs to the VPC and no stack of this project controls it",
+                    why:
+                        associations.length > 0
+                            ? "kept, because securityGroupIds is empty and no SecurityGroupAssociation sets replaceDefaultAssociation: true (the others add groups beside it)"
+                            : "which AWS gives an interface endpoint created without securityGroupIds; it belongs to the VPC and no stack of this project controls it",
                 });
             }
         }
@@ -173,7 +189,18 @@ function inlineIngress(sg: PolicyResource, waiting: string[]): IngressRule[] {
             return [];
         }
         const r: Obj = isObj(rule) ? rule : {};
-        return [{ where: `${label(sg)} ingress[${index}]`, declaredBy: sg, protocol: r.protocol, fromPort: r.fromPort, toPort: r.toPort, ipv4: r.cidrBlocks, ipv6: r.ipv6CidrBlocks, prefixLists: r.prefixListIds }];
+        return [
+            {
+                where: `${label(sg)} ingress[${index}]`,
+                declaredBy: sg,
+                protocol: r.protocol,
+                fromPort: r.fromPort,
+                toPort: r.toPort,
+                ipv4: r.cidrBlocks,
+                ipv6: r.ipv6CidrBlocks,
+                prefixLists: r.prefixListIds,
+            },
+        ];
     });
 }
 
@@ -186,9 +213,31 @@ function separateIngress(rule: PolicyResource, waiting: string[]): IngressRule[]
             return [];
         }
         if (kind !== "ingress") return [];
-        return [{ where: label(rule), declaredBy: rule, protocol: props("protocol"), fromPort: props("fromPort"), toPort: props("toPort"), ipv4: props("cidrBlocks"), ipv6: props("ipv6CidrBlocks"), prefixLists: props("prefixListIds") }];
+        return [
+            {
+                where: label(rule),
+                declaredBy: rule,
+                protocol: props("protocol"),
+                fromPort: props("fromPort"),
+                toPort: props("toPort"),
+                ipv4: props("cidrBlocks"),
+                ipv6: props("ipv6CidrBlocks"),
+                prefixLists: props("prefixListIds"),
+            },
+        ];
     }
-    return [{ where: label(rule), declaredBy: rule, protocol: props("ipProtocol"), fromPort: props("fromPort"), toPort: props("toPort"), ipv4: props("cidrIpv4"), ipv6: props("cidrIpv6"), prefixLists: props("prefixListId") }];
+    return [
+        {
+            where: label(rule),
+            declaredBy: rule,
+            protocol: props("ipProtocol"),
+            fromPort: props("fromPort"),
+            toPort: props("toPort"),
+            ipv4: props("cidrIpv4"),
+            ipv6: props("cidrIpv6"),
+            prefixLists: props("prefixListId"),
+        },
+    ];
 }
 
 /**
@@ -243,15 +292,31 @@ type TemplateRef = { kind: "owned"; template: PolicyResource } | { kind: "foreig
  */
 function resolveTemplate(view: StackView, resource: PolicyResource, prop: string, spec: Value, type: string = T.launchTemplate): TemplateRef[] {
     if (isUnknown(spec)) return templatesFromDeps(resource, prop, type, `${prop}`);
-    const id = isObj(spec) ? spec.id ?? spec.launchTemplateId : spec;
-    const name = isObj(spec) ? spec.name ?? spec.launchTemplateName : undefined;
+    const id = isObj(spec) ? (spec.id ?? spec.launchTemplateId) : spec;
+    const name = isObj(spec) ? (spec.name ?? spec.launchTemplateName) : undefined;
     if (typeof id === "string") {
         const found = view.find(type, id) ?? view.find(type, id, "name");
-        return [found ? { kind: "owned", template: found } : { kind: "foreign", what: `${type === T.launchTemplate ? "launch template" : "launch configuration"} ${show(id)}`, why: "not created in this stack, so its security groups cannot be vouched for" }];
+        return [
+            found
+                ? { kind: "owned", template: found }
+                : {
+                      kind: "foreign",
+                      what: `${type === T.launchTemplate ? "launch template" : "launch configuration"} ${show(id)}`,
+                      why: "not created in this stack, so its security groups cannot be vouched for",
+                  },
+        ];
     }
     if (typeof name === "string") {
         const found = view.find(type, name, "name");
-        return [found ? { kind: "owned", template: found } : { kind: "foreign", what: `launch template named ${show(name)}`, why: "not created in this stack, so its security groups cannot be vouched for" }];
+        return [
+            found
+                ? { kind: "owned", template: found }
+                : {
+                      kind: "foreign",
+                      what: `launch template named ${show(name)}`,
+                      why: "not created in this stack, so its security groups cannot be vouched for",
+                  },
+        ];
     }
     if (isUnknown(id) || isUnknown(name)) return templatesFromDeps(resource, prop, type, prop);
     return [];
@@ -260,7 +325,8 @@ function resolveTemplate(view: StackView, resource: PolicyResource, prop: string
 function templatesFromDeps(resource: PolicyResource, prop: string, type: string, what: string): TemplateRef[] {
     const deps = resource.propertyDependencies[prop] ?? [];
     const foreign = deps.filter((dep) => dep.type === T.stackReference);
-    if (foreign.length > 0) return [{ kind: "foreign", what: `${what} (unknown during preview)`, why: `taken from ${foreign.map(describeDependency).join(" and ")}` }];
+    if (foreign.length > 0)
+        return [{ kind: "foreign", what: `${what} (unknown during preview)`, why: `taken from ${foreign.map(describeDependency).join(" and ")}` }];
     const templates = deps.filter((dep) => dep.type === type);
     if (templates.length > 0) return templates.map((template) => ({ kind: "owned", template }));
     return [{ kind: "unknown", what }];
@@ -271,14 +337,21 @@ function interfaceSecurityGroups(view: StackView, resource: PolicyResource, prop
     const refs: SecurityGroupRef[] = [];
     const deps = (resource.propertyDependencies[prop] ?? []).filter((dep) => dep.type === T.networkInterface);
     // Computed when not configured: an unknown with nothing behind it says nothing.
-    if (isUnknown(attachments)) return deps.length > 0 ? mergeUses(deps.map((eni) => resolveSecurityGroups(view, eni, "securityGroups"))) : { refs, present: false };
+    if (isUnknown(attachments))
+        return deps.length > 0 ? mergeUses(deps.map((eni) => resolveSecurityGroups(view, eni, "securityGroups"))) : { refs, present: false };
     const list = Array.isArray(attachments) ? attachments : isObj(attachments) ? [attachments] : [];
     list.forEach((attachment, index) => {
         const id = isObj(attachment) ? attachment.networkInterfaceId : attachment;
-        const eni = typeof id === "string" ? view.find(T.networkInterface, id) : isUnknown(id) ? (deps[index] ?? (deps.length === 1 ? deps[0] : undefined)) : undefined;
+        const eni =
+            typeof id === "string" ? view.find(T.networkInterface, id) : isUnknown(id) ? (deps[index] ?? (deps.length === 1 ? deps[0] : undefined)) : undefined;
         if (eni) refs.push(...resolveSecurityGroups(view, eni, "securityGroups").refs);
         else if (isUnknown(id)) refs.push({ kind: "unknown", what: `${prop}[${index}]` });
-        else refs.push({ kind: "foreign", what: `network interface ${show(id ?? null)}`, why: "not created in this stack, so its security groups cannot be vouched for" });
+        else
+            refs.push({
+                kind: "foreign",
+                what: `network interface ${show(id ?? null)}`,
+                why: "not created in this stack, so its security groups cannot be vouched for",
+            });
     });
     return { refs, present: list.length > 0 };
 }
@@ -286,17 +359,15 @@ function interfaceSecurityGroups(view: StackView, resource: PolicyResource, prop
 /** The security groups a launch template gives: its IDs, names, and those of its network interfaces. */
 export function templateSecurityGroups(view: StackView, template: PolicyResource): SecurityGroupUse {
     if (template.type === T.launchConfiguration) return resolveSecurityGroups(view, template, "securityGroups");
-    const uses = [
-        resolveSecurityGroups(view, template, "vpcSecurityGroupIds"),
-        resolveSecurityGroups(view, template, "securityGroupNames", { byName: true }),
-    ];
+    const uses = [resolveSecurityGroups(view, template, "vpcSecurityGroupIds"), resolveSecurityGroups(view, template, "securityGroupNames", { byName: true })];
     const nics = read(template.props, "networkInterfaces");
     if (isUnknown(nics)) uses.push({ refs: [{ kind: "unknown", what: `${label(template)}'s networkInterfaces` }], present: true });
     else if (Array.isArray(nics)) {
         for (const nic of nics) {
             if (!isObj(nic)) continue;
             uses.push(resolveSecurityGroups(view, template, "networkInterfaces", { value: nic.securityGroups ?? null }));
-            if (nic.networkInterfaceId !== undefined) uses.push(interfaceSecurityGroups(view, template, "networkInterfaces", { networkInterfaceId: nic.networkInterfaceId }));
+            if (nic.networkInterfaceId !== undefined)
+                uses.push(interfaceSecurityGroups(view, template, "networkInterfaces", { networkInterfaceId: nic.networkInterfaceId }));
         }
     }
     return mergeUses(uses);
@@ -331,7 +402,9 @@ function instanceGroups(view: StackView, instance: PolicyResource): LaunchGroups
     const idsUse = resolveSecurityGroups(view, instance, "vpcSecurityGroupIds", { value: ids });
     const idsOnlyComputed = onlyComputed(instance, "vpcSecurityGroupIds", ids);
     const names = read(instance.props, "securityGroups");
-    const namesUse = onlyComputed(instance, "securityGroups", names) ? { refs: [], present: false } : resolveSecurityGroups(view, instance, "securityGroups", { byName: true, value: names });
+    const namesUse = onlyComputed(instance, "securityGroups", names)
+        ? { refs: [], present: false }
+        : resolveSecurityGroups(view, instance, "securityGroups", { byName: true, value: names });
     if (idsUse.present && !idsOnlyComputed) return { refs: mergeUses([idsUse, namesUse]).refs, defaults: [] };
 
     const interfaces = mergeUses([
@@ -353,18 +426,22 @@ function instanceGroups(view: StackView, instance: PolicyResource): LaunchGroups
 function autoScalingGroups(view: StackView, group: PolicyResource): LaunchGroups {
     const launched: LaunchGroups = { refs: [], defaults: [] };
     const template = read(group.props, "launchTemplate");
-    if (template !== undefined && template !== null && !onlyComputed(group, "launchTemplate", template)) fromTemplates(view, resolveTemplate(view, group, "launchTemplate", template), launched);
+    if (template !== undefined && template !== null && !onlyComputed(group, "launchTemplate", template))
+        fromTemplates(view, resolveTemplate(view, group, "launchTemplate", template), launched);
     const mixed = read(group.props, "mixedInstancesPolicy");
     if (isUnknown(mixed)) {
-        if (!onlyComputed(group, "mixedInstancesPolicy", mixed)) fromTemplates(view, templatesFromDeps(group, "mixedInstancesPolicy", T.launchTemplate, "mixedInstancesPolicy"), launched);
+        if (!onlyComputed(group, "mixedInstancesPolicy", mixed))
+            fromTemplates(view, templatesFromDeps(group, "mixedInstancesPolicy", T.launchTemplate, "mixedInstancesPolicy"), launched);
     } else if (isObj(mixed)) {
         const lt = mixed.launchTemplate;
-        if (isUnknown(lt)) fromTemplates(view, templatesFromDeps(group, "mixedInstancesPolicy", T.launchTemplate, "mixedInstancesPolicy.launchTemplate"), launched);
+        if (isUnknown(lt))
+            fromTemplates(view, templatesFromDeps(group, "mixedInstancesPolicy", T.launchTemplate, "mixedInstancesPolicy.launchTemplate"), launched);
         else if (isObj(lt)) {
             fromTemplates(view, resolveTemplate(view, group, "mixedInstancesPolicy", lt.launchTemplateSpecification), launched);
             const overrides = Array.isArray(lt.overrides) ? lt.overrides : [];
             for (const override of overrides) {
-                if (isObj(override) && override.launchTemplateSpecification !== undefined) fromTemplates(view, resolveTemplate(view, group, "mixedInstancesPolicy", override.launchTemplateSpecification), launched);
+                if (isObj(override) && override.launchTemplateSpecification !== undefined)
+                    fromTemplates(view, resolveTemplate(view, group, "mixedInstancesPolicy", override.launchTemplateSpecification), launched);
             }
         }
     }
@@ -420,7 +497,10 @@ export const LAUNCHES: ReadonlyArray<{ type: string; groups: (view: StackView, r
     { type: T.spotFleetRequest, groups: fleetGroups },
     { type: T.ec2Fleet, groups: fleetGroups },
     { type: T.networkInterface, groups: networkInterfaceGroups },
-    { type: T.networkInterfaceSecurityGroupAttachment, groups: (view, attachment) => ({ refs: resolveSecurityGroups(view, attachment, "securityGroupId").refs, defaults: [] }) },
+    {
+        type: T.networkInterfaceSecurityGroupAttachment,
+        groups: (view, attachment) => ({ refs: resolveSecurityGroups(view, attachment, "securityGroupId").refs, defaults: [] }),
+    },
     { type: T.launchTemplate, groups: templateOnlyGroups },
     { type: T.launchConfiguration, groups: templateOnlyGroups },
 ];

@@ -34,7 +34,8 @@ export function sharedVpc(view: StackView): SharedVpc {
             }
         }
         if (pending.length > 0) return { kind: "unknown", what: pending.join(", "), computed: true };
-        if (ids.size === 0) return { kind: "unknown", what: "no stack reference of this stack has a vpcId output, so which VPC is shared is not known", computed: false };
+        if (ids.size === 0)
+            return { kind: "unknown", what: "no stack reference of this stack has a vpcId output, so which VPC is shared is not known", computed: false };
         return { kind: "known", ids, references };
     });
 }

@@ -6,10 +6,7 @@ import { StackView, stackView } from "../lib/stack";
 import { isObj, isUnknown, read, UNKNOWN, Unknown, Value } from "../lib/values";
 import { guardDutyEndpoints } from "./scope";
 
-type ModeReading =
-    | { kind: "known"; mode: AgentManagement; from: string }
-    | { kind: "unknown"; why: string }
-    | { kind: "conflict"; sources: string[] };
+type ModeReading = { kind: "known"; mode: AgentManagement; from: string } | { kind: "unknown"; why: string } | { kind: "conflict"; sources: string[] };
 
 /** A StackReference output as the engine shows it: plain, or wrapped as a secret. */
 function unwrapSecret(value: Value): Value {
@@ -37,7 +34,8 @@ function readMode(view: StackView): ModeReading {
         if (!isObj(outputs) || !("agentManagement" in outputs)) continue;
         const mode = unwrapSecret(outputs.agentManagement);
         if (isUnknown(mode)) waiting.push(`agentManagement from ${source}`);
-        else if ((AGENT_MANAGEMENT_MODES as readonly Value[]).includes(mode)) found.set(mode as AgentManagement, [...(found.get(mode as AgentManagement) ?? []), source]);
+        else if ((AGENT_MANAGEMENT_MODES as readonly Value[]).includes(mode))
+            found.set(mode as AgentManagement, [...(found.get(mode as AgentManagement) ?? []), source]);
         else waiting.push(`agentManagement from ${source} (it is ${JSON.stringify(mode)}, not ${AGENT_MANAGEMENT_MODES.join(" or ")})`);
     }
     if (found.size > 1) return { kind: "conflict", sources: [...found].map(([mode, sources]) => `${mode} from ${sources.join(", ")}`) };
@@ -81,11 +79,13 @@ function inclusionTag(resource: PolicyResource): boolean | Unknown {
             const tags = read(resource.props, "tags");
             if (isUnknown(tags)) return UNKNOWN;
             if (!Array.isArray(tags)) return false;
-            return anyIncludes(tags.map((tag) => {
-                if (isUnknown(tag)) return UNKNOWN;
-                if (!isObj(tag) || tag.key !== GUARDDUTY_MANAGED_TAG || tag.propagateAtLaunch === false) return false;
-                return includes({ [GUARDDUTY_MANAGED_TAG]: tag.value });
-            }));
+            return anyIncludes(
+                tags.map((tag) => {
+                    if (isUnknown(tag)) return UNKNOWN;
+                    if (!isObj(tag) || tag.key !== GUARDDUTY_MANAGED_TAG || tag.propagateAtLaunch === false) return false;
+                    return includes({ [GUARDDUTY_MANAGED_TAG]: tag.value });
+                }),
+            );
         }
         case T.ec2Tag: {
             const key = read(resource.props, "key");

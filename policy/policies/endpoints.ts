@@ -11,7 +11,8 @@ import { guardDutyEndpoints, participantResources } from "./scope";
 
 export const noVpcEndpointInParticipantStack: StackValidationPolicy = withCheckedConfig({
     name: "no-vpc-endpoint-in-participant-stack",
-    description: "A participant stack declares no VPC endpoint in the shared VPC: AWS does not let a participant create endpoints there; the owner stack creates them. Endpoints in a VPC of the participant's own are allowed.",
+    description:
+        "A participant stack declares no VPC endpoint in the shared VPC: AWS does not let a participant create endpoints there; the owner stack creates them. Endpoints in a VPC of the participant's own are allowed.",
     enforcementLevel: "mandatory",
     configSchema: NO_CONFIG,
     validateStack: (args, report) => {
@@ -21,12 +22,18 @@ export const noVpcEndpointInParticipantStack: StackValidationPolicy = withChecke
             if (shared.value === false) continue;
             if (shared.value === "unknown") {
                 const question = `Whether ${label(endpoint)} is in the shared VPC (where a participant cannot create endpoints)`;
-                reportCannotCheck(report, shared.computed ? `${question} ${untilKnown(shared.what)}.` : `${question} cannot be checked: ${shared.what}. Read the owner's outputs through a StackReference, as the program does (ownerStack).`, endpoint.urn);
+                reportCannotCheck(
+                    report,
+                    shared.computed
+                        ? `${question} ${untilKnown(shared.what)}.`
+                        : `${question} cannot be checked: ${shared.what}. Read the owner's outputs through a StackReference, as the program does (ownerStack).`,
+                    endpoint.urn,
+                );
                 continue;
             }
             report(
                 `${label(endpoint)} is declared in participant stack "${view.stack}" (a participant by ${view.role.how}), in the shared VPC: ${shared.why}. ` +
-                    "AWS refuses VPC endpoints from a participant in a shared VPC (\"This operation does not support shared VPCs\"), and the owner's guardduty-data endpoint already serves the shared subnets. " +
+                    'AWS refuses VPC endpoints from a participant in a shared VPC ("This operation does not support shared VPCs"), and the owner\'s guardduty-data endpoint already serves the shared subnets. ' +
                     "Remove it from this stack; the owner stack creates the endpoints of the shared VPC (ssmEndpoints in Pulumi.<owner>.yaml; guardduty-data under manual agent management, GuardDuty itself under automated).",
                 endpoint.urn,
             );
@@ -46,7 +53,8 @@ function endpointRegion(endpoint: PolicyResource): string | Unknown | undefined 
 
 export const guardDutyEndpointPrivateDns: StackValidationPolicy = withCheckedConfig({
     name: "guardduty-endpoint-private-dns",
-    description: "A guardduty-data endpoint is an Interface endpoint with private DNS, for its own region's service, in a VPC with DNS support and DNS hostnames.",
+    description:
+        "A guardduty-data endpoint is an Interface endpoint with private DNS, for its own region's service, in a VPC with DNS support and DNS hostnames.",
     enforcementLevel: "mandatory",
     configSchema: NO_CONFIG,
     validateStack: (args, report) => {
@@ -60,31 +68,50 @@ export const guardDutyEndpointPrivateDns: StackValidationPolicy = withCheckedCon
             };
 
             const type = read(endpoint.props, "vpcEndpointType");
-            check(type, "vpcEndpointType", (v) => v === "Interface",
-                `set vpcEndpointType: "Interface" (it is ${show(type)}${type === undefined ? ", which the AWS provider takes as Gateway" : ""}; guardduty-data is only offered as an interface endpoint)`);
+            check(
+                type,
+                "vpcEndpointType",
+                (v) => v === "Interface",
+                `set vpcEndpointType: "Interface" (it is ${show(type)}${type === undefined ? ", which the AWS provider takes as Gateway" : ""}; guardduty-data is only offered as an interface endpoint)`,
+            );
             const privateDns = read(endpoint.props, "privateDnsEnabled");
-            check(privateDns, "privateDnsEnabled", (v) => v === true,
-                `set privateDnsEnabled: true (it is ${show(privateDns)}); without it the agent keeps resolving GuardDuty's public name and its traffic never reaches the endpoint`);
+            check(
+                privateDns,
+                "privateDnsEnabled",
+                (v) => v === true,
+                `set privateDnsEnabled: true (it is ${show(privateDns)}); without it the agent keeps resolving GuardDuty's public name and its traffic never reaches the endpoint`,
+            );
 
             const region = endpointRegion(endpoint);
             if (isUnknown(region)) waiting.push("the endpoint's region");
             else if (region === undefined) {
-                reportCannotCheck(report, `The region in ${label(endpoint)}'s serviceName cannot be checked: neither the endpoint nor its provider sets region (it would come from the environment). Set region on the stack's AWS provider.`, endpoint.urn);
+                reportCannotCheck(
+                    report,
+                    `The region in ${label(endpoint)}'s serviceName cannot be checked: neither the endpoint nor its provider sets region (it would come from the environment). Set region on the stack's AWS provider.`,
+                    endpoint.urn,
+                );
             } else if (guardDutyDataRegion(serviceName) !== region) {
-                changes.push(`set serviceName to "com.amazonaws.${region}.guardduty-data", the service of the endpoint's own region ${region} (it is "${serviceName}"; AWS fails with InvalidServiceName, and the agent only uses its own region's endpoint)`);
+                changes.push(
+                    `set serviceName to "com.amazonaws.${region}.guardduty-data", the service of the endpoint's own region ${region} (it is "${serviceName}"; AWS fails with InvalidServiceName, and the agent only uses its own region's endpoint)`,
+                );
             }
 
             const vpc = view.referenced(endpoint, "vpcId", T.vpc);
             if (vpc) {
                 const before = changes.length;
                 const support = read(vpc.props, "enableDnsSupport");
-                check(support, `${label(vpc)}'s enableDnsSupport`, (v) => v !== false,
-                    `set enableDnsSupport: true on ${label(vpc)} (it is false)`);
+                check(support, `${label(vpc)}'s enableDnsSupport`, (v) => v !== false, `set enableDnsSupport: true on ${label(vpc)} (it is false)`);
                 const hostnames = read(vpc.props, "enableDnsHostnames");
-                check(hostnames, `${label(vpc)}'s enableDnsHostnames`, (v) => v === true,
-                    `set enableDnsHostnames: true on ${label(vpc)} (it is ${show(hostnames)}${hostnames === undefined ? ", and AWS defaults it to false" : ""})`);
+                check(
+                    hostnames,
+                    `${label(vpc)}'s enableDnsHostnames`,
+                    (v) => v === true,
+                    `set enableDnsHostnames: true on ${label(vpc)} (it is ${show(hostnames)}${hostnames === undefined ? ", and AWS defaults it to false" : ""})`,
+                );
                 if (changes.length > before) {
-                    changes.push("AWS refuses private DNS on an endpoint whose VPC lacks either attribute (\"Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true\")");
+                    changes.push(
+                        'AWS refuses private DNS on an endpoint whose VPC lacks either attribute ("Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true")',
+                    );
                 }
             } else if (isUnknown(read(endpoint.props, "vpcId")) && (endpoint.propertyDependencies.vpcId ?? []).length === 0) {
                 waiting.push("vpcId (to find the VPC's DNS attributes)");
@@ -130,14 +157,16 @@ export interface EndpointPolicyConfig {
 
 export const guardDutyEndpointPolicyScoped: StackValidationPolicy = withCheckedConfig({
     name: "guardduty-endpoint-policy-scoped",
-    description: "A guardduty-data endpoint's policy allows nothing to principals outside the organization (the configured organizationId, else the one the stack shares with, or the accounts it shares with), whichever of its policies AWS ends up with.",
+    description:
+        "A guardduty-data endpoint's policy allows nothing to principals outside the organization (the configured organizationId, else the one the stack shares with, or the accounts it shares with), whichever of its policies AWS ends up with.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             organizationId: {
                 type: "string",
                 pattern: ORG_ID.source,
-                description: "the ID of your AWS Organization, o- and 10 to 32 lowercase letters or digits; no guardduty-data endpoint policy may admit anyone outside it",
+                description:
+                    "the ID of your AWS Organization, o- and 10 to 32 lowercase letters or digits; no guardduty-data endpoint policy may admit anyone outside it",
             },
         },
     },
@@ -147,8 +176,15 @@ export const guardDutyEndpointPolicyScoped: StackValidationPolicy = withCheckedC
         const membership = stackMembership(view, organizationId);
         for (const holder of view.ofType(T.vpcEndpointPolicy)) {
             if (view.referenced(holder, "vpcEndpointId", T.vpcEndpoint)) continue;
-            if (isUnknown(read(holder.props, "vpcEndpointId")) && (holder.propertyDependencies.vpcEndpointId ?? []).every((dep) => dep.type !== T.stackReference)) {
-                reportCannotCheck(report, `Which endpoint ${label(holder)} sets the policy of (and so whether it must be scoped) ${untilKnown("its vpcEndpointId")}.`, holder.urn);
+            if (
+                isUnknown(read(holder.props, "vpcEndpointId")) &&
+                (holder.propertyDependencies.vpcEndpointId ?? []).every((dep) => dep.type !== T.stackReference)
+            ) {
+                reportCannotCheck(
+                    report,
+                    `Which endpoint ${label(holder)} sets the policy of (and so whether it must be scoped) ${untilKnown("its vpcEndpointId")}.`,
+                    holder.urn,
+                );
             }
         }
         const endpoints = guardDutyEndpoints(view, report, "whether its policy is scoped");

@@ -14,7 +14,8 @@ function providerName(provider: PolicyProviderResource): string {
 
 export const stackAccountPinned: StackValidationPolicy = withCheckedConfig({
     name: "stack-account-pinned",
-    description: "Every AWS (and aws-native) provider the stack uses has allowedAccountIds with exactly one account, the same one for all of them, so running it with another account's credentials fails before anything changes.",
+    description:
+        "Every AWS (and aws-native) provider the stack uses has allowedAccountIds with exactly one account, the same one for all of them, so running it with another account's credentials fails before anything changes.",
     enforcementLevel: "mandatory",
     configSchema: NO_CONFIG,
     validateStack: (args, report) => {
@@ -25,7 +26,7 @@ export const stackAccountPinned: StackValidationPolicy = withCheckedConfig({
             const isDefault = /^default(_|$)/.test(provider.name);
             const fix = isDefault
                 ? "This is the default provider, which resources get when created without the stack's provider: pass the stack's pinned provider (pinnedAwsProvider in src/components/provider.ts) through `providers`/`provider`, or set aws:allowedAccountIds in the stack's config to pin the default one."
-                : "Set allowedAccountIds: [\"<this stack's account ID>\"] on it (pinnedAwsProvider in src/components/provider.ts does).";
+                : 'Set allowedAccountIds: ["<this stack\'s account ID>"] on it (pinnedAwsProvider in src/components/provider.ts does).';
             const list = allowedAccounts(provider);
             if (list.kind === "unknown" || (list.kind === "list" && list.items.some(isUnknown))) {
                 reportCannotCheck(report, `Which account ${name} is pinned to ${untilKnown("its allowedAccountIds")}.`, provider.urn);
@@ -37,9 +38,15 @@ export const stackAccountPinned: StackValidationPolicy = withCheckedConfig({
             }
             const accounts = new Set(list.items as string[]);
             if (list.malformed.length > 0 || [...accounts].some((id) => !ACCOUNT_ID.test(id))) {
-                report(`${name} has allowedAccountIds ${show(decodeConfigValue(read(provider.props, "allowedAccountIds")))}, which is not a list of 12-digit account IDs. ${fix}`, provider.urn);
+                report(
+                    `${name} has allowedAccountIds ${show(decodeConfigValue(read(provider.props, "allowedAccountIds")))}, which is not a list of 12-digit account IDs. ${fix}`,
+                    provider.urn,
+                );
             } else if (accounts.size !== 1) {
-                report(`${name} allows ${accounts.size} accounts (${[...accounts].join(", ")}); each stack of this project deploys into exactly one account, so one mistaken profile could deploy it into another. ${fix}`, provider.urn);
+                report(
+                    `${name} allows ${accounts.size} accounts (${[...accounts].join(", ")}); each stack of this project deploys into exactly one account, so one mistaken profile could deploy it into another. ${fix}`,
+                    provider.urn,
+                );
             } else {
                 const [account] = accounts;
                 pinned.set(account, [...(pinned.get(account) ?? []), provider]);
@@ -100,7 +107,12 @@ function kindOfTypeName(typeName: string): string | undefined {
     return KIND_BY_KEY.get(typeName.replace(/^AWS::/i, "").toLowerCase());
 }
 
-const TEMPLATE_TYPES = new Set<string>([T.cloudFormationStack, T.cloudFormationStackSet, "aws-native:cloudformation:Stack", "aws-native:cloudformation:StackSet"]);
+const TEMPLATE_TYPES = new Set<string>([
+    T.cloudFormationStack,
+    T.cloudFormationStackSet,
+    "aws-native:cloudformation:Stack",
+    "aws-native:cloudformation:StackSet",
+]);
 
 /** The checked kinds a CloudFormation template declares (JSON or YAML: the type names appear as text either way). */
 function kindsInTemplate(body: string): string[] {
@@ -127,7 +139,8 @@ function templateOf(resource: PolicyResource): { body?: string; unknown?: string
 
 export const endpointsSharesInstancesViaAwsProvider: StackValidationPolicy = withCheckedConfig({
     name: "endpoints-shares-instances-via-aws-provider",
-    description: "VPC endpoints, security groups and their rules, instances and what launches them, network interfaces and RAM shares are declared through the AWS provider, where the pack's rules check them; not through aws-native, Cloud Control (aws.cloudcontrol.Resource) or a CloudFormation template, where they would go unchecked.",
+    description:
+        "VPC endpoints, security groups and their rules, instances and what launches them, network interfaces and RAM shares are declared through the AWS provider, where the pack's rules check them; not through aws-native, Cloud Control (aws.cloudcontrol.Resource) or a CloudFormation template, where they would go unchecked.",
     enforcementLevel: "mandatory",
     configSchema: NO_CONFIG,
     validateStack: (args, report) => {
@@ -147,7 +160,8 @@ export const endpointsSharesInstancesViaAwsProvider: StackValidationPolicy = wit
             if (resource.type === T.cloudControlResource) {
                 const typeName = read(resource.props, "typeName");
                 if (isUnknown(typeName)) reportCannotCheck(report, `What ${label(resource)} creates ${untilKnown("its typeName")}.`, resource.urn);
-                else if (typeof typeName === "string" && kindOfTypeName(typeName)) refuse(resource, kindOfTypeName(typeName) as string, "through the Cloud Control API");
+                else if (typeof typeName === "string" && kindOfTypeName(typeName))
+                    refuse(resource, kindOfTypeName(typeName) as string, "through the Cloud Control API");
                 continue;
             }
             if (TEMPLATE_TYPES.has(resource.type)) {

@@ -30,7 +30,11 @@ export function guardDutyEndpoints(view: StackView, report: ReportViolation, che
     for (const endpoint of view.ofType(T.vpcEndpoint)) {
         const serviceName = read(endpoint.props, "serviceName");
         if (isUnknown(serviceName)) {
-            reportCannotCheck(report, `Whether ${label(endpoint)} is a guardduty-data endpoint (and so ${checking}) ${untilKnown("its serviceName")}.`, endpoint.urn);
+            reportCannotCheck(
+                report,
+                `Whether ${label(endpoint)} is a guardduty-data endpoint (and so ${checking}) ${untilKnown("its serviceName")}.`,
+                endpoint.urn,
+            );
         } else if (typeof serviceName === "string" && looksLikeGuardDutyData(serviceName)) {
             found.push({ endpoint, serviceName });
         }
@@ -47,7 +51,11 @@ export function participantResources(view: StackView, type: string, report: Repo
     const resources = view.ofType(type);
     if (view.role.role === undefined) {
         for (const resource of resources) {
-            reportCannotCheck(report, `Whether ${label(resource)} ${what} cannot be checked until the stack's role is known: ${view.role.how}. Register the role's component or name the stack after its role.`, resource.urn);
+            reportCannotCheck(
+                report,
+                `Whether ${label(resource)} ${what} cannot be checked until the stack's role is known: ${view.role.how}. Register the role's component or name the stack after its role.`,
+                resource.urn,
+            );
         }
         return [];
     }

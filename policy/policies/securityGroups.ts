@@ -18,7 +18,8 @@ function unknownWhats(refs: readonly SecurityGroupRef[]): string[] {
 
 export const endpointSecurityGroupsOwnedByStack: StackValidationPolicy = withCheckedConfig({
     name: "endpoint-security-groups-owned-by-stack",
-    description: "Every security group on a VPC endpoint, however attached, is a security group created in the same stack (an ID from config or a stack reference is someone else's, and so is the VPC's default group an interface endpoint keeps without one).",
+    description:
+        "Every security group on a VPC endpoint, however attached, is a security group created in the same stack (an ID from config or a stack reference is someone else's, and so is the VPC's default group an interface endpoint keeps without one).",
     enforcementLevel: "mandatory",
     configSchema: NO_CONFIG,
     validateStack: (args, report) => {
@@ -35,7 +36,11 @@ export const endpointSecurityGroupsOwnedByStack: StackValidationPolicy = withChe
             }
             const waiting = unknownWhats(use.refs);
             if (waiting.length > 0) {
-                reportCannotCheck(report, `Whose security groups ${label(endpoint)} uses ${untilKnown(waiting)} (they depend on no security group of this stack).`, endpoint.urn);
+                reportCannotCheck(
+                    report,
+                    `Whose security groups ${label(endpoint)} uses ${untilKnown(waiting)} (they depend on no security group of this stack).`,
+                    endpoint.urn,
+                );
             }
         }
     },
@@ -48,7 +53,10 @@ function assessPorts(rule: IngressRule, problems: string[], waiting: string[]): 
     const p = String(protocol).toLowerCase();
     if (p === "-1" || p === "all") return void problems.push(`${rule.where} allows all protocols and ports`);
     if (p !== "tcp" && p !== "6") return void problems.push(`${rule.where} allows protocol ${show(protocol)}`);
-    for (const [name, port] of [["fromPort", rule.fromPort], ["toPort", rule.toPort]] as const) {
+    for (const [name, port] of [
+        ["fromPort", rule.fromPort],
+        ["toPort", rule.toPort],
+    ] as const) {
         if (isUnknown(port)) waiting.push(`${rule.where} ${name}`);
     }
     if (!isUnknown(rule.fromPort) && !isUnknown(rule.toPort) && (rule.fromPort !== 443 || rule.toPort !== 443)) {
@@ -74,17 +82,21 @@ function prefixListSources(view: StackView, rule: IngressRule, sources: Source[]
     if (list.kind === "unknown" && deps.length === 0) return void waiting.push(`${rule.where} prefix lists`);
     const items = list.kind === "unknown" ? deps.map(() => undefined) : list.items;
     items.forEach((item, index) => {
-        const prefixList = typeof item === "string" ? view.find(T.managedPrefixList, item) : deps[index] ?? (deps.length === 1 ? deps[0] : undefined);
+        const prefixList = typeof item === "string" ? view.find(T.managedPrefixList, item) : (deps[index] ?? (deps.length === 1 ? deps[0] : undefined));
         if (!prefixList) {
             if (isUnknown(item)) waiting.push(`${rule.where} prefix lists`);
-            else problems.push(`${rule.where} admits prefix list ${show(item ?? null)}, which is not created in this stack, so the addresses it holds cannot be checked (name the CIDRs instead)`);
+            else
+                problems.push(
+                    `${rule.where} admits prefix list ${show(item ?? null)}, which is not created in this stack, so the addresses it holds cannot be checked (name the CIDRs instead)`,
+                );
             return;
         }
         const entries = read(prefixList.props, "entries");
         const cidrs: Value[] = [];
         if (isUnknown(entries)) waiting.push(`${label(prefixList)}'s entries`);
         else if (Array.isArray(entries)) for (const entry of entries) cidrs.push(isObj(entry) ? entry.cidr : undefined);
-        for (const entry of view.referrers(T.managedPrefixListEntry, "prefixListId", T.managedPrefixList).get(prefixList) ?? []) cidrs.push(read(entry.props, "cidr"));
+        for (const entry of view.referrers(T.managedPrefixListEntry, "prefixListId", T.managedPrefixList).get(prefixList) ?? [])
+            cidrs.push(read(entry.props, "cidr"));
         addSources(cidrs, `${rule.where} (through ${label(prefixList)})`, sources, problems, waiting);
     });
 }
@@ -112,10 +124,17 @@ interface Inside {
 function vpcRanges(view: StackView, endpoint: PolicyResource, family: Family): Inside {
     const privateRanges = family === "IPv4" ? [...IPV4_PRIVATE] : [...IPV6_PRIVATE];
     const vpc = view.referenced(endpoint, "vpcId", T.vpc);
-    if (!vpc) return { ranges: privateRanges, pending: { what: `the ${family} CIDR of ${label(endpoint)}'s VPC, which is not declared in this stack`, computed: false } };
+    if (!vpc)
+        return {
+            ranges: privateRanges,
+            pending: { what: `the ${family} CIDR of ${label(endpoint)}'s VPC, which is not declared in this stack`, computed: false },
+        };
     const own = family === "IPv4" ? read(vpc.props, "cidrBlock") : read(vpc.props, "ipv6CidrBlock");
     const association = family === "IPv4" ? T.vpcIpv4CidrBlockAssociation : T.vpcIpv6CidrBlockAssociation;
-    const values: Value[] = [own, ...(view.referrers(association, "vpcId", T.vpc).get(vpc) ?? []).map((a) => read(a.props, family === "IPv4" ? "cidrBlock" : "ipv6CidrBlock"))];
+    const values: Value[] = [
+        own,
+        ...(view.referrers(association, "vpcId", T.vpc).get(vpc) ?? []).map((a) => read(a.props, family === "IPv4" ? "cidrBlock" : "ipv6CidrBlock")),
+    ];
     const ranges = [...privateRanges];
     for (const value of values) {
         if (isUnknown(value)) return { ranges, pending: { what: `${label(vpc)}'s ${family} CIDR`, computed: true } };
@@ -132,21 +151,33 @@ const OPEN: Readonly<Record<Family, string>> = { IPv4: "0.0.0.0/0", IPv6: "::/0"
  * and private address space. Two halves of the internet are the internet, whichever rules and
  * groups they are spread over.
  */
-function assessSources(view: StackView, endpoint: PolicyResource, sources: readonly Source[], problems: string[], waiting: string[], unverifiable: string[]): void {
+function assessSources(
+    view: StackView,
+    endpoint: PolicyResource,
+    sources: readonly Source[],
+    problems: string[],
+    waiting: string[],
+    unverifiable: string[],
+): void {
     for (const family of ["IPv4", "IPv6"] as const) {
         const ranges = sources.filter((source) => source.range.family === family);
         if (ranges.length === 0) continue;
         const inside = vpcRanges(view, endpoint, family);
-        const outside = subtract(ranges.map((s) => s.range), inside.ranges);
+        const outside = subtract(
+            ranges.map((s) => s.range),
+            inside.ranges,
+        );
         if (outside.length === 0) continue;
         const offending = ranges.filter((s) => subtract([s.range], inside.ranges).length > 0);
         const from = [...new Set(offending.map((s) => s.where))].join(", ");
         const shown = outside.slice(0, 3).map(format).join(", ") + (outside.length > 3 ? ", …" : "");
         if (coversInternet(family, union(ranges.map((s) => s.range)))) {
             const written = offending.map((s) => `${s.text} (${s.where})`).join(", ");
-            problems.push(offending.length === 1
-                ? `${written} is open to the whole ${family} internet (as ${OPEN[family]})`
-                : `${written} together are open to the whole ${family} internet, as ${OPEN[family]} is`);
+            problems.push(
+                offending.length === 1
+                    ? `${written} is open to the whole ${family} internet (as ${OPEN[family]})`
+                    : `${written} together are open to the whole ${family} internet, as ${OPEN[family]} is`,
+            );
         } else if (inside.pending?.computed) {
             waiting.push(`${inside.pending.what} (to tell whether ${shown} is inside the VPC)`);
         } else if (inside.pending) {
@@ -159,7 +190,8 @@ function assessSources(view: StackView, endpoint: PolicyResource, sources: reado
 
 export const guardDutyEndpointSgHttpsOnly: StackValidationPolicy = withCheckedConfig({
     name: "guardduty-endpoint-sg-https-only",
-    description: "The guardduty-data endpoint's security groups, with every rule attached to them, allow ingress only on TCP 443 and only from the VPC and private addresses: never the internet, however its ranges are split.",
+    description:
+        "The guardduty-data endpoint's security groups, with every rule attached to them, allow ingress only on TCP 443 and only from the VPC and private addresses: never the internet, however its ranges are split.",
     enforcementLevel: "mandatory",
     configSchema: NO_CONFIG,
     validateStack: (args, report) => {
@@ -172,7 +204,10 @@ export const guardDutyEndpointSgHttpsOnly: StackValidationPolicy = withCheckedCo
             const sources: Source[] = [];
             for (const rule of endpointIngressRules(view, endpoint, groups, waiting)) {
                 assessPorts(rule, problems, waiting);
-                for (const [family, value] of [["IPv4", rule.ipv4], ["IPv6", rule.ipv6]] as const) {
+                for (const [family, value] of [
+                    ["IPv4", rule.ipv4],
+                    ["IPv6", rule.ipv6],
+                ] as const) {
                     const list = stringList(value);
                     if (list.kind === "unknown") waiting.push(`${rule.where} ${family} sources`);
                     else if (list.kind === "list") addSources([...list.items, ...list.malformed], rule.where, sources, problems, waiting, family);
@@ -189,16 +224,26 @@ export const guardDutyEndpointSgHttpsOnly: StackValidationPolicy = withCheckedCo
                 );
             }
             const outside = groups.refs.filter((ref) => ref.kind === "foreign");
-            if (outside.length > 0) unverifiable.push(`the rules of security groups ${foreignList(outside)}, which this stack does not declare (endpoint-security-groups-owned-by-stack reports them)`);
-            if (unverifiable.length > 0) reportCannotCheck(report, `What ${label(endpoint)}'s security groups admit cannot be checked from this stack: ${unverifiable.join("; ")}.`, endpoint.urn);
-            if (waiting.length > 0) reportCannotCheck(report, `The ingress of ${label(endpoint)}'s security groups ${untilKnown([...new Set(waiting)])}.`, endpoint.urn);
+            if (outside.length > 0)
+                unverifiable.push(
+                    `the rules of security groups ${foreignList(outside)}, which this stack does not declare (endpoint-security-groups-owned-by-stack reports them)`,
+                );
+            if (unverifiable.length > 0)
+                reportCannotCheck(
+                    report,
+                    `What ${label(endpoint)}'s security groups admit cannot be checked from this stack: ${unverifiable.join("; ")}.`,
+                    endpoint.urn,
+                );
+            if (waiting.length > 0)
+                reportCannotCheck(report, `The ingress of ${label(endpoint)}'s security groups ${untilKnown([...new Set(waiting)])}.`, endpoint.urn);
         }
     },
 });
 
 export const participantInstancesUseOwnSecurityGroups: StackValidationPolicy = withCheckedConfig({
     name: "participant-instances-use-own-security-groups",
-    description: "In a participant stack, everything that launches into a subnet (instances, spot requests and fleets, Auto Scaling groups, launch templates and configurations, network interfaces and their security-group attachments) uses only security groups created in that stack (never the owner's, never the VPC's default).",
+    description:
+        "In a participant stack, everything that launches into a subnet (instances, spot requests and fleets, Auto Scaling groups, launch templates and configurations, network interfaces and their security-group attachments) uses only security groups created in that stack (never the owner's, never the VPC's default).",
     enforcementLevel: "mandatory",
     configSchema: NO_CONFIG,
     validateStack: (args, report) => {
@@ -222,7 +267,12 @@ export const participantInstancesUseOwnSecurityGroups: StackValidationPolicy = w
                     );
                 }
                 const waiting = unknownWhats(groups.refs);
-                if (waiting.length > 0) reportCannotCheck(report, `Whose security groups ${label(resource)} uses ${untilKnown(waiting)} (they depend on no security group of this stack).`, resource.urn);
+                if (waiting.length > 0)
+                    reportCannotCheck(
+                        report,
+                        `Whose security groups ${label(resource)} uses ${untilKnown(waiting)} (they depend on no security group of this stack).`,
+                        resource.urn,
+                    );
             }
         }
     },

@@ -32,7 +32,8 @@ const ASSOCIATION_TYPES = [T.resourceAssociation, T.principalAssociation] as con
 
 export const ramAssociationsIntoOwnShares: StackValidationPolicy = withCheckedConfig({
     name: "ram-associations-into-own-shares",
-    description: "Every RAM resource or principal association goes into a resource share created in the same stack, whose settings subnet-share-org-only checks.",
+    description:
+        "Every RAM resource or principal association goes into a resource share created in the same stack, whose settings subnet-share-org-only checks.",
     enforcementLevel: "mandatory",
     configSchema: NO_CONFIG,
     validateStack: (args, report) => {
@@ -40,7 +41,9 @@ export const ramAssociationsIntoOwnShares: StackValidationPolicy = withCheckedCo
         for (const type of ASSOCIATION_TYPES) {
             for (const association of view.ofType(type)) {
                 const arn = read(association.props, "resourceShareArn");
-                const share = view.referenced(association, "resourceShareArn", T.resourceShare, arn) ?? (typeof arn === "string" ? view.find(T.resourceShare, arn, "arn") : undefined);
+                const share =
+                    view.referenced(association, "resourceShareArn", T.resourceShare, arn) ??
+                    (typeof arn === "string" ? view.find(T.resourceShare, arn, "arn") : undefined);
                 if (share) continue;
                 const deps = association.propertyDependencies.resourceShareArn ?? [];
                 if (isUnknown(arn) && deps.length === 0) {

@@ -110,7 +110,7 @@ export const COVERAGE_ALERT_LINES: readonly string[] = [
     "Since:    <updatedAt>",
     "",
     "Until it is fixed, GuardDuty receives no runtime events from this resource and raises no Runtime Monitoring findings for it.",
-    "What the issue usually means, and the fix: guardduty-shared-vpc README, \"Verify it works\" (the issue table).",
+    'What the issue usually means, and the fix: guardduty-shared-vpc README, "Verify it works" (the issue table).',
     "Once fixed, re-check from the audit account (EC2 instances of a participant stack):",
     "  AWS_PROFILE=audit npm run verify -- organization/guardduty-shared-vpc/PARTICIPANT_STACK --region <region> --wait 15m",
     "  where PARTICIPANT_STACK is the participant stack that deploys into account <account>.",
@@ -141,15 +141,23 @@ export class CoverageEventBus extends pulumi.ComponentResource {
     constructor(name: string, args: CoverageEventBusArgs, opts?: pulumi.ComponentResourceOptions) {
         super("guardduty-shared-vpc:events:CoverageEventBus", name, {}, opts);
 
-        this.bus = new aws.cloudwatch.EventBus(`${name}-bus`, {
-            name: COVERAGE_EVENT_BUS_NAME,
-            description: "GuardDuty Runtime Monitoring coverage events forwarded by the organization's owner and participant accounts",
-        }, { parent: this });
+        this.bus = new aws.cloudwatch.EventBus(
+            `${name}-bus`,
+            {
+                name: COVERAGE_EVENT_BUS_NAME,
+                description: "GuardDuty Runtime Monitoring coverage events forwarded by the organization's owner and participant accounts",
+            },
+            { parent: this },
+        );
 
-        this.policy = new aws.cloudwatch.EventBusPolicy(`${name}-policy`, {
-            eventBusName: this.bus.name,
-            policy: this.bus.arn.apply((arn) => JSON.stringify(coverageEventBusPolicy(arn, args.organizationId))),
-        }, { parent: this });
+        this.policy = new aws.cloudwatch.EventBusPolicy(
+            `${name}-policy`,
+            {
+                eventBusName: this.bus.name,
+                policy: this.bus.arn.apply((arn) => JSON.stringify(coverageEventBusPolicy(arn, args.organizationId))),
+            },
+            { parent: this },
+        );
 
         this.registerOutputs({ arn: this.bus.arn });
     }
@@ -178,27 +186,43 @@ export class CoverageForwarding extends pulumi.ComponentResource {
     constructor(name: string, args: CoverageForwardingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("guardduty-shared-vpc:events:CoverageForwarding", name, {}, opts);
 
-        this.role = new aws.iam.Role(`${name}-role`, {
-            description: "EventBridge forwards GuardDuty Runtime Monitoring coverage events to the audit account's bus",
-            assumeRolePolicy: JSON.stringify(eventsAssumeRolePolicy()),
-        }, { parent: this });
-        this.rolePolicy = new aws.iam.RolePolicy(`${name}-put-events`, {
-            role: this.role.name,
-            policy: pulumi.output(args.coverageEventBusArn).apply((arn) => JSON.stringify(forwardingRolePolicy(arn))),
-        }, { parent: this });
+        this.role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: "EventBridge forwards GuardDuty Runtime Monitoring coverage events to the audit account's bus",
+                assumeRolePolicy: JSON.stringify(eventsAssumeRolePolicy()),
+            },
+            { parent: this },
+        );
+        this.rolePolicy = new aws.iam.RolePolicy(
+            `${name}-put-events`,
+            {
+                role: this.role.name,
+                policy: pulumi.output(args.coverageEventBusArn).apply((arn) => JSON.stringify(forwardingRolePolicy(arn))),
+            },
+            { parent: this },
+        );
 
         // On the default bus: that is where GuardDuty publishes this account's coverage events.
-        this.rule = new aws.cloudwatch.EventRule(`${name}-rule`, {
-            description: "GuardDuty Runtime Monitoring coverage changes (Unhealthy and Healthy), forwarded to the audit account",
-            eventPattern: JSON.stringify(coverageForwardingPattern()),
-        }, { parent: this });
+        this.rule = new aws.cloudwatch.EventRule(
+            `${name}-rule`,
+            {
+                description: "GuardDuty Runtime Monitoring coverage changes (Unhealthy and Healthy), forwarded to the audit account",
+                eventPattern: JSON.stringify(coverageForwardingPattern()),
+            },
+            { parent: this },
+        );
 
         // After the role can put events, so the first coverage change after deployment is delivered.
-        this.target = new aws.cloudwatch.EventTarget(`${name}-to-audit`, {
-            rule: this.rule.name,
-            arn: args.coverageEventBusArn,
-            roleArn: this.role.arn,
-        }, { parent: this, dependsOn: [this.rolePolicy] });
+        this.target = new aws.cloudwatch.EventTarget(
+            `${name}-to-audit`,
+            {
+                rule: this.rule.name,
+                arn: args.coverageEventBusArn,
+                roleArn: this.role.arn,
+            },
+            { parent: this, dependsOn: [this.rolePolicy] },
+        );
 
         this.registerOutputs({ ruleArn: this.rule.arn });
     }

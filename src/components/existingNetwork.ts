@@ -43,7 +43,8 @@ async function lookUp<T>(where: Where, what: string, call: () => Promise<T>): Pr
  */
 async function routeTableOf(provider: pulumi.ProviderResource, where: Where, subnetId: string, mainRouteTableId: string): Promise<string> {
     const answer = await lookUp(where, `the route table of subnet ${subnetId}`, () =>
-        aws.ec2.getRouteTables({ vpcId: where.vpcId, filters: [{ name: "association.subnet-id", values: [subnetId] }] }, { provider }));
+        aws.ec2.getRouteTables({ vpcId: where.vpcId, filters: [{ name: "association.subnet-id", values: [subnetId] }] }, { provider }),
+    );
     return answer.found && answer.facts.ids.length > 0 ? answer.facts.ids[0] : mainRouteTableId;
 }
 
@@ -54,7 +55,12 @@ async function routeTableOf(provider: pulumi.ProviderResource, where: Where, sub
  * subnet of another VPC or owner, a CIDR or AZ ID other than configured. Returns the network
  * with AWS's facts, and with the shared subnets' route tables when gateway endpoints need them.
  */
-export async function adoptExistingNetwork(stack: string, provider: pulumi.ProviderResource, config: OwnerConfig, options: { routeTables: boolean }): Promise<NetworkPlan> {
+export async function adoptExistingNetwork(
+    stack: string,
+    provider: pulumi.ProviderResource,
+    config: OwnerConfig,
+    options: { routeTables: boolean },
+): Promise<NetworkPlan> {
     const network = config.network;
     if (network.kind !== "adopt") return network;
     const where: Where = { accountId: config.accountId, region: config["aws:region"], vpcId: network.vpcId };
@@ -77,9 +83,16 @@ export async function adoptExistingNetwork(stack: string, provider: pulumi.Provi
         ...network.subnets.map((subnet) =>
             lookUp(where, `subnet ${subnet.id}`, async () => {
                 const found = await aws.ec2.getSubnet({ id: subnet.id }, { provider });
-                const facts: ExistingSubnetFacts & { arn: string } = { vpcId: found.vpcId, cidrBlock: found.cidrBlock, azId: found.availabilityZoneId, ownerId: found.ownerId, arn: found.arn };
+                const facts: ExistingSubnetFacts & { arn: string } = {
+                    vpcId: found.vpcId,
+                    cidrBlock: found.cidrBlock,
+                    azId: found.availabilityZoneId,
+                    ownerId: found.ownerId,
+                    arn: found.arn,
+                };
                 return facts;
-            })),
+            }),
+        ),
     ]);
 
     const problems = existingNetworkProblems(config, vpc, subnets);

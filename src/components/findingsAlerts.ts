@@ -32,26 +32,47 @@ export class FindingsAlerts extends pulumi.ComponentResource {
         super(componentType("findings", "FindingsAlerts"), name, {}, opts);
 
         // Findings name hosts, users and IPs; the topic keeps them encrypted at rest.
-        this.topic = new aws.sns.Topic(`${name}-topic`, {
-            kmsMasterKeyId: args.kmsKeyArn,
-        }, { parent: this });
+        this.topic = new aws.sns.Topic(
+            `${name}-topic`,
+            {
+                kmsMasterKeyId: args.kmsKeyArn,
+            },
+            { parent: this },
+        );
 
         const rule = (suffix: string, description: string, pattern: EventPattern, eventBusName?: pulumi.Input<string>) =>
-            new aws.cloudwatch.EventRule(`${name}-${suffix}`, {
-                description,
-                eventPattern: JSON.stringify(pattern),
-                eventBusName,
-            }, { parent: this });
+            new aws.cloudwatch.EventRule(
+                `${name}-${suffix}`,
+                {
+                    description,
+                    eventPattern: JSON.stringify(pattern),
+                    eventBusName,
+                },
+                { parent: this },
+            );
         // Findings stay on the default bus: the administrator's receives its members' findings.
-        this.findingsRule = rule("findings", `GuardDuty findings with severity ${args.severityThreshold} or higher`, findingsEventPattern(args.severityThreshold));
-        this.runtimeUnhealthyRule = rule("runtime-unhealthy", "GuardDuty Runtime Monitoring coverage turned UNHEALTHY in an account of the organization", runtimeUnhealthyEventPattern(), args.coverageEventBusName);
+        this.findingsRule = rule(
+            "findings",
+            `GuardDuty findings with severity ${args.severityThreshold} or higher`,
+            findingsEventPattern(args.severityThreshold),
+        );
+        this.runtimeUnhealthyRule = rule(
+            "runtime-unhealthy",
+            "GuardDuty Runtime Monitoring coverage turned UNHEALTHY in an account of the organization",
+            runtimeUnhealthyEventPattern(),
+            args.coverageEventBusName,
+        );
 
-        const topicPolicy = new aws.sns.TopicPolicy(`${name}-topic-policy`, {
-            arn: this.topic.arn,
-            policy: pulumi.all([this.topic.arn, this.findingsRule.arn, this.runtimeUnhealthyRule.arn]).apply(([topicArn, ...ruleArns]) =>
-                JSON.stringify(alertsTopicPolicy(topicArn, ruleArns)),
-            ),
-        }, { parent: this });
+        const topicPolicy = new aws.sns.TopicPolicy(
+            `${name}-topic-policy`,
+            {
+                arn: this.topic.arn,
+                policy: pulumi
+                    .all([this.topic.arn, this.findingsRule.arn, this.runtimeUnhealthyRule.arn])
+                    .apply(([topicArn, ...ruleArns]) => JSON.stringify(alertsTopicPolicy(topicArn, ruleArns))),
+            },
+            { parent: this },
+        );
 
         // After the topic policy, so the first events after deployment are not refused.
         // The coverage alert is rendered for a person; findings go as GuardDuty wrote them.
@@ -60,21 +81,29 @@ export class FindingsAlerts extends pulumi.ComponentResource {
             ["runtime-unhealthy", this.runtimeUnhealthyRule, coverageAlertInputTransformer()],
         ];
         for (const [suffix, target, inputTransformer] of targets) {
-            new aws.cloudwatch.EventTarget(`${name}-${suffix}-to-topic`, {
-                rule: target.name,
-                eventBusName: target.eventBusName,
-                arn: this.topic.arn,
-                inputTransformer,
-            }, { parent: this, dependsOn: [topicPolicy] });
+            new aws.cloudwatch.EventTarget(
+                `${name}-${suffix}-to-topic`,
+                {
+                    rule: target.name,
+                    eventBusName: target.eventBusName,
+                    arn: this.topic.arn,
+                    inputTransformer,
+                },
+                { parent: this, dependsOn: [topicPolicy] },
+            );
         }
 
         if (args.notificationEmail !== undefined) {
             // SNS mails a confirmation link; nothing is delivered until the recipient follows it.
-            this.emailSubscription = new aws.sns.TopicSubscription(`${name}-email`, {
-                topic: this.topic.arn,
-                protocol: "email",
-                endpoint: args.notificationEmail,
-            }, { parent: this });
+            this.emailSubscription = new aws.sns.TopicSubscription(
+                `${name}-email`,
+                {
+                    topic: this.topic.arn,
+                    protocol: "email",
+                    endpoint: args.notificationEmail,
+                },
+                { parent: this },
+            );
         }
 
         this.registerOutputs({ topicArn: this.topic.arn });

@@ -39,56 +39,87 @@ export class FindingsExport extends pulumi.ComponentResource {
         super(componentType("findings", "FindingsExport"), name, {}, opts);
 
         // Protected: it is the findings archive, and deleting it is not recoverable.
-        this.bucket = new aws.s3.Bucket(`${name}-bucket`, {
-            bucket: findingsBucketName(args.accountId, args.region),
-            forceDestroy: false,
-        }, { parent: this, protect: true });
+        this.bucket = new aws.s3.Bucket(
+            `${name}-bucket`,
+            {
+                bucket: findingsBucketName(args.accountId, args.region),
+                forceDestroy: false,
+            },
+            { parent: this, protect: true },
+        );
 
         // ACLs off: the bucket owner owns every object GuardDuty writes, and policies alone decide access.
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-            bucket: this.bucket.id,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, { parent: this });
+        new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            {
+                bucket: this.bucket.id,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            },
+            { parent: this },
+        );
 
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-            bucket: this.bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, { parent: this });
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(
+            `${name}-public-access`,
+            {
+                bucket: this.bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            { parent: this },
+        );
 
-        new aws.s3.BucketVersioning(`${name}-versioning`, {
-            bucket: this.bucket.id,
-            versioningConfiguration: { status: "Enabled" },
-        }, { parent: this });
+        new aws.s3.BucketVersioning(
+            `${name}-versioning`,
+            {
+                bucket: this.bucket.id,
+                versioningConfiguration: { status: "Enabled" },
+            },
+            { parent: this },
+        );
 
         // The bucket key cuts KMS requests (and cost) per object without changing who may decrypt.
-        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-            bucket: this.bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
-        }, { parent: this });
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-encryption`,
+            {
+                bucket: this.bucket.id,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
+            },
+            { parent: this },
+        );
 
         // After the public access block: S3 rejects concurrent writes to a bucket's policy and its
         // public access block ("A conflicting conditional operation is currently in progress").
-        const policy = new aws.s3.BucketPolicy(`${name}-policy`, {
-            bucket: this.bucket.id,
-            policy: pulumi.all([this.bucket.arn, resolvedDetectors(args.detectors), args.kmsKeyArn]).apply(([bucketArn, detectors, kmsKeyArn]) =>
-                JSON.stringify(findingsBucketPolicy({ bucketArn, accountId: args.accountId, detectors, kmsKeyArn })),
-            ),
-        }, { parent: this, dependsOn: [publicAccess] });
+        const policy = new aws.s3.BucketPolicy(
+            `${name}-policy`,
+            {
+                bucket: this.bucket.id,
+                policy: pulumi
+                    .all([this.bucket.arn, resolvedDetectors(args.detectors), args.kmsKeyArn])
+                    .apply(([bucketArn, detectors, kmsKeyArn]) =>
+                        JSON.stringify(findingsBucketPolicy({ bucketArn, accountId: args.accountId, detectors, kmsKeyArn })),
+                    ),
+            },
+            { parent: this, dependsOn: [publicAccess] },
+        );
 
         // GuardDuty checks its access to the bucket and the key when the destination is created,
         // so the policy and encryption must be in place first or creation fails. A detector in
         // another region exports here too (GuardDuty allows a bucket in another region); its
         // destination is created in its own region, through that region's provider.
-        this.destinations = args.detectors.map((detector) =>
-            new aws.guardduty.PublishingDestination(regionalName(`${name}-destination`, detector), {
-                detectorId: detector.id,
-                destinationType: "S3",
-                destinationArn: this.bucket.arn,
-                kmsKeyArn: args.kmsKeyArn,
-            }, { parent: this, provider: detector.provider, dependsOn: [policy, encryption] }),
+        this.destinations = args.detectors.map(
+            (detector) =>
+                new aws.guardduty.PublishingDestination(
+                    regionalName(`${name}-destination`, detector),
+                    {
+                        detectorId: detector.id,
+                        destinationType: "S3",
+                        destinationArn: this.bucket.arn,
+                        kmsKeyArn: args.kmsKeyArn,
+                    },
+                    { parent: this, provider: detector.provider, dependsOn: [policy, encryption] },
+                ),
         );
 
         this.registerOutputs({ bucketName: this.bucket.bucket });

@@ -33,13 +33,21 @@ export class FindingsForwarding extends pulumi.ComponentResource {
         const homeBusArn = `arn:${partitionOf(args.homeRegion)}:events:${args.homeRegion}:${args.accountId}:event-bus/default`;
 
         // IAM is global: one role, created through the component's (home region's) provider, serves every region's rules.
-        this.role = new aws.iam.Role(`${name}-role`, {
-            assumeRolePolicy: JSON.stringify(eventsForwardingTrustPolicy()),
-        }, { parent: this });
-        const permission = new aws.iam.RolePolicy(`${name}-put-events`, {
-            role: this.role.id,
-            policy: JSON.stringify(eventsForwardingPolicy(homeBusArn)),
-        }, { parent: this });
+        this.role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                assumeRolePolicy: JSON.stringify(eventsForwardingTrustPolicy()),
+            },
+            { parent: this },
+        );
+        const permission = new aws.iam.RolePolicy(
+            `${name}-put-events`,
+            {
+                role: this.role.id,
+                policy: JSON.stringify(eventsForwardingPolicy(homeBusArn)),
+            },
+            { parent: this },
+        );
 
         const patterns: Array<[string, string, EventPattern]> = [
             ["findings", `GuardDuty findings with severity ${args.severityThreshold} or higher`, findingsEventPattern(args.severityThreshold)],
@@ -47,16 +55,24 @@ export class FindingsForwarding extends pulumi.ComponentResource {
         ];
         for (const where of args.regions) {
             for (const [suffix, description, pattern] of patterns) {
-                const rule = new aws.cloudwatch.EventRule(`${name}-${where.region}-${suffix}`, {
-                    description: `${description} in ${where.region}, forwarded to ${args.homeRegion} for the alerts topic`,
-                    eventPattern: JSON.stringify(pattern),
-                }, { parent: this, provider: where.provider });
+                const rule = new aws.cloudwatch.EventRule(
+                    `${name}-${where.region}-${suffix}`,
+                    {
+                        description: `${description} in ${where.region}, forwarded to ${args.homeRegion} for the alerts topic`,
+                        eventPattern: JSON.stringify(pattern),
+                    },
+                    { parent: this, provider: where.provider },
+                );
                 // After the role's permission, so the first forwarded events are not refused.
-                new aws.cloudwatch.EventTarget(`${name}-${where.region}-${suffix}-to-${args.homeRegion}`, {
-                    rule: rule.name,
-                    arn: homeBusArn,
-                    roleArn: this.role.arn,
-                }, { parent: this, provider: where.provider, dependsOn: [permission] });
+                new aws.cloudwatch.EventTarget(
+                    `${name}-${where.region}-${suffix}-to-${args.homeRegion}`,
+                    {
+                        rule: rule.name,
+                        arn: homeBusArn,
+                        roleArn: this.role.arn,
+                    },
+                    { parent: this, provider: where.provider, dependsOn: [permission] },
+                );
                 this.rules.push(rule);
             }
         }

@@ -30,27 +30,37 @@ export class FindingsKey extends pulumi.ComponentResource {
         super(componentType("findings", "FindingsKey"), name, {}, opts);
 
         const policy = resolvedDetectors(args.detectors).apply((detectors) =>
-            JSON.stringify(findingsKeyPolicy({
-                region: args.region,
-                accountId: args.accountId,
-                detectors,
-                findingsExport: args.findingsExport,
-            })),
+            JSON.stringify(
+                findingsKeyPolicy({
+                    region: args.region,
+                    accountId: args.accountId,
+                    detectors,
+                    findingsExport: args.findingsExport,
+                }),
+            ),
         );
 
         // Protected: every exported finding (and every version of it) is readable only with this
         // key; scheduling its deletion makes the whole archive unreadable after the window.
-        this.key = new aws.kms.Key(`${name}-key`, {
-            description: "GuardDuty findings: S3 export and the alerts topic",
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy,
-        }, { parent: this, protect: true });
+        this.key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: "GuardDuty findings: S3 export and the alerts topic",
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy,
+            },
+            { parent: this, protect: true },
+        );
 
-        this.alias = new aws.kms.Alias(`${name}-alias`, {
-            name: "alias/guardduty-findings",
-            targetKeyId: this.key.keyId,
-        }, { parent: this });
+        this.alias = new aws.kms.Alias(
+            `${name}-alias`,
+            {
+                name: "alias/guardduty-findings",
+                targetKeyId: this.key.keyId,
+            },
+            { parent: this },
+        );
 
         this.registerOutputs({ keyArn: this.key.arn });
     }

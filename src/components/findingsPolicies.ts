@@ -218,6 +218,9 @@ export function eventsForwardingTrustPolicy(): { Version: "2012-10-17"; Statemen
 }
 
 /** The forwarding role may put events on the home region's default bus and nothing else. */
-export function eventsForwardingPolicy(homeBusArn: string): { Version: "2012-10-17"; Statement: { Sid: string; Effect: "Allow"; Action: string; Resource: string }[] } {
+export function eventsForwardingPolicy(homeBusArn: string): {
+    Version: "2012-10-17";
+    Statement: { Sid: string; Effect: "Allow"; Action: string; Resource: string }[];
+} {
     return { Version: "2012-10-17", Statement: [{ Sid: "ForwardToHomeRegionBus", Effect: "Allow", Action: "events:PutEvents", Resource: homeBusArn }] };
 }

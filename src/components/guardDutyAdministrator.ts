@@ -36,7 +36,10 @@ export class DetectorLookupError extends Error {
  * than "none" stops the run: a guess either way would create a second detector (refused by AWS)
  * or import one that is not there.
  */
-export async function findExistingDetector(provider: pulumi.ProviderResource, where: { accountId: string; region: string; overridable?: boolean }): Promise<string | undefined> {
+export async function findExistingDetector(
+    provider: pulumi.ProviderResource,
+    where: { accountId: string; region: string; overridable?: boolean },
+): Promise<string | undefined> {
     try {
         return (await aws.guardduty.getDetector({}, { provider })).id;
     } catch (error) {
@@ -89,27 +92,39 @@ export class GuardDutyAdministrator extends pulumi.ComponentResource {
         this.detector = new aws.guardduty.Detector(`${name}-detector`, { enable: true }, { parent: this, ...detectorOptions(args.existingDetectorId) });
 
         const own = detectorRuntimeMonitoring(args);
-        new aws.guardduty.DetectorFeature(`${name}-runtime-monitoring`, {
-            detectorId: this.detector.id,
-            name: own.name,
-            status: own.status,
-            additionalConfigurations: own.additionalConfigurations,
-        }, { parent: this });
+        new aws.guardduty.DetectorFeature(
+            `${name}-runtime-monitoring`,
+            {
+                detectorId: this.detector.id,
+                name: own.name,
+                status: own.status,
+                additionalConfigurations: own.additionalConfigurations,
+            },
+            { parent: this },
+        );
 
-        const organization = new aws.guardduty.OrganizationConfiguration(`${name}-organization`, {
-            detectorId: this.detector.id,
-            autoEnableOrganizationMembers: args.autoEnableOrganizationMembers,
-        }, { parent: this });
+        const organization = new aws.guardduty.OrganizationConfiguration(
+            `${name}-organization`,
+            {
+                detectorId: this.detector.id,
+                autoEnableOrganizationMembers: args.autoEnableOrganizationMembers,
+            },
+            { parent: this },
+        );
 
         // Both resources write through UpdateOrganizationConfiguration; one after the other keeps
         // two concurrent writes from racing.
         const members = organizationRuntimeMonitoring(args, args.autoEnableOrganizationMembers);
-        new aws.guardduty.OrganizationConfigurationFeature(`${name}-members-runtime-monitoring`, {
-            detectorId: this.detector.id,
-            name: members.name,
-            autoEnable: members.autoEnable,
-            additionalConfigurations: members.additionalConfigurations,
-        }, { parent: this, dependsOn: [organization] });
+        new aws.guardduty.OrganizationConfigurationFeature(
+            `${name}-members-runtime-monitoring`,
+            {
+                detectorId: this.detector.id,
+                name: members.name,
+                autoEnable: members.autoEnable,
+                additionalConfigurations: members.additionalConfigurations,
+            },
+            { parent: this, dependsOn: [organization] },
+        );
 
         this.registerOutputs({ detectorId: this.detector.id });
     }

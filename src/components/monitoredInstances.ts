@@ -45,25 +45,39 @@ export class MonitoredInstances extends pulumi.ComponentResource {
 
         // A participant cannot use the owner's security groups or the VPC's default one, so it
         // brings its own. Outbound HTTPS is all the agent, SSM and the package download need.
-        this.securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: "GuardDuty-monitored instances: no inbound, HTTPS out",
-            ingress: [],
-            egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS to AWS endpoints (GuardDuty, SSM, S3)" }],
-            tags: { Name: `${name}-sg` },
-        }, { parent: this });
+        this.securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: "GuardDuty-monitored instances: no inbound, HTTPS out",
+                ingress: [],
+                egress: [
+                    { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS to AWS endpoints (GuardDuty, SSM, S3)" },
+                ],
+                tags: { Name: `${name}-sg` },
+            },
+            { parent: this },
+        );
 
-        const role = new aws.iam.Role(`${name}-role`, {
-            description: "Instances monitored by GuardDuty Runtime Monitoring: SSM-managed so the agent can be installed",
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
-        }, { parent: this });
-        new aws.iam.RolePolicyAttachment(`${name}-ssm-core`, {
-            role: role.name,
-            policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
-        }, { parent: this });
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: "Instances monitored by GuardDuty Runtime Monitoring: SSM-managed so the agent can be installed",
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicyAttachment(
+            `${name}-ssm-core`,
+            {
+                role: role.name,
+                policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+            },
+            { parent: this },
+        );
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent: this });
 
         const amiFor = new Map<Architecture, pulumi.Output<string>>();
@@ -76,30 +90,41 @@ export class MonitoredInstances extends pulumi.ComponentResource {
 
         this.instances = args.instances.map((spec) => ({
             spec,
-            instance: new aws.ec2.Instance(`${name}-${spec.name}`, {
-                ami: spec.ami ?? defaultAmi(spec.architecture),
-                instanceType: spec.instanceType,
-                subnetId: spec.subnetId,
-                vpcSecurityGroupIds: [this.securityGroup.id],
-                iamInstanceProfile: profile.name,
-                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "enabled" },
-                rootBlockDevice: { encrypted: true, volumeType: "gp3" },
-                monitoring: true,
-                tags: { Name: spec.name, ...instanceAgentTags(args.agentManagement, spec.monitored) },
-            }, {
-                parent: this,
-                // A newer AMI behind the SSM parameter must not replace running workloads.
-                ignoreChanges: spec.ami ? [] : ["ami"],
-            }),
+            instance: new aws.ec2.Instance(
+                `${name}-${spec.name}`,
+                {
+                    ami: spec.ami ?? defaultAmi(spec.architecture),
+                    instanceType: spec.instanceType,
+                    subnetId: spec.subnetId,
+                    vpcSecurityGroupIds: [this.securityGroup.id],
+                    iamInstanceProfile: profile.name,
+                    metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "enabled" },
+                    rootBlockDevice: { encrypted: true, volumeType: "gp3" },
+                    monitoring: true,
+                    tags: { Name: spec.name, ...instanceAgentTags(args.agentManagement, spec.monitored) },
+                },
+                {
+                    parent: this,
+                    // A newer AMI behind the SSM parameter must not replace running workloads.
+                    ignoreChanges: spec.ami ? [] : ["ami"],
+                },
+            ),
         }));
 
-        const targets = associationTargets(args.agentManagement, this.instances.map(({ spec, instance }) => ({ monitored: spec.monitored, instance })));
+        const targets = associationTargets(
+            args.agentManagement,
+            this.instances.map(({ spec, instance }) => ({ monitored: spec.monitored, instance })),
+        );
         if (targets.length > 0) {
-            this.agentAssociation = new aws.ssm.Association(`${name}-guardduty-agent`, {
-                name: AGENT_SSM_DOCUMENT,
-                parameters: { ...AGENT_INSTALL_PARAMETERS },
-                targets: [{ key: "InstanceIds", values: targets.map(({ instance }) => instance.id) }],
-            }, { parent: this });
+            this.agentAssociation = new aws.ssm.Association(
+                `${name}-guardduty-agent`,
+                {
+                    name: AGENT_SSM_DOCUMENT,
+                    parameters: { ...AGENT_INSTALL_PARAMETERS },
+                    targets: [{ key: "InstanceIds", values: targets.map(({ instance }) => instance.id) }],
+                },
+                { parent: this },
+            );
         }
 
         this.registerOutputs({ securityGroupId: this.securityGroup.id, instanceIds: this.instances.map(({ instance }) => instance.id) });

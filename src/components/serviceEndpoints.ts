@@ -39,38 +39,50 @@ export class ServiceEndpoints extends pulumi.ComponentResource {
 
         // HTTPS from inside the VPC is all an interface endpoint serves; AWS recommends the VPC
         // CIDR over 0.0.0.0/0. No egress: endpoints answer, they do not initiate.
-        this.securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: "Interface endpoints (guardduty-data, SSM): HTTPS from the VPC only",
-            ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [...args.vpcCidrs], description: "HTTPS from the VPC" }],
-            egress: [],
-            tags: { Name: `${name}-sg` },
-        }, { parent: this });
+        this.securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: "Interface endpoints (guardduty-data, SSM): HTTPS from the VPC only",
+                ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [...args.vpcCidrs], description: "HTTPS from the VPC" }],
+                egress: [],
+                tags: { Name: `${name}-sg` },
+            },
+            { parent: this },
+        );
 
         const interfaceEndpoint = (service: string, policy?: PolicyDocument) =>
-            new aws.ec2.VpcEndpoint(`${name}-${service}`, {
-                vpcId: args.vpcId,
-                serviceName: interfaceServiceName(args.region, service),
-                vpcEndpointType: "Interface",
-                privateDnsEnabled: true,
-                subnetIds: args.subnetIds,
-                securityGroupIds: [this.securityGroup.id],
-                policy: policy ? JSON.stringify(policy) : undefined,
-                tags: { Name: `${name}-${service}` },
-            }, { parent: this });
+            new aws.ec2.VpcEndpoint(
+                `${name}-${service}`,
+                {
+                    vpcId: args.vpcId,
+                    serviceName: interfaceServiceName(args.region, service),
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds: args.subnetIds,
+                    securityGroupIds: [this.securityGroup.id],
+                    policy: policy ? JSON.stringify(policy) : undefined,
+                    tags: { Name: `${name}-${service}` },
+                },
+                { parent: this },
+            );
 
         if (args.guardDutyEndpointPolicy) {
             this.guardDutyEndpoint = interfaceEndpoint(GUARDDUTY_DATA_SERVICE, args.guardDutyEndpointPolicy);
         }
         if (args.ssm) {
             for (const service of SSM_SERVICES) interfaceEndpoint(service);
-            new aws.ec2.VpcEndpoint(`${name}-s3`, {
-                vpcId: args.vpcId,
-                serviceName: `com.amazonaws.${args.region}.s3`,
-                vpcEndpointType: "Gateway",
-                routeTableIds: args.routeTableIds,
-                tags: { Name: `${name}-s3` },
-            }, { parent: this });
+            new aws.ec2.VpcEndpoint(
+                `${name}-s3`,
+                {
+                    vpcId: args.vpcId,
+                    serviceName: `com.amazonaws.${args.region}.s3`,
+                    vpcEndpointType: "Gateway",
+                    routeTableIds: args.routeTableIds,
+                    tags: { Name: `${name}-s3` },
+                },
+                { parent: this },
+            );
         }
 
         this.registerOutputs({ securityGroupId: this.securityGroup.id, guardDutyEndpointId: this.guardDutyEndpoint?.id });

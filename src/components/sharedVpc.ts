@@ -24,14 +24,14 @@ export interface ExistingSubnet extends SubnetSpec {
 export type NetworkPlan =
     | { kind: "create"; cidr: string; subnets: readonly SubnetSpec[] }
     | {
-        kind: "adopt";
-        vpcId: string;
-        /** The VPC's IPv4 blocks as AWS reports them, the primary first. */
-        cidrBlocks: readonly string[];
-        subnets: readonly ExistingSubnet[];
-        /** The route tables the shared subnets use (their own, or the VPC's main one), for gateway endpoints. */
-        routeTableIds: readonly string[];
-    };
+          kind: "adopt";
+          vpcId: string;
+          /** The VPC's IPv4 blocks as AWS reports them, the primary first. */
+          cidrBlocks: readonly string[];
+          subnets: readonly ExistingSubnet[];
+          /** The route tables the shared subnets use (their own, or the VPC's main one), for gateway endpoints. */
+          routeTableIds: readonly string[];
+      };
 
 export interface SharedVpcArgs {
     network: NetworkPlan;
@@ -69,24 +69,32 @@ export class SharedVpc extends pulumi.ComponentResource {
 
         if (network.kind === "create") {
             // Private DNS on interface endpoints (guardduty-data among them) needs both attributes.
-            const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-                cidrBlock: network.cidr,
-                enableDnsSupport: true,
-                enableDnsHostnames: true,
-                tags: { Name: name },
-            }, { parent: this });
+            const vpc = new aws.ec2.Vpc(
+                `${name}-vpc`,
+                {
+                    cidrBlock: network.cidr,
+                    enableDnsSupport: true,
+                    enableDnsHostnames: true,
+                    tags: { Name: name },
+                },
+                { parent: this },
+            );
             this.vpc = vpc;
             this.vpcId = vpc.id;
             this.cidrBlocks = [network.cidr];
             // Pinned by AZ ID: AZ names map to different physical zones in each participant account.
             this.subnets = network.subnets.map((spec) => {
-                const subnet = new aws.ec2.Subnet(`${name}-${spec.name}`, {
-                    vpcId: vpc.id,
-                    cidrBlock: spec.cidr,
-                    availabilityZoneId: spec.azId,
-                    mapPublicIpOnLaunch: false,
-                    tags: { Name: spec.name },
-                }, { parent: this });
+                const subnet = new aws.ec2.Subnet(
+                    `${name}-${spec.name}`,
+                    {
+                        vpcId: vpc.id,
+                        cidrBlock: spec.cidr,
+                        availabilityZoneId: spec.azId,
+                        mapPublicIpOnLaunch: false,
+                        tags: { Name: spec.name },
+                    },
+                    { parent: this },
+                );
                 return { spec, id: subnet.id, arn: subnet.arn };
             });
             // The subnets created here keep the main route table.
@@ -99,23 +107,35 @@ export class SharedVpc extends pulumi.ComponentResource {
         }
 
         // Losing the share detaches every participant's workloads from these subnets at once.
-        this.resourceShare = new aws.ram.ResourceShare(`${name}-subnets`, {
-            name: `${name}-subnets`,
-            allowExternalPrincipals: false,
-            tags: { Name: `${name}-subnets` },
-        }, { parent: this, protect: true });
+        this.resourceShare = new aws.ram.ResourceShare(
+            `${name}-subnets`,
+            {
+                name: `${name}-subnets`,
+                allowExternalPrincipals: false,
+                tags: { Name: `${name}-subnets` },
+            },
+            { parent: this, protect: true },
+        );
 
         for (const { spec, arn } of this.subnets.filter((entry) => entry.spec.share)) {
-            new aws.ram.ResourceAssociation(`${name}-share-${spec.name}`, {
-                resourceShareArn: this.resourceShare.arn,
-                resourceArn: arn,
-            }, { parent: this });
+            new aws.ram.ResourceAssociation(
+                `${name}-share-${spec.name}`,
+                {
+                    resourceShareArn: this.resourceShare.arn,
+                    resourceArn: arn,
+                },
+                { parent: this },
+            );
         }
         for (const principal of args.principals) {
-            new aws.ram.PrincipalAssociation(`${name}-principal-${principalSlug(principal)}`, {
-                resourceShareArn: this.resourceShare.arn,
-                principal,
-            }, { parent: this });
+            new aws.ram.PrincipalAssociation(
+                `${name}-principal-${principalSlug(principal)}`,
+                {
+                    resourceShareArn: this.resourceShare.arn,
+                    principal,
+                },
+                { parent: this },
+            );
         }
 
         this.registerOutputs({ vpcId: this.vpcId, resourceShareArn: this.resourceShare.arn });

@@ -57,7 +57,10 @@ export const auditShape = {
      * fails: AWS allows one detector per account and region. The stack looks it up and adopts it;
      * this key names it instead, skipping the lookup.
      */
-    existingDetectorId: z.string({ error: DETECTOR_ID_EXPECTED }).regex(/^[0-9a-f]{32}$/, { error: DETECTOR_ID_EXPECTED }).optional(),
+    existingDetectorId: z
+        .string({ error: DETECTOR_ID_EXPECTED })
+        .regex(/^[0-9a-f]{32}$/, { error: DETECTOR_ID_EXPECTED })
+        .optional(),
     /**
      * The coverage event bus accepts events only from principals of this organization
      * (`aws:PrincipalOrgID`). Config rather than a lookup: `DescribeOrganization` would add a
@@ -86,12 +89,14 @@ function auditCrossCheck(config: AuditCrossCheckInput): ConfigProblem[] {
 
 function agentManagementProblems(config: AuditCrossCheckInput): ConfigProblem[] {
     if (config.agentManagement === "automated" && !config.runtimeMonitoring.ecsFargate && !config.runtimeMonitoring.eks) {
-        return [{
-            key: configKey("agentManagement"),
-            value: config.agentManagement,
-            expected:
-                "\"manual\", or keep runtimeMonitoring.ecsFargate or runtimeMonitoring.eks on: GuardDuty creates the shared VPC's guardduty-data endpoint only in an owner account with automated agent configuration for EKS or ECS Fargate, so with both off participants' agents would have no endpoint",
-        }];
+        return [
+            {
+                key: configKey("agentManagement"),
+                value: config.agentManagement,
+                expected:
+                    "\"manual\", or keep runtimeMonitoring.ecsFargate or runtimeMonitoring.eks on: GuardDuty creates the shared VPC's guardduty-data endpoint only in an owner account with automated agent configuration for EKS or ECS Fargate, so with both off participants' agents would have no endpoint",
+            },
+        ];
     }
     return [];
 }

@@ -17,7 +17,10 @@ export interface ConfigProblem {
  * trace: the stack trace would point at this project's code, not at the user's mistake.
  */
 export class ConfigError extends pulumi.RunError {
-    constructor(readonly stackName: string, readonly problems: readonly ConfigProblem[]) {
+    constructor(
+        readonly stackName: string,
+        readonly problems: readonly ConfigProblem[],
+    ) {
         super(formatConfigProblems(stackName, problems));
         this.name = "ConfigError";
     }
@@ -25,7 +28,7 @@ export class ConfigError extends pulumi.RunError {
 
 export function describeValue(value: unknown): string {
     if (value === undefined) return "nothing (the key is not set)";
-    const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 

@@ -16,7 +16,10 @@ const REGION_IN_LIST_EXPECTED = `an AWS region the provider knows, one of: ${KNO
  */
 export const governedRegionsSchema = json(
     z
-        .array(z.string({ error: REGION_IN_LIST_EXPECTED }).refine((value) => KNOWN_REGIONS.includes(value), { error: REGION_IN_LIST_EXPECTED }), { error: REGIONS_EXPECTED })
+        .array(
+            z.string({ error: REGION_IN_LIST_EXPECTED }).refine((value) => KNOWN_REGIONS.includes(value), { error: REGION_IN_LIST_EXPECTED }),
+            { error: REGIONS_EXPECTED },
+        )
         .min(1, { error: REGIONS_EXPECTED }),
 ).optional();
 
@@ -82,9 +85,11 @@ export function findingsExportRegionProblems(config: GovernedRegionsInput & { fi
     if (!config.findingsExport || !isOptInRegion(home)) return [];
     const refused = governedRegionsOf(config).filter((region) => region !== home && !isOptInRegion(region));
     if (refused.length === 0) return [];
-    return [{
-        key: configKey("regions"),
-        value: config.regions,
-        expected: `no region enabled by default (${refused.join(", ")}) while findingsExport is true and the home region ${home} is an opt-in region: findings go to one bucket in the home region, and GuardDuty does not export findings of a region enabled by default to a bucket in an opt-in region. Make a region enabled by default the home region (aws:region), or set findingsExport to false`,
-    }];
+    return [
+        {
+            key: configKey("regions"),
+            value: config.regions,
+            expected: `no region enabled by default (${refused.join(", ")}) while findingsExport is true and the home region ${home} is an opt-in region: findings go to one bucket in the home region, and GuardDuty does not export findings of a region enabled by default to a bucket in an opt-in region. Make a region enabled by default the home region (aws:region), or set findingsExport to false`,
+        },
+    ];
 }

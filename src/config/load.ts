@@ -98,7 +98,11 @@ export function parseStackConfig<S extends z.ZodRawShape>(
             // Another provider's or tool's namespace is not ours to judge, but a near miss of ours
             // is a typo that would leave every key in it unread.
             if (separator > 0 && isNearMiss(namespace, NS)) {
-                problems.push({ key, value: raw[key], expected: `a key in the ${NS} namespace: "${namespace}" looks like a misspelling of it (write ${NS}:${nearestKnown(name, projectKeys) ?? name})` });
+                problems.push({
+                    key,
+                    value: raw[key],
+                    expected: `a key in the ${NS} namespace: "${namespace}" looks like a misspelling of it (write ${NS}:${nearestKnown(name, projectKeys) ?? name})`,
+                });
             }
             continue;
         }

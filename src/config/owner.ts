@@ -19,12 +19,17 @@ const cidr = z.string({ error: CIDR_EXPECTED }).superRefine((value, ctx) => {
 const vpcCidr = cidr.superRefine((value, ctx) => {
     const parsed = parseIpv4Cidr(value);
     const reserved = parsed.ok ? reservedRangeOf(parsed.block) : undefined;
-    if (reserved) ctx.addIssue({ code: "custom", message: `a VPC range outside ${reserved.block.cidr}, which is ${reserved.reason}; RFC 1918 ranges such as 10.20.0.0/16 are the usual choice` });
+    if (reserved)
+        ctx.addIssue({
+            code: "custom",
+            message: `a VPC range outside ${reserved.block.cidr}, which is ${reserved.reason}; RFC 1918 ranges such as 10.20.0.0/16 are the usual choice`,
+        });
 });
 
 const VPC_ID_EXPECTED = "the ID of an existing VPC of this account and region, such as vpc-0a1b2c3d4e5f67890 (`aws ec2 describe-vpcs`)";
 const vpcId = z.string({ error: VPC_ID_EXPECTED }).regex(/^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, { error: VPC_ID_EXPECTED });
-const SUBNET_ID_EXPECTED = "the ID of an existing subnet of existingVpcId, such as subnet-0a1b2c3d4e5f67890 (`aws ec2 describe-subnets --filters Name=vpc-id,Values=<existingVpcId>`)";
+const SUBNET_ID_EXPECTED =
+    "the ID of an existing subnet of existingVpcId, such as subnet-0a1b2c3d4e5f67890 (`aws ec2 describe-subnets --filters Name=vpc-id,Values=<existingVpcId>`)";
 const subnetId = z.string({ error: SUBNET_ID_EXPECTED }).regex(/^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, { error: SUBNET_ID_EXPECTED });
 
 const SUBNET_SHAPES = "{ name, cidr, azId, share? } for a subnet this stack creates, or { name, id, share? } for an existing one (with existingVpcId)";
@@ -99,14 +104,13 @@ export const ownerShape = {
     existingVpcId: vpcId.optional(),
     subnets: json(z.array(subnetSchema, { error: `a list of subnets, each ${SUBNET_SHAPES}` }).min(1, { error: "at least one subnet" })),
     /** Classified once here, so the rules and the stack work with the principal's kind. */
-    shareWith: json(
-        z.array(principal, { error: `a list of principals, each ${PRINCIPAL_EXPECTED}` }),
-        [],
-    ),
+    shareWith: json(z.array(principal, { error: `a list of principals, each ${PRINCIPAL_EXPECTED}` }), []),
     organizationId,
     /** The audit stack, whose `agentManagement` output decides whether this stack creates the guardduty-data endpoint. */
     auditStack: stackName,
-    createGuardDutyEndpoint: retired("the guardduty-data endpoint follows the audit stack's agentManagement (created here under manual, by GuardDuty under automated); remove createGuardDutyEndpoint"),
+    createGuardDutyEndpoint: retired(
+        "the guardduty-data endpoint follows the audit stack's agentManagement (created here under manual, by GuardDuty under automated); remove createGuardDutyEndpoint",
+    ),
     endpointPolicyScope: oneOf(["organization", "accounts"], "organization"),
     ssmEndpoints: flag(true),
 };
@@ -140,7 +144,11 @@ function networkSourceProblems(config: OwnerShapeConfig): ConfigProblem[] {
         });
     }
     if (!adopting && config.vpcCidr === undefined) {
-        problems.push({ key: configKey("vpcCidr"), value: undefined, expected: `${CIDR_EXPECTED} for the VPC this stack creates, or existingVpcId to adopt an existing VPC instead` });
+        problems.push({
+            key: configKey("vpcCidr"),
+            value: undefined,
+            expected: `${CIDR_EXPECTED} for the VPC this stack creates, or existingVpcId to adopt an existing VPC instead`,
+        });
     }
     const seenIds = new Map<string, number>();
     config.subnets.forEach((subnet, index) => {
@@ -155,16 +163,32 @@ function networkSourceProblems(config: OwnerShapeConfig): ConfigProblem[] {
             problems.push({
                 key: configKey("subnets", index, "id"),
                 value: subnet.id,
-                expected: "nothing while this stack creates the VPC (vpcCidr): an existing subnet can be named only together with its VPC, existingVpcId (then leave out vpcCidr); or remove id and give cidr and azId to create the subnet",
+                expected:
+                    "nothing while this stack creates the VPC (vpcCidr): an existing subnet can be named only together with its VPC, existingVpcId (then leave out vpcCidr); or remove id and give cidr and azId to create the subnet",
             });
         }
         if (!adopting && subnet.id === undefined) {
-            if (subnet.cidr === undefined) problems.push({ key: configKey("subnets", index, "cidr"), value: undefined, expected: `${CIDR_EXPECTED}, inside vpcCidr, for the subnet this stack creates` });
-            if (subnet.azId === undefined) problems.push({ key: configKey("subnets", index, "azId"), value: undefined, expected: "an availability-zone ID such as use1-az1, for the subnet this stack creates" });
+            if (subnet.cidr === undefined)
+                problems.push({
+                    key: configKey("subnets", index, "cidr"),
+                    value: undefined,
+                    expected: `${CIDR_EXPECTED}, inside vpcCidr, for the subnet this stack creates`,
+                });
+            if (subnet.azId === undefined)
+                problems.push({
+                    key: configKey("subnets", index, "azId"),
+                    value: undefined,
+                    expected: "an availability-zone ID such as use1-az1, for the subnet this stack creates",
+                });
         }
         if (subnet.id !== undefined) {
             const earlier = seenIds.get(subnet.id);
-            if (earlier !== undefined) problems.push({ key: configKey("subnets", index, "id"), value: subnet.id, expected: `a subnet not already named by subnets[${earlier}] (one subnet, one entry)` });
+            if (earlier !== undefined)
+                problems.push({
+                    key: configKey("subnets", index, "id"),
+                    value: subnet.id,
+                    expected: `a subnet not already named by subnets[${earlier}] (one subnet, one entry)`,
+                });
             else seenIds.set(subnet.id, index);
         }
     });
@@ -181,7 +205,11 @@ function ownerCrossCheck(config: OwnerShapeConfig): ConfigProblem[] {
     config.subnets.forEach((subnet, index) => {
         const earlier = seenNames.get(subnet.name);
         if (earlier !== undefined) {
-            problems.push({ key: configKey("subnets", index, "name"), value: subnet.name, expected: `a name not already used by subnets[${earlier}] (participants select subnets by name)` });
+            problems.push({
+                key: configKey("subnets", index, "name"),
+                value: subnet.name,
+                expected: `a name not already used by subnets[${earlier}] (participants select subnets by name)`,
+            });
         } else seenNames.set(subnet.name, index);
 
         if (subnet.azId !== undefined) {
@@ -211,31 +239,42 @@ function ownerCrossCheck(config: OwnerShapeConfig): ConfigProblem[] {
     const partition = partitionOf(config["aws:region"]);
     config.shareWith.forEach((principal, index) => {
         const earlier = seenPrincipals.get(principalSlug(principal.value));
-        const expected = earlier !== undefined
-            ? `each principal once: shareWith[${earlier}] already names ${principalSlug(principal.value)} (${config.shareWith[earlier].value})`
-            : principal.kind === "account" && principal.value === config.accountId
-              ? "a participant account, not the owner's own account (the owner uses its subnets without sharing)"
-              : principal.kind !== "account" && principal.organizationId !== config.organizationId
-                ? `a principal of organization ${config.organizationId} (subnets can be shared only inside the organization)`
-                : principal.kind !== "account" && partitionOfArn(principal.value) !== partition
-                  ? `an ARN in partition ${partition}, the partition of ${config["aws:region"]} (arn:${partition}:organizations::…)`
-                  : undefined;
+        const expected =
+            earlier !== undefined
+                ? `each principal once: shareWith[${earlier}] already names ${principalSlug(principal.value)} (${config.shareWith[earlier].value})`
+                : principal.kind === "account" && principal.value === config.accountId
+                  ? "a participant account, not the owner's own account (the owner uses its subnets without sharing)"
+                  : principal.kind !== "account" && principal.organizationId !== config.organizationId
+                    ? `a principal of organization ${config.organizationId} (subnets can be shared only inside the organization)`
+                    : principal.kind !== "account" && partitionOfArn(principal.value) !== partition
+                      ? `an ARN in partition ${partition}, the partition of ${config["aws:region"]} (arn:${partition}:organizations::…)`
+                      : undefined;
         if (earlier === undefined) seenPrincipals.set(principalSlug(principal.value), index);
         if (expected) problems.push({ key: configKey("shareWith", index), value: principal.value, expected });
     });
 
     const shared = config.subnets.filter((subnet) => subnet.share);
     if (shared.length > 0 && config.shareWith.length === 0) {
-        problems.push({ key: configKey("shareWith"), value: config.shareWith, expected: "at least one principal to share the subnets with (or set share: false on every subnet)" });
+        problems.push({
+            key: configKey("shareWith"),
+            value: config.shareWith,
+            expected: "at least one principal to share the subnets with (or set share: false on every subnet)",
+        });
     }
     // guardduty-data depends on the audit stack's mode: checkAgainstMode covers it.
     const interfaceEndpoints = config.ssmEndpoints ? ["ssm", "ssmmessages", "ec2messages"] : [];
     const needShared = [
-        ...(config.shareWith.length > 0 ? [`shareWith names principals (${config.shareWith.map((p) => p.value).join(", ")}) and a share without subnets gives them nothing`] : []),
+        ...(config.shareWith.length > 0
+            ? [`shareWith names principals (${config.shareWith.map((p) => p.value).join(", ")}) and a share without subnets gives them nothing`]
+            : []),
         ...(interfaceEndpoints.length > 0 ? [`the interface endpoints (${interfaceEndpoints.join(", ")}) are placed in the shared subnets`] : []),
     ];
     if (shared.length === 0 && needShared.length > 0) {
-        problems.push({ key: configKey("subnets"), value: config.subnets.map((s) => s.name), expected: `at least one subnet with share: true: ${needShared.join("; ")}` });
+        problems.push({
+            key: configKey("subnets"),
+            value: config.subnets.map((s) => s.name),
+            expected: `at least one subnet with share: true: ${needShared.join("; ")}`,
+        });
     }
     if (config.endpointPolicyScope === "accounts") {
         const groups = config.shareWith.filter((p) => p.kind !== "account");
@@ -260,9 +299,7 @@ export interface AdoptedSubnetConfig {
 }
 
 /** The network as configured: what to create, or what exists and is to be read from AWS first. */
-export type NetworkConfig =
-    | Extract<NetworkPlan, { kind: "create" }>
-    | { kind: "adopt"; vpcId: string; subnets: AdoptedSubnetConfig[] };
+export type NetworkConfig = Extract<NetworkPlan, { kind: "create" }> | { kind: "adopt"; vpcId: string; subnets: AdoptedSubnetConfig[] };
 
 /** A value the cross-check has already required; reaching undefined here is a bug in it. */
 function checked<T>(value: T | undefined, key: string): T {
@@ -272,13 +309,29 @@ function checked<T>(value: T | undefined, key: string): T {
 
 export function parseOwnerConfig(stack: string, raw: RawConfig) {
     const config = parseStackConfig(stack, "owner", raw, ownerShape, ownerCrossCheck);
-    const network: NetworkConfig = config.existingVpcId !== undefined
-        ? { kind: "adopt", vpcId: config.existingVpcId, subnets: config.subnets.map(({ name, id, share, cidr, azId }, index) => ({ name, id: checked(id, configKey("subnets", index, "id")), share, cidr, azId })) }
-        : {
-            kind: "create",
-            cidr: checked(config.vpcCidr, configKey("vpcCidr")),
-            subnets: config.subnets.map(({ name, share, cidr, azId }, index): SubnetSpec => ({ name, share, cidr: checked(cidr, configKey("subnets", index, "cidr")), azId: checked(azId, configKey("subnets", index, "azId")) })),
-        };
+    const network: NetworkConfig =
+        config.existingVpcId !== undefined
+            ? {
+                  kind: "adopt",
+                  vpcId: config.existingVpcId,
+                  subnets: config.subnets.map(({ name, id, share, cidr, azId }, index) => ({
+                      name,
+                      id: checked(id, configKey("subnets", index, "id")),
+                      share,
+                      cidr,
+                      azId,
+                  })),
+              }
+            : {
+                  kind: "create",
+                  cidr: checked(config.vpcCidr, configKey("vpcCidr")),
+                  subnets: config.subnets.map(({ name, share, cidr, azId }, index): SubnetSpec => ({
+                      name,
+                      share,
+                      cidr: checked(cidr, configKey("subnets", index, "cidr")),
+                      azId: checked(azId, configKey("subnets", index, "azId")),
+                  })),
+              };
     return { ...config, network };
 }
 
@@ -287,11 +340,13 @@ export type OwnerConfig = ReturnType<typeof parseOwnerConfig>;
 /** What the owner can only check once it knows the organization's agent-management mode. */
 export function checkAgainstMode(config: OwnerConfig, mode: AgentManagement): ConfigProblem[] {
     if (mode === "manual" && !config.subnets.some((subnet) => subnet.share)) {
-        return [{
-            key: configKey("subnets"),
-            value: config.subnets.map((s) => s.name),
-            expected: `at least one subnet with share: true: agent management is manual (from ${config.auditStack}), so this stack creates the guardduty-data endpoint, which lives in the shared subnets`,
-        }];
+        return [
+            {
+                key: configKey("subnets"),
+                value: config.subnets.map((s) => s.name),
+                expected: `at least one subnet with share: true: agent management is manual (from ${config.auditStack}), so this stack creates the guardduty-data endpoint, which lives in the shared subnets`,
+            },
+        ];
     }
     return [];
 }
@@ -330,16 +385,34 @@ export function existingNetworkProblems(config: OwnerConfig, vpc: Found<Existing
     const vpcKey = configKey("existingVpcId");
 
     if (!vpc.found) {
-        problems.push({ key: vpcKey, value: network.vpcId, expected: `a VPC of ${where}: AWS reports none with this ID ("${vpc.said}"); \`aws ec2 describe-vpcs --region ${config["aws:region"]}\` lists them` });
+        problems.push({
+            key: vpcKey,
+            value: network.vpcId,
+            expected: `a VPC of ${where}: AWS reports none with this ID ("${vpc.said}"); \`aws ec2 describe-vpcs --region ${config["aws:region"]}\` lists them`,
+        });
     } else {
         const facts = vpc.facts;
         if (facts.isDefault) {
-            problems.push({ key: vpcKey, value: network.vpcId, expected: "a VPC that is not the account's default VPC: AWS does not share subnets of a default VPC; adopt another VPC, or leave out existingVpcId and set vpcCidr to let this stack create one" });
+            problems.push({
+                key: vpcKey,
+                value: network.vpcId,
+                expected:
+                    "a VPC that is not the account's default VPC: AWS does not share subnets of a default VPC; adopt another VPC, or leave out existingVpcId and set vpcCidr to let this stack create one",
+            });
         }
         if (facts.ownerId !== config.accountId) {
-            problems.push({ key: vpcKey, value: network.vpcId, expected: `a VPC that account ${config.accountId} owns: this one belongs to ${facts.ownerId} and is shared with this account, and only a VPC's owner can share its subnets (deploy the owner stack in ${facts.ownerId})` });
+            problems.push({
+                key: vpcKey,
+                value: network.vpcId,
+                expected: `a VPC that account ${config.accountId} owns: this one belongs to ${facts.ownerId} and is shared with this account, and only a VPC's owner can share its subnets (deploy the owner stack in ${facts.ownerId})`,
+            });
         }
-        const off = [["enableDnsSupport", facts.enableDnsSupport], ["enableDnsHostnames", facts.enableDnsHostnames]].filter(([, on]) => !on).map(([name]) => name as string);
+        const off = [
+            ["enableDnsSupport", facts.enableDnsSupport],
+            ["enableDnsHostnames", facts.enableDnsHostnames],
+        ]
+            .filter(([, on]) => !on)
+            .map(([name]) => name as string);
         if (off.length > 0) {
             problems.push({
                 key: vpcKey,
@@ -355,25 +428,46 @@ export function existingNetworkProblems(config: OwnerConfig, vpc: Found<Existing
         const answer = subnets[index];
         const idKey = configKey("subnets", index, "id");
         if (!answer.found) {
-            problems.push({ key: idKey, value: subnet.id, expected: `a subnet of ${where}: AWS reports none with this ID ("${answer.said}"); \`aws ec2 describe-subnets --filters Name=vpc-id,Values=${network.vpcId}\` lists the VPC's` });
+            problems.push({
+                key: idKey,
+                value: subnet.id,
+                expected: `a subnet of ${where}: AWS reports none with this ID ("${answer.said}"); \`aws ec2 describe-subnets --filters Name=vpc-id,Values=${network.vpcId}\` lists the VPC's`,
+            });
             return;
         }
         const facts = answer.facts;
         if (facts.vpcId !== network.vpcId) {
             problems.push({ key: idKey, value: subnet.id, expected: `a subnet of existingVpcId ${network.vpcId}: ${subnet.id} is in ${facts.vpcId}` });
         } else if (facts.ownerId !== config.accountId) {
-            problems.push({ key: idKey, value: subnet.id, expected: `a subnet that account ${config.accountId} owns: ${facts.ownerId} owns this one, and only a subnet's owner can share it` });
+            problems.push({
+                key: idKey,
+                value: subnet.id,
+                expected: `a subnet that account ${config.accountId} owns: ${facts.ownerId} owns this one, and only a subnet's owner can share it`,
+            });
         }
         const azMatches = subnet.azId === undefined || subnet.azId === facts.azId;
         if (!azMatches) {
-            problems.push({ key: configKey("subnets", index, "azId"), value: subnet.azId, expected: `${facts.azId}, the AZ ID AWS reports for ${subnet.id} (or leave azId out: it is read from AWS)` });
+            problems.push({
+                key: configKey("subnets", index, "azId"),
+                value: subnet.azId,
+                expected: `${facts.azId}, the AZ ID AWS reports for ${subnet.id} (or leave azId out: it is read from AWS)`,
+            });
         }
         if (subnet.cidr !== undefined && subnet.cidr !== facts.cidrBlock) {
-            problems.push({ key: configKey("subnets", index, "cidr"), value: subnet.cidr, expected: `${facts.cidrBlock}, the CIDR AWS reports for ${subnet.id} (or leave cidr out: it is read from AWS)` });
+            problems.push({
+                key: configKey("subnets", index, "cidr"),
+                value: subnet.cidr,
+                expected: `${facts.cidrBlock}, the CIDR AWS reports for ${subnet.id} (or leave cidr out: it is read from AWS)`,
+            });
         }
         // A configured zone was judged with the config already.
         const zone = subnet.share && subnet.azId === undefined ? zoneNotForSharing(facts.azId) : undefined;
-        if (zone) problems.push({ key: idKey, value: subnet.id, expected: `a subnet in an Availability Zone to share it: AWS reports it in ${zone.kind} ${facts.azId}; ${ENDPOINTS_NEED_AVAILABILITY_ZONES}` });
+        if (zone)
+            problems.push({
+                key: idKey,
+                value: subnet.id,
+                expected: `a subnet in an Availability Zone to share it: AWS reports it in ${zone.kind} ${facts.azId}; ${ENDPOINTS_NEED_AVAILABILITY_ZONES}`,
+            });
     });
     return problems;
 }
@@ -389,7 +483,14 @@ export function adoptedNetwork(
         kind: "adopt",
         vpcId: network.vpcId,
         cidrBlocks: vpc.cidrBlocks,
-        subnets: network.subnets.map((subnet, index): ExistingSubnet => ({ name: subnet.name, share: subnet.share, id: subnet.id, arn: subnets[index].arn, azId: subnets[index].azId, cidr: subnets[index].cidrBlock })),
+        subnets: network.subnets.map((subnet, index): ExistingSubnet => ({
+            name: subnet.name,
+            share: subnet.share,
+            id: subnet.id,
+            arn: subnets[index].arn,
+            azId: subnets[index].azId,
+            cidr: subnets[index].cidrBlock,
+        })),
         routeTableIds,
     };
 }

@@ -13,8 +13,14 @@ const instanceSchema = closedObject(
     {
         name: resourceName,
         subnet: textFromCli(z.string({ error: "the name of a subnet the owner shares (see the owner's sharedSubnets output)" })),
-        instanceType: z.string({ error: INSTANCE_TYPE_EXPECTED }).regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, { error: INSTANCE_TYPE_EXPECTED }).default(DEFAULT_INSTANCE_TYPE),
-        ami: z.string({ error: AMI_EXPECTED }).regex(/^ami-[0-9a-f]{8,17}$/, { error: AMI_EXPECTED }).optional(),
+        instanceType: z
+            .string({ error: INSTANCE_TYPE_EXPECTED })
+            .regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, { error: INSTANCE_TYPE_EXPECTED })
+            .default(DEFAULT_INSTANCE_TYPE),
+        ami: z
+            .string({ error: AMI_EXPECTED })
+            .regex(/^ami-[0-9a-f]{8,17}$/, { error: AMI_EXPECTED })
+            .optional(),
         /** False leaves the instance out of Runtime Monitoring, in whichever way the organization's mode allows. */
         monitored: z.boolean({ error: "true or false (false leaves the instance out of Runtime Monitoring)" }).default(true),
     },
@@ -25,7 +31,9 @@ const instanceSchema = closedObject(
 export const participantShape = {
     ownerStack: stackName,
     instances: json(z.array(instanceSchema, { error: "a list of instances: [{ name, subnet, instanceType?, ami?, monitored? }, …]" }), []),
-    agent: retired("the agent follows the organization's agentManagement, read from the owner stack (set it in the audit stack); remove agent, and use monitored: false on an instance to leave it out"),
+    agent: retired(
+        "the agent follows the organization's agentManagement, read from the owner stack (set it in the audit stack); remove agent, and use monitored: false on an instance to leave it out",
+    ),
     acceptShareInvitation: flag(false),
 };
 
@@ -38,10 +46,12 @@ function participantCrossCheck(config: ParticipantShapeConfig): ConfigProblem[] 
     const seen = new Map<string, number>();
     config.instances.forEach((instance, index) => {
         const earlier = seen.get(instance.name);
-        if (earlier !== undefined) problems.push({ key: configKey("instances", index, "name"), value: instance.name, expected: `a name not already used by instances[${earlier}]` });
+        if (earlier !== undefined)
+            problems.push({ key: configKey("instances", index, "name"), value: instance.name, expected: `a name not already used by instances[${earlier}]` });
         else seen.set(instance.name, index);
         const arch = architectureOf(instance.instanceType);
-        if (typeof arch === "object") problems.push({ key: configKey("instances", index, "instanceType"), value: instance.instanceType, expected: arch.unsupported });
+        if (typeof arch === "object")
+            problems.push({ key: configKey("instances", index, "instanceType"), value: instance.instanceType, expected: arch.unsupported });
     });
     return problems;
 }
@@ -67,7 +77,11 @@ export function checkAgainstOwner(config: ParticipantConfig, owner: OwnerOutputs
             value: config.accountId,
             expected: `a participant account, not ${config.ownerStack}'s own account ${owner.ownerAccountId} (an account cannot be shared its own subnets: deploy this participant into one of the accounts the owner shares with)`,
         });
-    } else if (owner.shareWith !== undefined && owner.shareWith.every((principal) => /^\d{12}$/.test(principal)) && !owner.shareWith.includes(config.accountId)) {
+    } else if (
+        owner.shareWith !== undefined &&
+        owner.shareWith.every((principal) => /^\d{12}$/.test(principal)) &&
+        !owner.shareWith.includes(config.accountId)
+    ) {
         // With OU or organization principals the accounts they hold are not known here.
         problems.push({
             key: configKey("accountId"),

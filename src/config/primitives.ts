@@ -51,9 +51,7 @@ export const roleArn = z
     .regex(/^arn:aws(?:-[a-z-]+)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: ROLE_ARN_EXPECTED });
 
 export const ORGANIZATION_ID_EXPECTED = "an AWS Organizations ID such as o-a1b2c3d4e5 (`aws organizations describe-organization`)";
-export const organizationId = z
-    .string({ error: ORGANIZATION_ID_EXPECTED })
-    .regex(/^o-[a-z0-9]{10,32}$/, { error: ORGANIZATION_ID_EXPECTED });
+export const organizationId = z.string({ error: ORGANIZATION_ID_EXPECTED }).regex(/^o-[a-z0-9]{10,32}$/, { error: ORGANIZATION_ID_EXPECTED });
 
 /** Names become part of resource names and URNs, so they are kept DNS-label-like and stable. */
 export const NAME_EXPECTED = "a name of lowercase letters, digits and dashes, starting with a letter or digit (at most 48 characters)";
@@ -97,15 +95,17 @@ export const STRUCTURED = "structured";
  * `pulumi config set --path` stores them; this decodes them before validation.
  */
 export function json<T extends z.ZodType>(schema: T, defaultValue?: unknown) {
-    return z.preprocess((value) => {
-        if (value === undefined) return defaultValue;
-        if (typeof value !== "string") return value;
-        try {
-            return JSON.parse(value);
-        } catch {
-            return value;
-        }
-    }, schema).describe(STRUCTURED);
+    return z
+        .preprocess((value) => {
+            if (value === undefined) return defaultValue;
+            if (typeof value !== "string") return value;
+            try {
+                return JSON.parse(value);
+            } catch {
+                return value;
+            }
+        }, schema)
+        .describe(STRUCTURED);
 }
 
 /**
@@ -125,7 +125,8 @@ export function closedObject<S extends z.ZodRawShape>(shape: S, where: string, e
             z.superRefine(
                 (value: Record<string, unknown>, ctx) => {
                     for (const key of Object.keys(value)) {
-                        if (!known.includes(key)) ctx.addIssue({ code: "custom", path: [key], message: unknownKeyExpected(key, current, where), input: value[key] });
+                        if (!known.includes(key))
+                            ctx.addIssue({ code: "custom", path: [key], message: unknownKeyExpected(key, current, where), input: value[key] });
                     }
                 },
                 // Checked even when a known key is broken too, so one run reports every mistake.
@@ -151,7 +152,10 @@ export const commonShape = {
 /** Marks a retired key: refused whenever it is set, with a message that says what replaced it. */
 export const RETIRED = "retired";
 export function retired(replacement: string) {
-    return z.undefined({ error: `nothing: this key is retired; ${replacement}` }).optional().describe(RETIRED);
+    return z
+        .undefined({ error: `nothing: this key is retired; ${replacement}` })
+        .optional()
+        .describe(RETIRED);
 }
 
 export const STACK_NAME_EXPECTED =

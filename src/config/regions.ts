@@ -88,7 +88,11 @@ export type ZoneKind = "availability-zone" | "local-zone" | "wavelength-zone";
 
 /** What kind of zone an ID names, and the region prefix it carries; undefined for anything else (an AZ name, a typo). */
 export function classifyZoneId(zoneId: string): { kind: ZoneKind; regionPrefix: string } | undefined {
-    for (const [kind, pattern] of [["availability-zone", AZ_ID_PATTERN], ["local-zone", LOCAL_ZONE_ID_PATTERN], ["wavelength-zone", WAVELENGTH_ZONE_ID_PATTERN]] as const) {
+    for (const [kind, pattern] of [
+        ["availability-zone", AZ_ID_PATTERN],
+        ["local-zone", LOCAL_ZONE_ID_PATTERN],
+        ["wavelength-zone", WAVELENGTH_ZONE_ID_PATTERN],
+    ] as const) {
         const match = pattern.exec(zoneId);
         if (match) return { kind, regionPrefix: match[1] };
     }

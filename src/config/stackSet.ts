@@ -79,7 +79,10 @@ export function regionOverlapProblems(stacks: readonly StackConfigEntry[]): Map<
             entry.role === "management"
                 ? parsedOrUndefined(() => ({ ...parseManagementConfig(entry.stack, entry.config), scope: "management" }))
                 : entry.role === "audit"
-                  ? parsedOrUndefined(() => { const audit = parseAuditConfig(entry.stack, entry.config); return { ...audit, scope: `audit:${audit.accountId}` }; })
+                  ? parsedOrUndefined(() => {
+                        const audit = parseAuditConfig(entry.stack, entry.config);
+                        return { ...audit, scope: `audit:${audit.accountId}` };
+                    })
                   : undefined;
         if (!config) continue;
         for (const region of config.regions) {
@@ -110,12 +113,14 @@ export function regionOverlapProblems(stacks: readonly StackConfigEntry[]): Map<
  * problem is reported on the owner, which names both. Checked when stacks are planned together.
  */
 export function organizationProblems(stacks: readonly StackConfigEntry[]): Map<string, ConfigProblem[]> {
-    const audits = new Map(stacks
-        .filter((entry) => entry.role === "audit")
-        .flatMap((entry) => {
-            const config = parsedOrUndefined(() => parseAuditConfig(entry.stack, entry.config));
-            return config ? [[entry.stack, config.organizationId] as const] : [];
-        }));
+    const audits = new Map(
+        stacks
+            .filter((entry) => entry.role === "audit")
+            .flatMap((entry) => {
+                const config = parsedOrUndefined(() => parseAuditConfig(entry.stack, entry.config));
+                return config ? [[entry.stack, config.organizationId] as const] : [];
+            }),
+    );
     const problems = new Map<string, ConfigProblem[]>();
     for (const entry of stacks.filter((s) => s.role === "owner")) {
         const owner = parsedOrUndefined(() => parseOwnerConfig(entry.stack, entry.config));
@@ -124,11 +129,13 @@ export function organizationProblems(stacks: readonly StackConfigEntry[]): Map<s
         const auditStack = owner.auditStack.split("/").pop()!;
         const auditOrganization = audits.get(auditStack);
         if (auditOrganization === undefined || auditOrganization === owner.organizationId) continue;
-        problems.set(entry.stack, [{
-            key: configKey("organizationId"),
-            value: owner.organizationId,
-            expected: `${auditOrganization}, the organizationId of audit stack ${auditStack}: its coverage event bus admits only that organization's principals, so this account's and its participants' coverage events would be refused (correct whichever of the two files is wrong)`,
-        }]);
+        problems.set(entry.stack, [
+            {
+                key: configKey("organizationId"),
+                value: owner.organizationId,
+                expected: `${auditOrganization}, the organizationId of audit stack ${auditStack}: its coverage event bus admits only that organization's principals, so this account's and its participants' coverage events would be refused (correct whichever of the two files is wrong)`,
+            },
+        ]);
     }
     return problems;
 }

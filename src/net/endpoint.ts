@@ -7,9 +7,7 @@ export function interfaceServiceName(region: string, service: string): string {
     return `com.amazonaws.${region}.${service}`;
 }
 
-export type EndpointPolicyScope =
-    | { kind: "organization"; organizationId: string }
-    | { kind: "accounts"; accountIds: readonly string[] };
+export type EndpointPolicyScope = { kind: "organization"; organizationId: string } | { kind: "accounts"; accountIds: readonly string[] };
 
 /**
  * The guardduty-data endpoint policy, in the shape GuardDuty itself writes for the endpoints it

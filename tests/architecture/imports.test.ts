@@ -76,7 +76,10 @@ describe("architecture: who may import whom", () => {
     it("finds the program, the pack and the tooling", () => {
         for (const layer of Object.keys(LAYERS) as Layer[]) {
             if (layer === "tooling") continue;
-            assert.ok(files.some((file) => layerOf(file) === layer), `no files in the ${layer} layer`);
+            assert.ok(
+                files.some((file) => layerOf(file) === layer),
+                `no files in the ${layer} layer`,
+            );
         }
     });
 
@@ -87,7 +90,8 @@ describe("architecture: who may import whom", () => {
             if (!from) continue;
             for (const target of imports) {
                 const to = layerOf(target);
-                if (to === undefined || !MAY_IMPORT[from].includes(to)) breaches.push(`${show(file)} (${from}) → ${show(target)} (${to ?? "outside every layer"})`);
+                if (to === undefined || !MAY_IMPORT[from].includes(to))
+                    breaches.push(`${show(file)} (${from}) → ${show(target)} (${to ?? "outside every layer"})`);
             }
         }
         assert.deepEqual(breaches, []);

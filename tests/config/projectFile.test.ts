@@ -12,7 +12,17 @@ import { parseManagementConfig } from "../../src/config/management";
 import { parseOwnerConfig } from "../../src/config/owner";
 import { NS, RETIRED } from "../../src/config/primitives";
 import { ROLES } from "../../src/config/roles";
-import { applyProjectConfig, declarability, isProjectKey, projectFileProblems, qualifiedKey, readProjectFile, ROLE_SHAPES, valueHasType, type ProjectFile } from "../../tools/offline/projectConfig";
+import {
+    applyProjectConfig,
+    declarability,
+    isProjectKey,
+    projectFileProblems,
+    qualifiedKey,
+    readProjectFile,
+    ROLE_SHAPES,
+    valueHasType,
+    type ProjectFile,
+} from "../../tools/offline/projectConfig";
 import { readStackFile } from "../../tools/offline/stackConfig";
 import { discoverStacks, PROJECT } from "../../tools/offline/stacks";
 import { AUTOMATED_FIXTURE_DIR, FIXTURE_DIR, PROJECT_DIR } from "../helpers/offline";
@@ -54,7 +64,11 @@ describe("Pulumi.yaml typed config", () => {
         for (const role of ROLES) {
             for (const key of Object.keys(ROLE_SHAPES[role])) assert.ok(key in verdicts, `${role}: ${key} is neither declared nor explained`);
         }
-        const retired = ROLES.flatMap((role) => Object.entries(ROLE_SHAPES[role]).filter(([, schema]) => (schema as { description?: string }).description === RETIRED).map(([key]) => key));
+        const retired = ROLES.flatMap((role) =>
+            Object.entries(ROLE_SHAPES[role])
+                .filter(([, schema]) => (schema as { description?: string }).description === RETIRED)
+                .map(([key]) => key),
+        );
         assert.ok(retired.length > 0);
         for (const key of retired) {
             assert.ok("notDeclared" in verdicts[key] && /retired/.test(verdicts[key].notDeclared), key);
@@ -90,11 +104,17 @@ describe("Pulumi.yaml typed config", () => {
     it("the CLI stops a stack without accountId before the program runs, as the program would", () => {
         const file = stackFileIn("config:\n  aws:region: us-east-1\n");
         assert.deepEqual(applyProjectConfig("owner", project, file).problems, ["Stack 'owner' is missing configuration value 'accountId'"]);
-        assert.throws(() => parseOwnerConfig("owner", file.config), (error: unknown) => error instanceof ConfigError && error.problems.some((p) => p.key === `${NS}:accountId`));
+        assert.throws(
+            () => parseOwnerConfig("owner", file.config),
+            (error: unknown) => error instanceof ConfigError && error.problems.some((p) => p.key === `${NS}:accountId`),
+        );
     });
 
     describe("why a role's key is not declared (what the CLI would do with it)", () => {
-        const withDeclaration = (key: string, declaration: ProjectFile["config"][string]): ProjectFile => ({ ...project, config: { ...project.config, [key]: declaration } });
+        const withDeclaration = (key: string, declaration: ProjectFile["config"][string]): ProjectFile => ({
+            ...project,
+            config: { ...project.config, [key]: declaration },
+        });
 
         it("declared without a default, the management stack's auditAccountId would be required of the owner stack too", () => {
             const file = readStackFile(FIXTURE_DIR, PROJECT, "owner");
@@ -107,7 +127,10 @@ describe("Pulumi.yaml typed config", () => {
             const applied = applyProjectConfig("owner", withDeclaration("enableRamSharingWithOrganization", { type: "boolean", default: true }), file);
             assert.deepEqual(applied.problems, []);
             assert.equal(applied.config[qualifiedKey(NS, "enableRamSharingWithOrganization")], "true");
-            assert.throws(() => parseOwnerConfig("owner", applied.config), (error: unknown) => error instanceof ConfigError && error.problems.some((p) => p.key === `${NS}:enableRamSharingWithOrganization`));
+            assert.throws(
+                () => parseOwnerConfig("owner", applied.config),
+                (error: unknown) => error instanceof ConfigError && error.problems.some((p) => p.key === `${NS}:enableRamSharingWithOrganization`),
+            );
         });
 
         it("shareWith could not be array<string>: the CLI would refuse the account IDs `pulumi config set --path` stores as numbers", () => {
@@ -119,9 +142,27 @@ describe("Pulumi.yaml typed config", () => {
 
     describe("the CLI's rules, as reproduced", () => {
         it("types: integers as whole numbers or their text, booleans as true/false or their text, arrays item by item", () => {
-            assert.deepEqual([valueHasType("integer", undefined, "7"), valueHasType("integer", undefined, 7), valueHasType("integer", undefined, "7.5"), valueHasType("integer", undefined, 7.5)], [true, true, false, false]);
-            assert.deepEqual([valueHasType("boolean", undefined, "true"), valueHasType("boolean", undefined, false), valueHasType("boolean", undefined, "yes")], [true, true, false]);
-            assert.deepEqual([valueHasType("array", { type: "integer" }, [1, "2"]), valueHasType("array", { type: "integer" }, [1, "x"]), valueHasType("array", undefined, [])], [true, false, false]);
+            assert.deepEqual(
+                [
+                    valueHasType("integer", undefined, "7"),
+                    valueHasType("integer", undefined, 7),
+                    valueHasType("integer", undefined, "7.5"),
+                    valueHasType("integer", undefined, 7.5),
+                ],
+                [true, true, false, false],
+            );
+            assert.deepEqual(
+                [valueHasType("boolean", undefined, "true"), valueHasType("boolean", undefined, false), valueHasType("boolean", undefined, "yes")],
+                [true, true, false],
+            );
+            assert.deepEqual(
+                [
+                    valueHasType("array", { type: "integer" }, [1, "2"]),
+                    valueHasType("array", { type: "integer" }, [1, "x"]),
+                    valueHasType("array", undefined, []),
+                ],
+                [true, false, false],
+            );
             assert.equal(valueHasType("string", undefined, 5), false, "a structured number is not text");
         });
 

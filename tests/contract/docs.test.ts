@@ -3,7 +3,16 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { CONTRACT_VERSION, contractMetadata, METADATA_OUTPUTS, OUTPUT_SCHEMAS, parseStackOutputs, ROLES, StackContractError, StackReadProblemKind } from "guardduty-shared-vpc-contract";
+import {
+    CONTRACT_VERSION,
+    contractMetadata,
+    METADATA_OUTPUTS,
+    OUTPUT_SCHEMAS,
+    parseStackOutputs,
+    ROLES,
+    StackContractError,
+    StackReadProblemKind,
+} from "guardduty-shared-vpc-contract";
 import { PROJECT_DIR } from "../helpers/offline";
 
 const read = (file: string) => readFileSync(path.join(PROJECT_DIR, file), "utf8");
@@ -15,7 +24,18 @@ function everyKind(): StackReadProblemKind[] {
         { ...contractMetadata("audit") },
         { ...contractMetadata("owner"), contractVersion: "2.0.0" },
         {},
-        { ...contractMetadata("owner"), vpcId: 1, ownerAccountId: 1, region: 1, vpcCidr: 1, sharedSubnets: 1, sharedSubnetIds: 1, resourceShareArn: 1, agentManagement: 1, coverageEventBusArn: 1 },
+        {
+            ...contractMetadata("owner"),
+            vpcId: 1,
+            ownerAccountId: 1,
+            region: 1,
+            vpcCidr: 1,
+            sharedSubnets: 1,
+            sharedSubnetIds: 1,
+            resourceShareArn: 1,
+            agentManagement: 1,
+            coverageEventBusArn: 1,
+        },
     ];
     for (const values of attempts) {
         try {
@@ -41,15 +61,18 @@ describe("contract documentation", () => {
         assert.ok(start >= 0, `CHANGELOG.md has no "## ${CONTRACT_VERSION}" section`);
         const entry = changelog.slice(start);
         for (const role of ROLES) {
-            for (const output of [...Object.keys(OUTPUT_SCHEMAS[role].shape), ...METADATA_OUTPUTS]) assert.ok(entry.includes(`\`${output}\``), `CHANGELOG.md does not name ${role} output ${output}`);
+            for (const output of [...Object.keys(OUTPUT_SCHEMAS[role].shape), ...METADATA_OUTPUTS])
+                assert.ok(entry.includes(`\`${output}\``), `CHANGELOG.md does not name ${role} output ${output}`);
         }
     });
 
     it("the README documents every output of every role and links the contract's docs", () => {
         const readme = read("README.md");
         for (const role of ROLES) {
-            for (const output of [...Object.keys(OUTPUT_SCHEMAS[role].shape), ...METADATA_OUTPUTS]) assert.match(readme, new RegExp(`\\| \`${output}\` \\|`), `README has no table row for ${role} output ${output}`);
+            for (const output of [...Object.keys(OUTPUT_SCHEMAS[role].shape), ...METADATA_OUTPUTS])
+                assert.match(readme, new RegExp(`\\| \`${output}\` \\|`), `README has no table row for ${role} output ${output}`);
         }
-        for (const link of ["docs/downstream.md", "CHANGELOG.md", "examples/app-team/"]) assert.ok(readme.includes(`](${link}`), `README does not link ${link}`);
+        for (const link of ["docs/downstream.md", "CHANGELOG.md", "examples/app-team/"])
+            assert.ok(readme.includes(`](${link}`), `README does not link ${link}`);
     });
 });

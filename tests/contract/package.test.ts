@@ -44,13 +44,19 @@ describe("contract package: what another project installs", () => {
             assert.ok(target.types.endsWith(".d.ts"), `${entry} has no declarations`);
             assert.ok(existsSync(path.join(PACKAGE_DIR, target.types)), `${target.types} was not built`);
             assert.ok(existsSync(path.join(PACKAGE_DIR, target.default)), `${target.default} was not built`);
-            assert.ok(manifest.files.some((pattern) => pattern.endsWith("*.d.ts")) && manifest.files.some((pattern) => pattern.endsWith("*.js")), "files must ship the built output");
+            assert.ok(
+                manifest.files.some((pattern) => pattern.endsWith("*.d.ts")) && manifest.files.some((pattern) => pattern.endsWith("*.js")),
+                "files must ship the built output",
+            );
         }
     });
 
     it("is a workspace of this repository, built by npm's prepare script", () => {
         assert.ok(root.workspaces.includes("contract"));
-        assert.match((JSON.parse(readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.prepare, /^tsc /);
+        assert.match(
+            (JSON.parse(readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.prepare,
+            /^tsc /,
+        );
     });
 
     it("takes @pulumi/pulumi and zod from the program that uses it, pinned to the versions this project runs", () => {
@@ -69,10 +75,17 @@ describe("contract package: what another project installs", () => {
     });
 
     it("loads the schemas entry without the Pulumi SDK (for tools that only validate outputs)", () => {
-        const loaded = execFileSync(process.execPath, ["-e", "require('guardduty-shared-vpc-contract/schemas'); console.log(JSON.stringify(Object.keys(require.cache).filter((m) => m.includes('@pulumi'))))"], {
-            cwd: PROJECT_DIR,
-            encoding: "utf8",
-        });
+        const loaded = execFileSync(
+            process.execPath,
+            [
+                "-e",
+                "require('guardduty-shared-vpc-contract/schemas'); console.log(JSON.stringify(Object.keys(require.cache).filter((m) => m.includes('@pulumi'))))",
+            ],
+            {
+                cwd: PROJECT_DIR,
+                encoding: "utf8",
+            },
+        );
         assert.deepEqual(JSON.parse(loaded), []);
         assert.equal(schemasEntry.ownerOutputsSchema, OUTPUT_SCHEMAS.owner, "both entries share one module instance");
     });
@@ -98,16 +111,22 @@ describe("qualifiedStackName (explicit scope; the Pulumi defaults are covered un
     });
 
     it("keeps a fully qualified name as written", () => {
-        assert.equal(qualifiedStackName("secops/guardduty-shared-vpc/audit", { organization: "acme", project: "app-team" }), "secops/guardduty-shared-vpc/audit");
+        assert.equal(
+            qualifiedStackName("secops/guardduty-shared-vpc/audit", { organization: "acme", project: "app-team" }),
+            "secops/guardduty-shared-vpc/audit",
+        );
     });
 
     for (const name of ["acme/owner", "", "a//b", "acme/guardduty-shared-vpc/owner/x", "own er"]) {
         it(`refuses ${JSON.stringify(name)}, saying which forms it takes`, () => {
-            assert.throws(() => qualifiedStackName(name, { organization: "acme", project: PROJECT }), (err: unknown) => {
-                assert.ok(err instanceof StackNameError);
-                assert.match(err.message, /<organization>\/<project>\/<stack>/);
-                return true;
-            });
+            assert.throws(
+                () => qualifiedStackName(name, { organization: "acme", project: PROJECT }),
+                (err: unknown) => {
+                    assert.ok(err instanceof StackNameError);
+                    assert.match(err.message, /<organization>\/<project>\/<stack>/);
+                    return true;
+                },
+            );
         });
     }
 });

@@ -1,7 +1,15 @@
 // parseStackOutputs, the check every reader runs (StackReference, ESC, `pulumi stack output --json`),
 // against the built package.
 import * as assert from "node:assert/strict";
-import { auditOutputsSchema, CONTRACT_VERSION, contractMetadata, parseStackOutputs, Role, StackContractError, StackReadProblem } from "guardduty-shared-vpc-contract";
+import {
+    auditOutputsSchema,
+    CONTRACT_VERSION,
+    contractMetadata,
+    parseStackOutputs,
+    Role,
+    StackContractError,
+    StackReadProblem,
+} from "guardduty-shared-vpc-contract";
 
 const STACK = "acme/guardduty-shared-vpc/owner";
 
@@ -10,7 +18,15 @@ const OWNER: Record<string, unknown> = {
     region: "us-east-1",
     vpcId: "vpc-0a1b2c3d4e5f60718",
     vpcCidr: "10.20.0.0/16",
-    sharedSubnets: [{ name: "workloads-a", id: "subnet-0a1b2c3d4e5f60718", arn: "arn:aws:ec2:us-east-1:333333333333:subnet/subnet-0a1b2c3d4e5f60718", azId: "use1-az1", cidr: "10.20.0.0/20" }],
+    sharedSubnets: [
+        {
+            name: "workloads-a",
+            id: "subnet-0a1b2c3d4e5f60718",
+            arn: "arn:aws:ec2:us-east-1:333333333333:subnet/subnet-0a1b2c3d4e5f60718",
+            azId: "use1-az1",
+            cidr: "10.20.0.0/20",
+        },
+    ],
     sharedSubnetIds: ["subnet-0a1b2c3d4e5f60718"],
     resourceShareArn: "arn:aws:ram:us-east-1:333333333333:resource-share/0f1e2d3c",
     agentManagement: "manual",
@@ -74,7 +90,12 @@ describe("parseStackOutputs: what a reader accepts", () => {
     });
 
     it("checks only what a narrowed schema asks for", () => {
-        const mode = parseStackOutputs("audit", STACK, { agentManagement: "automated", ...contractMetadata("audit") }, auditOutputsSchema.pick({ agentManagement: true }));
+        const mode = parseStackOutputs(
+            "audit",
+            STACK,
+            { agentManagement: "automated", ...contractMetadata("audit") },
+            auditOutputsSchema.pick({ agentManagement: true }),
+        );
         assert.equal(mode.agentManagement, "automated");
     });
 });
@@ -93,7 +114,10 @@ describe("parseStackOutputs: the documented refusals", () => {
     it("unsupported-version: a newer major says to upgrade the package", () => {
         const err = refusal("owner", { ...OWNER, contractVersion: "2.0.0" });
         assert.equal(problem(err, "unsupported-version").version, "2.0.0");
-        assert.match(err.message, /publishes contract version 2\.0\.0, but this reader understands 1\.x: upgrade guardduty-shared-vpc-contract .* major version 2/);
+        assert.match(
+            err.message,
+            /publishes contract version 2\.0\.0, but this reader understands 1\.x: upgrade guardduty-shared-vpc-contract .* major version 2/,
+        );
     });
 
     it("unsupported-version: an older major says to redeploy the stack", () => {
@@ -108,8 +132,17 @@ describe("parseStackOutputs: the documented refusals", () => {
 
     it("missing-outputs: a stack with no outputs (never deployed) names what the reader needs", () => {
         const err = refusal("audit", {});
-        assert.deepEqual(problem(err, "missing-outputs").outputs, ["agentManagement", "detectorId", "findingsKmsKeyArn", "findingsTopicArn", "coverageEventBusArn"]);
-        assert.match(err.message, /has no output agentManagement, detectorId, findingsKmsKeyArn, findingsTopicArn, coverageEventBusArn: run `pulumi up` on the audit stack first/);
+        assert.deepEqual(problem(err, "missing-outputs").outputs, [
+            "agentManagement",
+            "detectorId",
+            "findingsKmsKeyArn",
+            "findingsTopicArn",
+            "coverageEventBusArn",
+        ]);
+        assert.match(
+            err.message,
+            /has no output agentManagement, detectorId, findingsKmsKeyArn, findingsTopicArn, coverageEventBusArn: run `pulumi up` on the audit stack first/,
+        );
     });
 
     it("missing-outputs: a stack deployed before the contract was versioned names contractVersion and role", () => {
@@ -124,7 +157,12 @@ describe("parseStackOutputs: the documented refusals", () => {
 
     it("malformed: every bad output is named with what is wrong", () => {
         const err = refusal("owner", { ...OWNER, vpcId: "not-a-vpc", agentManagement: "ssm" });
-        assert.deepEqual(problem(err, "malformed").issues.map((issue) => issue.output).sort(), ["agentManagement", "vpcId"]);
+        assert.deepEqual(
+            problem(err, "malformed")
+                .issues.map((issue) => issue.output)
+                .sort(),
+            ["agentManagement", "vpcId"],
+        );
         assert.match(err.message, /Is it really an owner stack of guardduty-shared-vpc\?/);
     });
 

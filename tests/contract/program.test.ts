@@ -28,7 +28,11 @@ describe("the program's stacks publish the versioned contract", () => {
     it("publishes nothing outside the contract: every output is a role output or metadata", () => {
         for (const { stack, run } of results) {
             const known = new Set([...Object.keys(OUTPUT_SCHEMAS[stack.role].shape), "contractVersion", "role"]);
-            assert.deepEqual(Object.keys(run?.outputs ?? {}).filter((output) => !known.has(output)), [], stack.stack);
+            assert.deepEqual(
+                Object.keys(run?.outputs ?? {}).filter((output) => !known.has(output)),
+                [],
+                stack.stack,
+            );
         }
     });
 
@@ -74,6 +78,10 @@ describe("the program refuses a referenced stack the contract refuses, as a conf
 
     it("an audit stack deployed before the contract was versioned: names contractVersion and role", async () => {
         const { contractVersion: _v, role: _r, ...older } = auditOutputs("manual");
-        await expectConfigError(() => runStack("owner", fixtureConfig("owner"), { audit: older }), "auditStack", /has no output contractVersion, role: run `pulumi up` on the audit stack first/);
+        await expectConfigError(
+            () => runStack("owner", fixtureConfig("owner"), { audit: older }),
+            "auditStack",
+            /has no output contractVersion, role: run `pulumi up` on the audit stack first/,
+        );
     });
 });

@@ -1,7 +1,15 @@
 // The package's StackReference readers under Pulumi's mock runtime, as another project runs them.
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT, qualifiedStackName, readAuditStack, readManagementStack, readOwnerStack, readParticipantStack, StackContractError } from "guardduty-shared-vpc-contract";
+import {
+    PROJECT,
+    qualifiedStackName,
+    readAuditStack,
+    readManagementStack,
+    readOwnerStack,
+    readParticipantStack,
+    StackContractError,
+} from "guardduty-shared-vpc-contract";
 import { runStackOffline } from "../../tools/offline/runStack";
 import { runStacksInOrder, discoverStacks, fullyQualifiedStackName } from "../../tools/offline/stacks";
 import { PROJECT_DIR } from "../helpers/offline";
@@ -52,28 +60,46 @@ describe("contract readers: reading the shipped stacks from another project", ()
 
     it("resolves a short name in the current organization and guardduty-shared-vpc, on every backend, and registers only the reference", async () => {
         for (const organization of ["organization", "acme"]) {
-            const run = await runElsewhere(async () => {
-                await readOwnerStack("owner");
-                return {};
-            }, inOrganization(organization), organization);
+            const run = await runElsewhere(
+                async () => {
+                    await readOwnerStack("owner");
+                    return {};
+                },
+                inOrganization(organization),
+                organization,
+            );
             const references = run.resources.filter((r) => r.type === "pulumi:pulumi:StackReference");
-            assert.deepEqual(references.map((r) => r.name), [`${organization}/${PROJECT}/owner`]);
-            assert.deepEqual(run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:pulumi:StackReference"), []);
+            assert.deepEqual(
+                references.map((r) => r.name),
+                [`${organization}/${PROJECT}/owner`],
+            );
+            assert.deepEqual(
+                run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:pulumi:StackReference"),
+                [],
+            );
         }
     });
 
     it("qualifiedStackName defaults to the running program's organization and project", async () => {
         let name = "";
-        await runElsewhere(async () => {
-            name = qualifiedStackName("web");
-            return {};
-        }, new Map(), "acme", "app-team");
+        await runElsewhere(
+            async () => {
+                name = qualifiedStackName("web");
+                return {};
+            },
+            new Map(),
+            "acme",
+            "app-team",
+        );
         assert.equal(name, "acme/app-team/web");
     });
 
     it("reads a renamed project's stack through `project`, and a fully qualified name as written", async () => {
         const owner = shipped.get("owner") as Record<string, unknown>;
-        const published = new Map([["acme/platform-network/owner", owner], ["secops/guardduty-shared-vpc/owner", owner]]);
+        const published = new Map([
+            ["acme/platform-network/owner", owner],
+            ["secops/guardduty-shared-vpc/owner", owner],
+        ]);
         await runElsewhere(async () => {
             await readOwnerStack("owner", { project: "platform-network" });
             return {};

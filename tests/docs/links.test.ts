@@ -10,7 +10,11 @@ import { PROJECT_DIR } from "../helpers/offline";
 
 /** GitHub's anchor for a heading: lowercase, punctuation dropped (hyphens and underscores kept), spaces as hyphens. */
 function headingAnchor(heading: string): string {
-    return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}_\- ]/gu, "").replace(/ /g, "-");
+    return heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}_\- ]/gu, "")
+        .replace(/ /g, "-");
 }
 
 /** Markdown outside fenced code blocks, where `](…)` and `#` lines are links and headings. */
@@ -22,7 +26,12 @@ function anchorsOf(file: string): Set<string> {
     return new Set([...prose(file).matchAll(/^#{1,6} (.+)$/gm)].map((match) => headingAnchor(match[1].replace(/`/g, ""))));
 }
 
-const DOCUMENTS = ["README.md", ...readdirSync(path.join(PROJECT_DIR, "docs")).filter((file) => file.endsWith(".md")).map((file) => `docs/${file}`)];
+const DOCUMENTS = [
+    "README.md",
+    ...readdirSync(path.join(PROJECT_DIR, "docs"))
+        .filter((file) => file.endsWith(".md"))
+        .map((file) => `docs/${file}`),
+];
 
 describe("documentation links", () => {
     it("computes GitHub's anchors for headings with code, punctuation and capitals", () => {

@@ -79,7 +79,12 @@ describe("docs/permissions.md covers what each stack does", function () {
     }
 
     it("states AWS's own list for designating the delegated administrator in the management section", () => {
-        for (const action of ["guardduty:EnableOrganizationAdminAccount", "organizations:DescribeOrganizationalUnit", "organizations:ListAccounts", "organizations:RegisterDelegatedAdministrator"]) {
+        for (const action of [
+            "guardduty:EnableOrganizationAdminAccount",
+            "organizations:DescribeOrganizationalUnit",
+            "organizations:ListAccounts",
+            "organizations:RegisterDelegatedAdministrator",
+        ]) {
             assert.ok(section("management").includes(`\`${action}\``), action);
         }
     });
@@ -95,11 +100,22 @@ describe("docs/permissions.md covers what each stack does", function () {
             assert.ok(json, `no JSON policy in ${role}`);
             const policyActions = new Set<string>(JSON.parse(json).Statement.flatMap((s: { Action: string[] }) => s.Action));
             // The Actions column only: notes also mention actions that are not needed (deletes of protected resources).
-            const rows = text.slice(0, text.indexOf("```json")).split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| What |"));
+            const rows = text
+                .slice(0, text.indexOf("```json"))
+                .split("\n")
+                .filter((line) => line.startsWith("| ") && !line.startsWith("| What |"));
             const tableActions = new Set(rows.flatMap((row) => [...(row.split(" | ")[1] ?? "").matchAll(/`([a-z0-9-]+:[A-Za-z0-9]+)`/g)].map((m) => m[1]!)));
             assert.ok(tableActions.size > 0, `no actions in the ${role} table`);
-            assert.deepEqual([...tableActions].filter((a) => !policyActions.has(a)), [], `${role}: in the table, not the policy`);
-            assert.deepEqual([...policyActions].filter((a) => !tableActions.has(a)), [], `${role}: in the policy, not the table`);
+            assert.deepEqual(
+                [...tableActions].filter((a) => !policyActions.has(a)),
+                [],
+                `${role}: in the table, not the policy`,
+            );
+            assert.deepEqual(
+                [...policyActions].filter((a) => !tableActions.has(a)),
+                [],
+                `${role}: in the policy, not the table`,
+            );
         }
     });
 });

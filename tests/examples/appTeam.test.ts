@@ -75,9 +75,11 @@ function single(run: OfflineStackRun, type: string): CapturedResource {
 /** Every tag a resource puts on instances: its own tags, launch-template tag specifications, Auto Scaling tags. */
 function instanceTags(resource: CapturedResource): Array<Record<string, unknown>> {
     const tags: Array<Record<string, unknown>> = [];
-    if (resource.inputs.tags && typeof resource.inputs.tags === "object" && !Array.isArray(resource.inputs.tags)) tags.push(resource.inputs.tags as Record<string, unknown>);
+    if (resource.inputs.tags && typeof resource.inputs.tags === "object" && !Array.isArray(resource.inputs.tags))
+        tags.push(resource.inputs.tags as Record<string, unknown>);
     for (const spec of (resource.inputs.tagSpecifications as Array<{ tags?: Record<string, unknown> }> | undefined) ?? []) tags.push(spec.tags ?? {});
-    if (Array.isArray(resource.inputs.tags)) for (const tag of resource.inputs.tags as Array<{ key: string; value: unknown }>) tags.push({ [tag.key]: tag.value });
+    if (Array.isArray(resource.inputs.tags))
+        for (const tag of resource.inputs.tags as Array<{ key: string; value: unknown }>) tags.push({ [tag.key]: tag.value });
     return tags;
 }
 
@@ -89,7 +91,11 @@ async function expectRefused(run: () => Promise<unknown>, says: RegExp): Promise
         assert.match(err.message, says);
         return true;
     });
-    assert.deepEqual(registered.filter((r) => r.type !== "pulumi:pulumi:Stack" && r.type !== T.reference).map((r) => r.urn), [], "nothing may be registered before the config is known to be good");
+    assert.deepEqual(
+        registered.filter((r) => r.type !== "pulumi:pulumi:Stack" && r.type !== T.reference).map((r) => r.urn),
+        [],
+        "nothing may be registered before the config is known to be good",
+    );
 }
 
 const MODES: ReadonlyArray<{ mode: AgentManagement; dir: string; files: string }> = [
@@ -111,7 +117,10 @@ describe("examples/app-team: a downstream program planned against the project's 
             });
 
             it("reads the owner stack of guardduty-shared-vpc by its short name, and only that stack", () => {
-                assert.deepEqual(ofType(run, T.reference).map((r) => r.name), ["organization/guardduty-shared-vpc/owner"]);
+                assert.deepEqual(
+                    ofType(run, T.reference).map((r) => r.name),
+                    ["organization/guardduty-shared-vpc/owner"],
+                );
                 assert.equal(run.outputs.ownerStack, "organization/guardduty-shared-vpc/owner");
             });
 
@@ -139,12 +148,19 @@ describe("examples/app-team: a downstream program planned against the project's 
                 const sg = single(run, T.securityGroup);
                 assert.equal(sg.inputs.vpcId, owner.vpcId);
                 assert.deepEqual(template.inputs.vpcSecurityGroupIds, [sg.outputs.id]);
-                assert.deepEqual((sg.inputs.ingress as Array<{ cidrBlocks: string[] }>).flatMap((rule) => rule.cidrBlocks), [owner.vpcCidr], "inbound only from the shared VPC");
+                assert.deepEqual(
+                    (sg.inputs.ingress as Array<{ cidrBlocks: string[] }>).flatMap((rule) => rule.cidrBlocks),
+                    [owner.vpcCidr],
+                    "inbound only from the shared VPC",
+                );
                 assert.match(String(template.inputs.imageId), /^ami-/);
             });
 
             it("makes the instances SSM-managed with a role that has only AmazonSSMManagedInstanceCore", () => {
-                assert.deepEqual(ofType(run, T.attachment).map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+                assert.deepEqual(
+                    ofType(run, T.attachment).map((a) => a.inputs.policyArn),
+                    ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+                );
                 assert.deepEqual(single(run, T.launchTemplate).inputs.iamInstanceProfile, { arn: single(run, T.profile).outputs.arn });
             });
 
@@ -155,7 +171,9 @@ describe("examples/app-team: a downstream program planned against the project's 
                     assert.deepEqual(association.inputs.parameters, { ...AGENT_INSTALL_PARAMETERS });
                     const workload = `${EXAMPLE_PROJECT}-${STACK}-web`;
                     assert.deepEqual(association.inputs.targets, [{ key: `tag:${WORKLOAD_TAG}`, values: [workload] }]);
-                    const instanceSpec = (single(run, T.launchTemplate).inputs.tagSpecifications as Array<{ resourceType: string; tags: Record<string, string> }>).find((spec) => spec.resourceType === "instance");
+                    const instanceSpec = (
+                        single(run, T.launchTemplate).inputs.tagSpecifications as Array<{ resourceType: string; tags: Record<string, string> }>
+                    ).find((spec) => spec.resourceType === "instance");
                     assert.equal(instanceSpec?.tags[WORKLOAD_TAG], workload, "the instances carry the tag the association targets");
                     assert.ok(single(run, T.group).dependencies.includes(association.urn), "the association exists before the first instance registers");
                     assert.equal(run.outputs.agentAssociationId, association.outputs.associationId);
@@ -185,7 +203,10 @@ describe("examples/app-team: a downstream program planned against the project's 
                 for (const resources of [run.resources, asFirstPreview(run.resources)]) {
                     const verdicts = await evaluatePolicies(STACK, resources, {}, { stackConfig: exampleConfig() });
                     assert.deepEqual(mandatoryViolations(verdicts), []);
-                    assert.deepEqual(verdicts.filter((v) => v.policy === "agent-management-matches-mode"), []);
+                    assert.deepEqual(
+                        verdicts.filter((v) => v.policy === "agent-management-matches-mode"),
+                        [],
+                    );
                 }
             });
 
@@ -214,15 +235,24 @@ describe("examples/app-team: a downstream program planned against the project's 
         });
 
         it("a subnet the owner does not share, naming the ones it does", async () => {
-            await expectRefused(() => runAppTeam(published, exampleConfig({ subnets: ["workloads-a", "owner-tools"] })), /app-team:subnets\[1\]: got "owner-tools"; expected a subnet the owner shares: workloads-a, workloads-b, batch-b/);
+            await expectRefused(
+                () => runAppTeam(published, exampleConfig({ subnets: ["workloads-a", "owner-tools"] })),
+                /app-team:subnets\[1\]: got "owner-tools"; expected a subnet the owner shares: workloads-a, workloads-b, batch-b/,
+            );
         });
 
         it("another region than the owner's", async () => {
-            await expectRefused(() => runAppTeam(published, exampleConfig({ "aws:region": "eu-west-1" })), /aws:region: got "eu-west-1"; expected us-east-1, the owner's region/);
+            await expectRefused(
+                () => runAppTeam(published, exampleConfig({ "aws:region": "eu-west-1" })),
+                /aws:region: got "eu-west-1"; expected us-east-1, the owner's region/,
+            );
         });
 
         it("ownerStack naming the audit stack: the contract's wrong-role error", async () => {
-            await expectRefused(() => runAppTeam(published, exampleConfig({ ownerStack: "audit" })), /app-team:ownerStack: organization\/guardduty-shared-vpc\/audit is an audit stack/);
+            await expectRefused(
+                () => runAppTeam(published, exampleConfig({ ownerStack: "audit" })),
+                /app-team:ownerStack: organization\/guardduty-shared-vpc\/audit is an audit stack/,
+            );
         });
 
         it("an owner on an unknown major version: the contract's unsupported-version error", async () => {
@@ -232,7 +262,10 @@ describe("examples/app-team: a downstream program planned against the project's 
         });
 
         it("an owner stack that was never deployed", async () => {
-            await expectRefused(() => runAppTeam(new Map([[fullyQualifiedStackName("owner"), {}]])), /has no output .*run `pulumi up` on the owner stack first/);
+            await expectRefused(
+                () => runAppTeam(new Map([[fullyQualifiedStackName("owner"), {}]])),
+                /has no output .*run `pulumi up` on the owner stack first/,
+            );
         });
 
         it("every config mistake at once", async () => {

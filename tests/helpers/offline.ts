@@ -89,7 +89,12 @@ export const LOOKUP_PROVIDER = ["pulumi:providers:aws"] as const;
  * and that no resource other than the root stack (and stack-reference reads, and the types in
  * `alsoRegistered`) was registered (checked when the failing run went through `runStack`).
  */
-export async function expectConfigError(run: () => Promise<unknown>, key: string, includes?: string | RegExp, alsoRegistered: readonly string[] = []): Promise<ConfigError> {
+export async function expectConfigError(
+    run: () => Promise<unknown>,
+    key: string,
+    includes?: string | RegExp,
+    alsoRegistered: readonly string[] = [],
+): Promise<ConfigError> {
     let caught: unknown;
     try {
         await run();
@@ -101,7 +106,11 @@ export async function expectConfigError(run: () => Promise<unknown>, key: string
     const problem = caught.problems.find((p) => p.key === fullKey);
     assert.ok(problem, `expected a problem for ${fullKey}; got: ${caught.message}`);
     const created = lastRegistered.filter((resource) => !BOOKKEEPING_TYPES.has(resource.type) && !alsoRegistered.includes(resource.type));
-    assert.deepEqual(created.map((r) => r.urn), [], "a config error must stop the program before it registers any resource");
+    assert.deepEqual(
+        created.map((r) => r.urn),
+        [],
+        "a config error must stop the program before it registers any resource",
+    );
     if (includes !== undefined) {
         const text = `${problem.expected}`;
         if (typeof includes === "string") assert.ok(text.includes(includes), `expected "${text}" to include "${includes}"`);
@@ -144,7 +153,11 @@ export interface BadInput {
  * registered, plus a guard that the table keeps at least `minimum` distinct mistakes.
  * `referenced` supplies outputs of the stacks the programs read (e.g. the owner's).
  */
-export function itRefusesEach(cases: readonly BadInput[], minimum: number, referenced: () => Record<string, Record<string, unknown>> = () => DEFAULT_REFERENCES): void {
+export function itRefusesEach(
+    cases: readonly BadInput[],
+    minimum: number,
+    referenced: () => Record<string, Record<string, unknown>> = () => DEFAULT_REFERENCES,
+): void {
     it(`covers at least ${minimum} distinct mistakes (has ${cases.length})`, () => {
         assert.ok(cases.length >= minimum);
         assert.equal(new Set(cases.map((c) => c.name)).size, cases.length);

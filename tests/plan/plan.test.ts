@@ -27,7 +27,10 @@ describe("npm run plan", () => {
         const report = JSON.parse(out);
         assert.equal(report.deployed, false);
         assert.equal(report.note, NOTHING_DEPLOYED);
-        assert.deepEqual(report.stacks.map((s: { stack: string }) => s.stack), ["management", "audit", "owner", "participant", "participant-b"]);
+        assert.deepEqual(
+            report.stacks.map((s: { stack: string }) => s.stack),
+            ["management", "audit", "owner", "participant", "participant-b"],
+        );
         for (const stack of report.stacks) {
             assert.equal(stack.status, "planned", stack.stack);
             assert.deepEqual(stack.policies, [], `${stack.stack}: ${JSON.stringify(stack.policies)}`);
@@ -35,7 +38,12 @@ describe("npm run plan", () => {
         const participant = report.stacks.find((s: { stack: string }) => s.stack === "participant");
         assert.deepEqual(participant.references, [{ stack: "organization/guardduty-shared-vpc/owner", resolved: true }]);
         const owner = report.stacks.find((s: { stack: string }) => s.stack === "owner");
-        assert.equal(participant.resources.find((r: { type: string }) => r.type === "aws:ec2/securityGroup:SecurityGroup").properties.includes(`vpcId=${owner.outputs.vpcId}`), true);
+        assert.equal(
+            participant.resources
+                .find((r: { type: string }) => r.type === "aws:ec2/securityGroup:SecurityGroup")
+                .properties.includes(`vpcId=${owner.outputs.vpcId}`),
+            true,
+        );
     });
 
     it("prints resources, outputs and wiring as text", async () => {
@@ -54,7 +62,10 @@ describe("npm run plan", () => {
         assert.equal(code, 0);
         assert.match(out, /=== stack audit \(role audit\)\nagent management: manual \(from guardduty-shared-vpc:agentManagement in this stack's config\)/);
         assert.match(out, /=== stack owner \(role owner\)\nagent management: manual \(from the output of the audit stack audit\)/);
-        assert.match(out, /=== stack participant-b \(role participant\)\nagent management: manual \(from the output of the owner stack organization\/guardduty-shared-vpc\/owner\)/);
+        assert.match(
+            out,
+            /=== stack participant-b \(role participant\)\nagent management: manual \(from the output of the owner stack organization\/guardduty-shared-vpc\/owner\)/,
+        );
         assert.doesNotMatch(out, /=== stack management \(role management\)\nagent management/);
     });
 
@@ -64,7 +75,10 @@ describe("npm run plan", () => {
         const report = JSON.parse(out);
         const modes = Object.fromEntries(report.stacks.map((s: { stack: string; agentManagement?: { mode: string } }) => [s.stack, s.agentManagement?.mode]));
         assert.deepEqual(modes, { management: undefined, audit: "automated", owner: "automated", participant: "automated", "participant-b": "automated" });
-        assert.deepEqual(report.stacks.flatMap((s: { policies: unknown[] }) => s.policies), []);
+        assert.deepEqual(
+            report.stacks.flatMap((s: { policies: unknown[] }) => s.policies),
+            [],
+        );
     });
 
     it("says the audit stack's default when agentManagement is not set", async () => {
@@ -84,7 +98,10 @@ describe("npm run plan", () => {
 
     it("exits 1 with the config error, and plans the other stacks, when one stack's config is bad", async () => {
         const dir = projectCopy();
-        writeFileSync(path.join(dir, "Pulumi.participant-b.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"555555555555\"\n  guardduty-shared-vpc:ownerStack: owner\n  guardduty-shared-vpc:acceptShareInvitation: sometimes\n");
+        writeFileSync(
+            path.join(dir, "Pulumi.participant-b.yaml"),
+            'config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: "555555555555"\n  guardduty-shared-vpc:ownerStack: owner\n  guardduty-shared-vpc:acceptShareInvitation: sometimes\n',
+        );
         const { code, out } = await runPlan(["--json"], dir);
         assert.equal(code, 1);
         const report = JSON.parse(out);
@@ -125,7 +142,10 @@ describe("npm run plan", () => {
             const { out, err } = await runPlan(["--no-policies"], dir);
             assert.equal(out.split('Stack "owner" has').length - 1, 1, "the owner's error appears exactly once");
             assert.doesNotMatch(out + err, /^\s+at /m, "no stack trace lines");
-            assert.match(out, /=== stack participant \(role participant\)\nblocked:\n {2}not planned: its owner stack .* failed to plan \(its error is above\); fix Pulumi\.owner\.yaml first\./);
+            assert.match(
+                out,
+                /=== stack participant \(role participant\)\nblocked:\n {2}not planned: its owner stack .* failed to plan \(its error is above\); fix Pulumi\.owner\.yaml first\./,
+            );
             assert.match(out, /participant: not planned \(owner failed\)/);
         });
 
@@ -172,9 +192,13 @@ describe("npm run plan", () => {
         // copied next to the broken stack files; dependencies are linked, not copied.
         const dir = projectCopy();
         writeFileSync(path.join(dir, "Pulumi.owner.yaml"), BROKEN_OWNER);
-        for (const entry of ["index.ts", "tsconfig.json", "src", "stacks", "tools"]) cpSync(path.join(PROJECT_DIR, entry), path.join(dir, entry), { recursive: true });
+        for (const entry of ["index.ts", "tsconfig.json", "src", "stacks", "tools"])
+            cpSync(path.join(PROJECT_DIR, entry), path.join(dir, entry), { recursive: true });
         for (const entry of ["node_modules", "policy"]) symlinkSync(path.join(PROJECT_DIR, entry), path.join(dir, entry));
-        const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan/main.ts", "--no-policies"], { cwd: dir, encoding: "utf8" });
+        const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan/main.ts", "--no-policies"], {
+            cwd: dir,
+            encoding: "utf8",
+        });
         assert.equal(child.status, 1, child.stderr);
         assert.equal(child.stderr, "", "the failures are in the plan's output, not echoed on stderr");
         assert.equal(child.stdout.split("\n")[0], NOTHING_DEPLOYED);
@@ -187,7 +211,10 @@ describe("npm run plan", () => {
 
         it("plans the others when one stack file holds a secret, and says what it could not read", async () => {
             const dir = projectCopy();
-            writeFileSync(path.join(dir, "Pulumi.participant-b.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"555555555555\"\n  guardduty-shared-vpc:ownerStack: owner\n  guardduty-shared-vpc:assumeRoleArn:\n    secure: AAABAxyz\n");
+            writeFileSync(
+                path.join(dir, "Pulumi.participant-b.yaml"),
+                'config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: "555555555555"\n  guardduty-shared-vpc:ownerStack: owner\n  guardduty-shared-vpc:assumeRoleArn:\n    secure: AAABAxyz\n',
+            );
             const { code, out } = await runPlan(["--json", "--no-policies"], dir);
             assert.equal(code, 0, "a secret is legitimate config: the CLI reads it");
             assert.deepEqual(statuses(out), { management: "planned", audit: "planned", owner: "planned", participant: "planned", "participant-b": "not-read" });
@@ -197,21 +224,40 @@ describe("npm run plan", () => {
 
         it("a secret in the audit stack blocks every stack that reads it, directly or through the owner", async () => {
             const dir = projectCopy();
-            writeFileSync(path.join(dir, "Pulumi.audit.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"222222222222\"\n  guardduty-shared-vpc:notificationEmail:\n    secure: AAABAxyz\n");
+            writeFileSync(
+                path.join(dir, "Pulumi.audit.yaml"),
+                'config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: "222222222222"\n  guardduty-shared-vpc:notificationEmail:\n    secure: AAABAxyz\n',
+            );
             const { code, out } = await runPlan(["--json", "--no-policies"], dir);
             assert.equal(code, 0);
-            assert.deepEqual(statuses(out), { management: "planned", audit: "not-read", owner: "not-read", participant: "not-read", "participant-b": "not-read" });
+            assert.deepEqual(statuses(out), {
+                management: "planned",
+                audit: "not-read",
+                owner: "not-read",
+                participant: "not-read",
+                "participant-b": "not-read",
+            });
             const participant = (JSON.parse(out).stacks as Plan[]).find((s) => s.stack === "participant");
-            assert.deepEqual(participant?.unreadable, ["it reads organization/guardduty-shared-vpc/owner, which the offline plan could not read (see stack audit)"]);
+            assert.deepEqual(participant?.unreadable, [
+                "it reads organization/guardduty-shared-vpc/owner, which the offline plan could not read (see stack audit)",
+            ]);
         });
 
         it("says which stacks read an unreadable one, in text as well", async () => {
             const dir = projectCopy();
             writeFileSync(path.join(dir, "Pulumi.owner.yaml"), "environment:\n  - network/owner\nconfig:\n  aws:region: us-east-1\n");
             const json = await runPlan(["--json", "--no-policies"], dir);
-            assert.deepEqual(statuses(json.out), { management: "planned", audit: "planned", owner: "not-read", participant: "not-read", "participant-b": "not-read" });
+            assert.deepEqual(statuses(json.out), {
+                management: "planned",
+                audit: "planned",
+                owner: "not-read",
+                participant: "not-read",
+                "participant-b": "not-read",
+            });
             const participant = (JSON.parse(json.out).stacks as Plan[]).find((s) => s.stack === "participant");
-            assert.deepEqual(participant?.unreadable, ["it reads organization/guardduty-shared-vpc/owner, which the offline plan could not read (see stack owner)"]);
+            assert.deepEqual(participant?.unreadable, [
+                "it reads organization/guardduty-shared-vpc/owner, which the offline plan could not read (see stack owner)",
+            ]);
             const text = await runPlan(["--no-policies"], dir);
             assert.match(text.out, /=== stack owner \(role owner\)\nnot planned offline, because:\n {2}- it imports the ESC environment network\/owner/);
             assert.match(text.out, /participant: not read offline/);
@@ -220,7 +266,10 @@ describe("npm run plan", () => {
         it("still reports a participant's own config error before the unreadable owner", async () => {
             const dir = projectCopy();
             writeFileSync(path.join(dir, "Pulumi.owner.yaml"), "config:\n  guardduty-shared-vpc:organizationId:\n    secure: AAAB\n");
-            writeFileSync(path.join(dir, "Pulumi.participant-b.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"555555555555\"\n  guardduty-shared-vpc:ownerStack: organization/guardduty-shared-vpc/owner\n  guardduty-shared-vpc:instance: []\n");
+            writeFileSync(
+                path.join(dir, "Pulumi.participant-b.yaml"),
+                'config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: "555555555555"\n  guardduty-shared-vpc:ownerStack: organization/guardduty-shared-vpc/owner\n  guardduty-shared-vpc:instance: []\n',
+            );
             const { code, out } = await runPlan(["--json", "--no-policies"], dir);
             assert.equal(code, 1);
             assert.equal(statuses(out)["participant-b"], "config-error");
@@ -237,14 +286,21 @@ describe("npm run plan", () => {
 
     it("refuses an audit stack that is not the account the management stack delegates to", async () => {
         const dir = projectCopy();
-        writeFileSync(path.join(dir, "Pulumi.management.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"111111111111\"\n  guardduty-shared-vpc:auditAccountId: \"666666666666\"\n");
+        writeFileSync(
+            path.join(dir, "Pulumi.management.yaml"),
+            'config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: "111111111111"\n  guardduty-shared-vpc:auditAccountId: "666666666666"\n',
+        );
         const { code, out } = await runPlan(["--json", "--no-policies"], dir);
         assert.equal(code, 1);
         const audit = (JSON.parse(out).stacks as Array<{ stack: string; status: string; error: string }>).find((s) => s.stack === "audit");
         assert.equal(audit?.status, "config-error");
-        assert.match(audit?.error ?? "", /guardduty-shared-vpc:accountId: got "222222222222"; expected the account the management stack delegates GuardDuty to in us-east-1 \(management: 666666666666 in us-east-1\)/);
+        assert.match(
+            audit?.error ?? "",
+            /guardduty-shared-vpc:accountId: got "222222222222"; expected the account the management stack delegates GuardDuty to in us-east-1 \(management: 666666666666 in us-east-1\)/,
+        );
     });
 });
 
-const BROKEN_OWNER = "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"333333333333\"\n";
-const PARTICIPANT_B = "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: \"555555555555\"\n  guardduty-shared-vpc:ownerStack: organization/guardduty-shared-vpc/owner\n  guardduty-shared-vpc:instances:\n    - name: batch-1\n      subnet: batch-b\n";
+const BROKEN_OWNER = 'config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: "333333333333"\n';
+const PARTICIPANT_B =
+    'config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: "555555555555"\n  guardduty-shared-vpc:ownerStack: organization/guardduty-shared-vpc/owner\n  guardduty-shared-vpc:instances:\n    - name: batch-1\n      subnet: batch-b\n';

@@ -22,11 +22,16 @@ function participantUnder(mode: unknown, add: (fixture: ReturnType<typeof partic
 }
 
 function association(fixture: ReturnType<typeof participantFixture>, document: unknown, name = "workloads-guardduty-agent"): CapturedResource {
-    return fixture.b.add("aws:ssm/association:Association", name, {
-        name: document,
-        parameters: { action: "Install", name: "AmazonGuardDuty-RuntimeMonitoringSsmPlugin" },
-        targets: [{ key: "InstanceIds", values: [fixture.instance.id] }],
-    }, { parent: fixture.top, deps: { targets: [fixture.instance] } });
+    return fixture.b.add(
+        "aws:ssm/association:Association",
+        name,
+        {
+            name: document,
+            parameters: { action: "Install", name: "AmazonGuardDuty-RuntimeMonitoringSsmPlugin" },
+            targets: [{ key: "InstanceIds", values: [fixture.instance.id] }],
+        },
+        { parent: fixture.top, deps: { targets: [fixture.instance] } },
+    );
 }
 
 describe("policy agent-management-matches-mode", () => {
@@ -85,10 +90,40 @@ describe("policy agent-management-matches-mode", () => {
 
         it("refuses the inclusion tag however instances get it: launch template, Auto Scaling group, a separate Tag resource", async () => {
             const cases: Array<[string, (f: ReturnType<typeof participantFixture>) => CapturedResource]> = [
-                ["launch template tag specification", (f) => f.b.add("aws:ec2/launchTemplate:LaunchTemplate", "lt", { tagSpecifications: [{ resourceType: "instance", tags: { GuardDutyManaged: "true" } }] }, { parent: f.top })],
-                ["launch template's own tags", (f) => f.b.add("aws:ec2/launchTemplate:LaunchTemplate", "lt", { tags: { GuardDutyManaged: "true" } }, { parent: f.top })],
-                ["Auto Scaling group tag propagated at launch", (f) => f.b.add("aws:autoscaling/group:Group", "asg", { maxSize: 2, minSize: 1, tags: [{ key: "GuardDutyManaged", value: "true", propagateAtLaunch: true }] }, { parent: f.top })],
-                ["aws.ec2.Tag on an instance", (f) => f.b.add("aws:ec2/tag:Tag", "opt-in", { resourceId: f.instance.id, key: "GuardDutyManaged", value: "true" }, { parent: f.top, deps: { resourceId: [f.instance] } })],
+                [
+                    "launch template tag specification",
+                    (f) =>
+                        f.b.add(
+                            "aws:ec2/launchTemplate:LaunchTemplate",
+                            "lt",
+                            { tagSpecifications: [{ resourceType: "instance", tags: { GuardDutyManaged: "true" } }] },
+                            { parent: f.top },
+                        ),
+                ],
+                [
+                    "launch template's own tags",
+                    (f) => f.b.add("aws:ec2/launchTemplate:LaunchTemplate", "lt", { tags: { GuardDutyManaged: "true" } }, { parent: f.top }),
+                ],
+                [
+                    "Auto Scaling group tag propagated at launch",
+                    (f) =>
+                        f.b.add(
+                            "aws:autoscaling/group:Group",
+                            "asg",
+                            { maxSize: 2, minSize: 1, tags: [{ key: "GuardDutyManaged", value: "true", propagateAtLaunch: true }] },
+                            { parent: f.top },
+                        ),
+                ],
+                [
+                    "aws.ec2.Tag on an instance",
+                    (f) =>
+                        f.b.add(
+                            "aws:ec2/tag:Tag",
+                            "opt-in",
+                            { resourceId: f.instance.id, key: "GuardDutyManaged", value: "true" },
+                            { parent: f.top, deps: { resourceId: [f.instance] } },
+                        ),
+                ],
             ];
             for (const [name, add] of cases) {
                 const { b, added } = participantUnder("manual", add);
@@ -98,7 +133,14 @@ describe("policy agent-management-matches-mode", () => {
         });
 
         it("passes an Auto Scaling group tag that is not propagated to instances", async () => {
-            const { b } = participantUnder("manual", (f) => f.b.add("aws:autoscaling/group:Group", "asg", { maxSize: 1, minSize: 1, tags: [{ key: "GuardDutyManaged", value: "true", propagateAtLaunch: false }] }, { parent: f.top }));
+            const { b } = participantUnder("manual", (f) =>
+                f.b.add(
+                    "aws:autoscaling/group:Group",
+                    "asg",
+                    { maxSize: 1, minSize: 1, tags: [{ key: "GuardDutyManaged", value: "true", propagateAtLaunch: false }] },
+                    { parent: f.top },
+                ),
+            );
             expectClean(await check(b.resources, onlyThis));
         });
 

@@ -14,7 +14,8 @@ describe("policy CIDR arithmetic: address ranges, not spellings", () => {
         assert.equal(format(r("10.20.1.7/16")), "10.20.0.0/16", "host bits are dropped, as AWS does");
         assert.equal(format(r("::ffff:10.0.0.1/128")), "::ffff:a00:1/128");
         assert.equal(format(r("2600:1F18:ABCD:1200::/56")), "2600:1f18:abcd:1200::/56");
-        for (const bad of ["0.0.0.0", "256.0.0.0/8", "10.0.0/8", "10.0.0.0/33", "::/129", "1::2::3/64", "2001:db8:::/48", "sg-123", ""]) assert.equal(parseCidr(bad), undefined, bad);
+        for (const bad of ["0.0.0.0", "256.0.0.0/8", "10.0.0/8", "10.0.0.0/33", "::/129", "1::2::3/64", "2001:db8:::/48", "sg-123", ""])
+            assert.equal(parseCidr(bad), undefined, bad);
     });
 
     it("merges, subtracts and formats ranges that are not one CIDR", () => {

@@ -38,7 +38,10 @@ describe("pack configuration: every policy declares a configSchema", () => {
         assert.equal(guardDutyEndpointPolicyScoped.configSchema!.properties.organizationId.pattern, ORG_ID.source);
         assert.equal(guardDutyEndpointPolicyScoped.configSchema!.required, undefined);
         const others = allPolicies.filter((policy) => policy !== guardDutyEndpointPolicyScoped);
-        assert.ok(others.every((policy) => Object.keys(policy.configSchema!.properties).length === 0), "only guardduty-endpoint-policy-scoped has settings");
+        assert.ok(
+            others.every((policy) => Object.keys(policy.configSchema!.properties).length === 0),
+            "only guardduty-endpoint-policy-scoped has settings",
+        );
     });
 
     it("accepts { enforcementLevel } alone for every policy, at every level, on a compliant stack", async () => {
@@ -58,10 +61,14 @@ describe("pack configuration as the CLI resolves it (tools/policy/packConfig.ts)
         assert.equal(examples.length, 1);
         const [example] = examples;
         const names = new Set(allPolicies.map((policy) => policy.name));
-        assert.deepEqual(Object.keys(example).filter((key) => key !== "all" && !names.has(key)), []);
+        assert.deepEqual(
+            Object.keys(example).filter((key) => key !== "all" && !names.has(key)),
+            [],
+        );
         assert.equal((example[SCOPED] as { organizationId?: string }).organizationId, ORG);
         const resolved = resolvePackConfig(allPolicies, example);
-        for (const policy of allPolicies) assert.deepEqual(configProblems(policy.name, policy.configSchema!, resolved[policy.name].properties), [], policy.name);
+        for (const policy of allPolicies)
+            assert.deepEqual(configProblems(policy.name, policy.configSchema!, resolved[policy.name].properties), [], policy.name);
     });
 
     const probe = (name: string, configSchema: StackValidationPolicy["configSchema"]): StackValidationPolicy => ({
@@ -75,15 +82,23 @@ describe("pack configuration as the CLI resolves it (tools/policy/packConfig.ts)
     it("hands each policy's getConfig its own properties, with its schema's defaults, and never another policy's or all's", async () => {
         const first = probe("first", { properties: { limit: { type: "integer", default: 3 }, label: { type: "string" } } });
         const second = probe("second", { properties: { label: { type: "string" } } });
-        const verdicts = await evaluatePolicies("owner", ownerFixture().b.resources, {
-            all: { enforcementLevel: "advisory", label: "from all" } as PolicyPackConfig[string],
-            first: { label: "mine" },
-            second: "advisory",
-        }, { policies: [first, second] });
-        assert.deepEqual(verdicts.map((v) => [v.policy, JSON.parse(v.message)]), [
-            ["first", { limit: 3, label: "mine" }],
-            ["second", {}],
-        ]);
+        const verdicts = await evaluatePolicies(
+            "owner",
+            ownerFixture().b.resources,
+            {
+                all: { enforcementLevel: "advisory", label: "from all" } as PolicyPackConfig[string],
+                first: { label: "mine" },
+                second: "advisory",
+            },
+            { policies: [first, second] },
+        );
+        assert.deepEqual(
+            verdicts.map((v) => [v.policy, JSON.parse(v.message)]),
+            [
+                ["first", { limit: 3, label: "mine" }],
+                ["second", {}],
+            ],
+        );
     });
 
     it("resolves levels as the CLI does: the policy's, then all, then the policy's own entry; and refuses a level that is not one", () => {
@@ -100,7 +115,10 @@ describe("pack configuration as the CLI resolves it (tools/policy/packConfig.ts)
 });
 
 describe("configProblems: the pack's own check of a policy's settings against its schema", () => {
-    const schema = { properties: { count: { type: "number" as const }, name: { type: "string" as const, pattern: "^[a-z]+$", description: "lowercase letters" } }, required: ["name"] };
+    const schema = {
+        properties: { count: { type: "number" as const }, name: { type: "string" as const, pattern: "^[a-z]+$", description: "lowercase letters" } },
+        required: ["name"],
+    };
 
     it("accepts what the schema allows, integers as numbers, as JSON Schema does", () => {
         assert.deepEqual(configProblems("p", schema, { count: 3, name: "abc" }), []);
@@ -117,7 +135,10 @@ describe("configProblems: the pack's own check of a policy's settings against it
     });
 
     it("throws on a schema keyword it does not check, so the CLI and the pack cannot enforce different rules", () => {
-        assert.throws(() => configProblems("p", { properties: { name: { type: "string", minLength: 3 } } }, {}), /configSchema of p uses "minLength" for "name", which the pack does not check at run time/);
+        assert.throws(
+            () => configProblems("p", { properties: { name: { type: "string", minLength: 3 } } }, {}),
+            /configSchema of p uses "minLength" for "name", which the pack does not check at run time/,
+        );
     });
 });
 
@@ -153,21 +174,34 @@ describe("policy guardduty-endpoint-policy-scoped with organizationId", () => {
 
     it("fails a stack that shares the subnets with another organization than the configured one, on the association; the configured one passes", async () => {
         const { b, share } = ownerFixture({ endpoint: { policy: orgScopedEndpointPolicy(OTHER_ORG) } });
-        const foreign = b.add("aws:ram/principalAssociation:PrincipalAssociation", "network-principal-org", { resourceShareArn: share.id, principal: `arn:aws:organizations::111111111111:organization/${OTHER_ORG}` }, { deps: { resourceShareArn: [share] } });
+        const foreign = b.add(
+            "aws:ram/principalAssociation:PrincipalAssociation",
+            "network-principal-org",
+            { resourceShareArn: share.id, principal: `arn:aws:organizations::111111111111:organization/${OTHER_ORG}` },
+            { deps: { resourceShareArn: [share] } },
+        );
         // Without configuration the stack's principal decides the organization, and the policy matches it.
         expectClean(await check(b.resources, { policy }));
         const verdicts = await check(b.resources, { policy, config: scopedConfig({ organizationId: ORG }) });
         expectMandatory(verdicts, SCOPED, `in organization ${OTHER_ORG}, but the pack is configured for organization ${ORG}`, foreign);
 
         const same = ownerFixture();
-        same.b.add("aws:ram/principalAssociation:PrincipalAssociation", "network-principal-org", { resourceShareArn: same.share.id, principal: `arn:aws:organizations::111111111111:organization/${ORG}` }, { deps: { resourceShareArn: [same.share] } });
+        same.b.add(
+            "aws:ram/principalAssociation:PrincipalAssociation",
+            "network-principal-org",
+            { resourceShareArn: same.share.id, principal: `arn:aws:organizations::111111111111:organization/${ORG}` },
+            { deps: { resourceShareArn: [same.share] } },
+        );
         expectClean(await check(same.b.resources, { policy, config: scopedConfig({ organizationId: ORG }) }));
     });
 
     it("keeps its configured level: advisory reports the violation without failing", async () => {
         const { b } = ownerFixture({ endpoint: { policy: orgScopedEndpointPolicy(OTHER_ORG) } });
         const verdicts = await check(b.resources, { policy, config: scopedConfig({ enforcementLevel: "advisory", organizationId: ORG }) });
-        assert.deepEqual(verdicts.map((v) => [v.policy, v.enforcementLevel]), [[SCOPED, "advisory"]]);
+        assert.deepEqual(
+            verdicts.map((v) => [v.policy, v.enforcementLevel]),
+            [[SCOPED, "advisory"]],
+        );
     });
 });
 
@@ -179,7 +213,11 @@ describe("invalid pack configuration is refused, naming the key, the value and w
             const verdicts = await check(violating().b.resources, { config: scopedConfig({ organizationId: value }) });
             const own = verdicts.filter((v) => v.policy === SCOPED);
             assert.equal(own.length, 1, `${value}: ${JSON.stringify(own)}`);
-            expectMandatory(own, SCOPED, `"organizationId" is ${JSON.stringify(value)}, which does not match ${ORG_ID.source} (expected the ID of your AWS Organization`);
+            expectMandatory(
+                own,
+                SCOPED,
+                `"organizationId" is ${JSON.stringify(value)}, which does not match ${ORG_ID.source} (expected the ID of your AWS Organization`,
+            );
             assert.match(own[0].message, /is refused, so the policy did not run/);
             assert.equal(own[0].urn, undefined, "a stack policy's refusal is about the stack");
         }
@@ -196,13 +234,20 @@ describe("invalid pack configuration is refused, naming the key, the value and w
         const verdicts = await check(violating().b.resources, { config: scopedConfig({ organisationId: ORG }) });
         expectMandatory(verdicts, SCOPED, `"organisationId" is not a setting of ${SCOPED}, which takes "organizationId" and "enforcementLevel"`);
         const pinned = await check(ownerFixture().b.resources, { config: { [stackAccountPinned.name]: { organizationId: ORG } } });
-        expectMandatory(pinned, stackAccountPinned.name, `"organizationId" is not a setting of ${stackAccountPinned.name}, which takes nothing but "enforcementLevel"`);
+        expectMandatory(
+            pinned,
+            stackAccountPinned.name,
+            `"organizationId" is not a setting of ${stackAccountPinned.name}, which takes nothing but "enforcementLevel"`,
+        );
     });
 
     it("refuses on each resource a resource policy checks, and lets a valid level through", async () => {
         const { b, share } = ownerFixture();
         const verdicts = await check(b.resources, { config: { [subnetShareOrgOnly.name]: { enforcementLevel: "advisory", allowExternal: true } } });
-        assert.deepEqual(verdicts.map((v) => [v.policy, v.enforcementLevel, v.urn, v.phase]), [[subnetShareOrgOnly.name, "mandatory", share.urn, "resource"]]);
+        assert.deepEqual(
+            verdicts.map((v) => [v.policy, v.enforcementLevel, v.urn, v.phase]),
+            [[subnetShareOrgOnly.name, "mandatory", share.urn, "resource"]],
+        );
     });
 
     it("refuses at mandatory even when the policy runs at advisory, and says nothing when it is disabled", async () => {

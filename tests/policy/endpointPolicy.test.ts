@@ -12,7 +12,14 @@ const STRANGER = "999999999999";
 const KNOWN: Membership = { accounts: new Set([OWNER, PARTICIPANT, "555555555555"]), pending: [] };
 
 const allowAll = { Effect: "Allow", Principal: "*", Action: "*", Resource: "*" };
-const deny = (condition: unknown, extra: Record<string, unknown> = {}) => ({ Effect: "Deny", Principal: "*", Action: "*", Resource: "*", Condition: condition, ...extra });
+const deny = (condition: unknown, extra: Record<string, unknown> = {}) => ({
+    Effect: "Deny",
+    Principal: "*",
+    Action: "*",
+    Resource: "*",
+    Condition: condition,
+    ...extra,
+});
 const orgDeny = (extra: Record<string, unknown> = {}) => deny({ StringNotEquals: { "aws:PrincipalOrgID": ORG } }, extra);
 const doc = (...statements: unknown[]) => ({ Version: "2012-10-17", Statement: statements });
 
@@ -40,7 +47,7 @@ describe("guardduty-data endpoint policy assessment: what it allows to principal
         }
     });
 
-    it("accepts every spelling of a Deny that applies to all outsiders: case, ForAllValues:, IfExists, OU paths, NotAction, AWS \"*\", one statement object", () => {
+    it('accepts every spelling of a Deny that applies to all outsiders: case, ForAllValues:, IfExists, OU paths, NotAction, AWS "*", one statement object', () => {
         for (const statement of [
             deny({ stringnotequals: { "AWS:PRINCIPALORGID": ORG } }),
             deny({ "ForAllValues:StringNotEquals": { "aws:PrincipalOrgID": ORG } }),
@@ -69,7 +76,9 @@ describe("guardduty-data endpoint policy assessment: what it allows to principal
     it("accepts Allows that only principals of the organization can satisfy, or that allow nothing the agent calls", () => {
         expectScoped(doc({ ...allowAll, Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } } }));
         expectScoped(doc({ ...allowAll, Condition: { "ForAnyValue:StringEquals": { "aws:PrincipalOrgID": ORG } } }));
-        expectScoped(doc({ ...allowAll, Condition: { StringEquals: { "aws:PrincipalAccount": [OWNER, PARTICIPANT] }, IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } }));
+        expectScoped(
+            doc({ ...allowAll, Condition: { StringEquals: { "aws:PrincipalAccount": [OWNER, PARTICIPANT] }, IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } }),
+        );
         expectScoped(doc({ ...allowAll, Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${PARTICIPANT}:role/*` } } }));
         expectScoped(doc({ ...allowAll, Principal: { AWS: [`arn:aws:iam::${PARTICIPANT}:root`, OWNER] } }));
         expectScoped(doc({ ...allowAll, Principal: { Service: "ec2.amazonaws.com" } }));
@@ -80,7 +89,11 @@ describe("guardduty-data endpoint policy assessment: what it allows to principal
     it("accepts the organization the stack shares with, and only that one when it names one", () => {
         const sharesWithOrg: Membership = { accounts: new Set([OWNER]), organizations: new Set([ORG]), pending: [] };
         expectScoped(doc(allowAll, orgDeny()), sharesWithOrg);
-        expectUnscoped(doc(allowAll, deny({ StringNotEquals: { "aws:PrincipalOrgID": OTHER_ORG } })), new RegExp(`${OTHER_ORG} is not the organization this stack shares with \\(${ORG}\\)`), sharesWithOrg);
+        expectUnscoped(
+            doc(allowAll, deny({ StringNotEquals: { "aws:PrincipalOrgID": OTHER_ORG } })),
+            new RegExp(`${OTHER_ORG} is not the organization this stack shares with \\(${ORG}\\)`),
+            sharesWithOrg,
+        );
         // Without the stack naming one, a policy naming two organizations admits one that is not the stack's.
         expectUnscoped(doc(allowAll, deny({ StringNotEquals: { "aws:PrincipalOrgID": [ORG, OTHER_ORG] } })), /several organizations the policy names/);
     });
@@ -88,7 +101,10 @@ describe("guardduty-data endpoint policy assessment: what it allows to principal
     it("rejects a missing policy, allow-all only, bad JSON and no statements", () => {
         expectUnscoped(undefined, /no policy, so AWS attaches the default full-access policy/);
         expectUnscoped("", /no policy/);
-        expectUnscoped(doc(allowAll), /Allow statement 1 lets principals outside the organization use the endpoint \(Principal "\*"; no condition restricts it to the organization\), and no Deny keeps principals outside the organization out/);
+        expectUnscoped(
+            doc(allowAll),
+            /Allow statement 1 lets principals outside the organization use the endpoint \(Principal "\*"; no condition restricts it to the organization\), and no Deny keeps principals outside the organization out/,
+        );
         expectUnscoped(JSON.stringify(doc(allowAll)), /Principal "\*"/);
         expectUnscoped("{not json", /not valid JSON/);
         expectUnscoped(doc(), /no statements/);
@@ -97,7 +113,10 @@ describe("guardduty-data endpoint policy assessment: what it allows to principal
     it("rejects a Deny that only applies together with a condition the caller controls", () => {
         for (const [condition, mentions] of [
             [{ StringNotEquals: { "aws:PrincipalOrgID": ORG, "aws:SourceVpc": "vpc-1" } }, /aws:SourceVpc/],
-            [{ StringNotEquals: { "aws:PrincipalOrgID": ORG }, IpAddress: { "aws:SourceIp": "203.0.113.0/24" } }, /IpAddress on aws:SourceIp to match, which the caller controls/],
+            [
+                { StringNotEquals: { "aws:PrincipalOrgID": ORG }, IpAddress: { "aws:SourceIp": "203.0.113.0/24" } },
+                /IpAddress on aws:SourceIp to match, which the caller controls/,
+            ],
             [{ StringNotEquals: { "aws:PrincipalOrgID": ORG }, StringEquals: { "aws:RequestTag/team": "x" } }, /aws:RequestTag\/team/],
             [{ StringNotEquals: { "aws:PrincipalOrgID": ORG }, DateGreaterThan: { "aws:CurrentTime": "2030-01-01T00:00:00Z" } }, /aws:CurrentTime/],
         ] as const) {
@@ -107,11 +126,17 @@ describe("guardduty-data endpoint policy assessment: what it allows to principal
 
     it("rejects a Deny that leaves some outsiders out: ForAnyValue:, a positive operator, another account or organization, wildcards, part of the actions or resources", () => {
         const cases: Array<[unknown, RegExp]> = [
-            [deny({ "ForAnyValue:StringNotEquals": { "aws:PrincipalOrgID": ORG } }), /belongs to no organization \(ForAnyValue: is false when the key is missing\)/],
+            [
+                deny({ "ForAnyValue:StringNotEquals": { "aws:PrincipalOrgID": ORG } }),
+                /belongs to no organization \(ForAnyValue: is false when the key is missing\)/,
+            ],
             [deny({ StringEquals: { "aws:PrincipalOrgID": ORG } }), /applies only to principals whose aws:PrincipalOrgID matches/],
             [deny({ StringNotEquals: { "aws:PrincipalOrgID": "*" } }), /"\*" is not an organization ID/],
             [deny({ StringNotLike: { "aws:PrincipalAccount": "4444*" } }), /pattern "4444\*" matches principals of any account/],
-            [deny({ StringNotEquals: { "aws:PrincipalAccount": [PARTICIPANT, STRANGER] } }), new RegExp(`account ${STRANGER} is neither this stack's account nor one it shares the subnets with`)],
+            [
+                deny({ StringNotEquals: { "aws:PrincipalAccount": [PARTICIPANT, STRANGER] } }),
+                new RegExp(`account ${STRANGER} is neither this stack's account nor one it shares the subnets with`),
+            ],
             [orgDeny({ Action: "s3:GetObject" }), /does not include guardduty:SendSecurityTelemetry/],
             [orgDeny({ Action: undefined, NotAction: "guardduty:Send*" }), /NotAction exempts guardduty:SendSecurityTelemetry/],
             [orgDeny({ Resource: "arn:aws:guardduty:us-east-1:333333333333:detector/x" }), /applies only to Resource/],
@@ -125,7 +150,10 @@ describe("guardduty-data endpoint policy assessment: what it allows to principal
     it("rejects any Allow a principal outside the organization satisfies, even beside one that is scoped", () => {
         const scopedAllow = { ...allowAll, Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } } };
         const cases: Array<[unknown, RegExp]> = [
-            [{ ...allowAll, Principal: { AWS: `arn:aws:iam::${STRANGER}:root` } }, new RegExp(`it allows arn:aws:iam::${STRANGER}:root: account ${STRANGER} is neither`)],
+            [
+                { ...allowAll, Principal: { AWS: `arn:aws:iam::${STRANGER}:root` } },
+                new RegExp(`it allows arn:aws:iam::${STRANGER}:root: account ${STRANGER} is neither`),
+            ],
             [{ ...allowAll, Principal: { AWS: STRANGER } }, new RegExp(STRANGER)],
             [{ ...allowAll, Principal: undefined, NotPrincipal: { AWS: OWNER } }, /NotPrincipal allows every principal it does not list/],
             [{ ...allowAll, Principal: { Federated: "cognito-identity.amazonaws.com" } }, /federated or canonical-user principals/],
@@ -148,11 +176,17 @@ describe("guardduty-data endpoint policy assessment: what it allows to principal
         assert.equal(verdict(doc(allowAll, orgDeny({ Principal: UNKNOWN }))).verdict, "unknown");
         assert.equal(verdict(doc(UNKNOWN)).verdict, "unknown");
         // A Deny that definitely does not scope stays a violation even with unknown bits in it.
-        expectUnscoped(doc(allowAll, deny({ StringNotEquals: { "aws:PrincipalOrgID": UNKNOWN } }, { Action: "s3:GetObject" })), /does not include guardduty:SendSecurityTelemetry/);
+        expectUnscoped(
+            doc(allowAll, deny({ StringNotEquals: { "aws:PrincipalOrgID": UNKNOWN } }, { Action: "s3:GetObject" })),
+            /does not include guardduty:SendSecurityTelemetry/,
+        );
         // A scoped Deny decides, whatever else is unknown.
         expectScoped(doc(UNKNOWN, orgDeny()));
         // An account the stack may yet turn out to share with (a principal unknown in preview).
-        const pending: Membership = { accounts: new Set([OWNER]), pending: ["the principal of PrincipalAssociation \"p\""] };
-        assert.deepEqual(verdict(doc(allowAll, deny({ StringNotEquals: { "aws:PrincipalAccount": [OWNER, PARTICIPANT] } })), pending), { verdict: "unknown", what: "the principal of PrincipalAssociation \"p\"" });
+        const pending: Membership = { accounts: new Set([OWNER]), pending: ['the principal of PrincipalAssociation "p"'] };
+        assert.deepEqual(verdict(doc(allowAll, deny({ StringNotEquals: { "aws:PrincipalAccount": [OWNER, PARTICIPANT] } })), pending), {
+            verdict: "unknown",
+            what: 'the principal of PrincipalAssociation "p"',
+        });
     });
 });

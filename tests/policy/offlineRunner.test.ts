@@ -20,7 +20,11 @@ describe("offline runner: refuses what the engine refuses, says what the mock ru
             stackOutputs: (name) => stackOutputs[name],
         });
 
-    const expectRefused = async (program: () => unknown, pattern: RegExp, stackOutputs: Record<string, Record<string, unknown>> = {}): Promise<OfflineRunError> => {
+    const expectRefused = async (
+        program: () => unknown,
+        pattern: RegExp,
+        stackOutputs: Record<string, Record<string, unknown>> = {},
+    ): Promise<OfflineRunError> => {
         let caught: unknown;
         try {
             await run(program, stackOutputs);
@@ -44,8 +48,14 @@ describe("offline runner: refuses what the engine refuses, says what the mock ru
     it("stops on a duplicate URN as the engine does, with the engine's words", async () => {
         const error = await expectRefused(() => {
             // Two spellings of one principal normalised to one name: the same URN twice.
-            new aws.ram.PrincipalAssociation("share-principal-444444444444", { resourceShareArn: "arn:aws:ram:us-east-1:333333333333:resource-share/x", principal: "444444444444" });
-            new aws.ram.PrincipalAssociation("share-principal-444444444444", { resourceShareArn: "arn:aws:ram:us-east-1:333333333333:resource-share/x", principal: " 444444444444" });
+            new aws.ram.PrincipalAssociation("share-principal-444444444444", {
+                resourceShareArn: "arn:aws:ram:us-east-1:333333333333:resource-share/x",
+                principal: "444444444444",
+            });
+            new aws.ram.PrincipalAssociation("share-principal-444444444444", {
+                resourceShareArn: "arn:aws:ram:us-east-1:333333333333:resource-share/x",
+                principal: " 444444444444",
+            });
         }, /Duplicate resource URN 'urn:pulumi:owner::guardduty-shared-vpc::aws:ram\/principalAssociation:PrincipalAssociation::share-principal-444444444444'; try giving it a unique name/);
         assert.equal(error.problems.length, 1);
         // The same name under different parents is a different URN, which the engine accepts.
@@ -82,12 +92,19 @@ describe("offline runner: refuses what the engine refuses, says what the mock ru
         assert.equal(vpc?.importId, "vpc-0123456789abcdef0");
         assert.equal(vpc?.inputs.cidrBlock, "10.0.0.0/16");
         assert.equal(result.notes.length, 1);
-        assert.match(result.notes[0], /Vpc "vpc" adopts an existing resource \(import: "vpc-0123456789abcdef0"\): planned from the program's arguments; the engine also reads it/);
+        assert.match(
+            result.notes[0],
+            /Vpc "vpc" adopts an existing resource \(import: "vpc-0123456789abcdef0"\): planned from the program's arguments; the engine also reads it/,
+        );
     });
 
     it("says so instead of skipping transforms, remote components and reads of live resources", async () => {
         await expectRefused(() => {
-            new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" }, { transforms: [(args) => ({ props: { ...args.props, cidrBlock: "10.9.0.0/16" }, opts: args.opts })] });
+            new aws.ec2.Vpc(
+                "vpc",
+                { cidrBlock: "10.0.0.0/16" },
+                { transforms: [(args) => ({ props: { ...args.props, cidrBlock: "10.9.0.0/16" }, opts: args.opts })] },
+            );
         }, /Vpc "vpc" has transforms, which the mock runtime does not apply/);
         await expectRefused(() => {
             pulumi.runtime.registerResourceTransform((args) => ({ props: args.props, opts: args.opts }));
@@ -105,6 +122,8 @@ describe("offline runner: refuses what the engine refuses, says what the mock ru
         }, /aws:ec2\/securityGroup:SecurityGroup "owner-sg" reads an existing resource/);
         assert.equal(error.problems.length, 1);
         // Stack references are reads the runner serves from earlier runs: not a problem.
-        await run(() => new pulumi.StackReference("organization/guardduty-shared-vpc/other").getOutput("x"), { "organization/guardduty-shared-vpc/other": { x: "y" } });
+        await run(() => new pulumi.StackReference("organization/guardduty-shared-vpc/other").getOutput("x"), {
+            "organization/guardduty-shared-vpc/other": { x: "y" },
+        });
     });
 });

@@ -86,8 +86,11 @@ describe("policy pack as a package of its own (npm pack, installed in an empty d
             }
         }
         // The compiler's `types` are imports too: ts-node type-checks the pack with them when it starts.
-        const tsconfig = ts.parseConfigFileTextToJson("tsconfig.json", readFileSync(path.join(packDir, "tsconfig.json"), "utf8")).config as { compilerOptions?: { types?: string[] } };
-        for (const type of tsconfig.compilerOptions?.types ?? []) if (!declared.has(`@types/${type}`)) breaches.push(`tsconfig.json types → ${type} (@types/${type} is not a dependency of the pack)`);
+        const tsconfig = ts.parseConfigFileTextToJson("tsconfig.json", readFileSync(path.join(packDir, "tsconfig.json"), "utf8")).config as {
+            compilerOptions?: { types?: string[] };
+        };
+        for (const type of tsconfig.compilerOptions?.types ?? [])
+            if (!declared.has(`@types/${type}`)) breaches.push(`tsconfig.json types → ${type} (@types/${type} is not a dependency of the pack)`);
         assert.deepEqual(breaches, []);
         for (const [name, version] of Object.entries(manifest.dependencies)) assert.match(version, /^\d+\.\d+\.\d+$/, `${name} is pinned exactly`);
     });
@@ -101,7 +104,9 @@ describe("policy pack as a package of its own (npm pack, installed in an empty d
 
     it("installed alone, starts through run-policy-pack as the CLI does and answers GetAnalyzerInfo with its policies, version and settings", async () => {
         const linked = linkDependenciesFromRepository(packDir);
-        console.log(`      ${path.basename(packed.tarball)}: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KiB; ${linked.packages} packages linked (${linked.files} files)`);
+        console.log(
+            `      ${path.basename(packed.tarball)}: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KiB; ${linked.packages} packages linked (${linked.files} files)`,
+        );
         // Everything the pack loads resolves inside its own directory.
         for (const dependency of ["@pulumi/policy", "@pulumi/pulumi/cmd/run-policy-pack", "typescript", "ts-node"]) {
             assert.ok(require.resolve(dependency, { paths: [packDir] }).startsWith(`${packDir}${path.sep}`), dependency);
@@ -114,7 +119,10 @@ describe("policy pack as a package of its own (npm pack, installed in an empty d
             assert.equal(info.name, "guardduty-shared-vpc");
             assert.equal(info.version, manifest.version);
             assert.equal(info.supportsConfig, true);
-            assert.deepEqual(info.policies.map((p) => [p.name, p.enforcementLevel, p.configSchema]), allPolicies.map((p) => [p.name, "mandatory", p.configSchema]));
+            assert.deepEqual(
+                info.policies.map((p) => [p.name, p.enforcementLevel, p.configSchema]),
+                allPolicies.map((p) => [p.name, "mandatory", p.configSchema]),
+            );
         } finally {
             analyzer.close();
             await pack.stop();

@@ -4,7 +4,17 @@ import { detectRole, ROLES, stackView } from "../../policy/lib/stack";
 import type { PolicyResource } from "@pulumi/policy";
 
 function resource(type: string, name: string, stack = "whatever"): PolicyResource {
-    return { type, name, urn: `urn:pulumi:${stack}::guardduty-shared-vpc::${type}::${name}`, props: {}, opts: {} as never, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined };
+    return {
+        type,
+        name,
+        urn: `urn:pulumi:${stack}::guardduty-shared-vpc::${type}::${name}`,
+        props: {},
+        opts: {} as never,
+        dependencies: [],
+        propertyDependencies: {},
+        isType: () => false,
+        asType: () => undefined,
+    };
 }
 
 describe("stack role detection", () => {

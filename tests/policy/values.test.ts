@@ -50,12 +50,15 @@ describe("policy values: reading props behind the unknown-checking proxy", () =>
     });
 
     it("parses URNs, parent types and names with colons included", () => {
-        assert.deepEqual(parseUrn("urn:pulumi:participant-b::guardduty-shared-vpc::guardduty-shared-vpc:stacks:Participant$aws:ec2/instance:Instance::app::1"), {
-            stack: "participant-b",
-            project: "guardduty-shared-vpc",
-            type: "aws:ec2/instance:Instance",
-            name: "app::1",
-        });
+        assert.deepEqual(
+            parseUrn("urn:pulumi:participant-b::guardduty-shared-vpc::guardduty-shared-vpc:stacks:Participant$aws:ec2/instance:Instance::app::1"),
+            {
+                stack: "participant-b",
+                project: "guardduty-shared-vpc",
+                type: "aws:ec2/instance:Instance",
+                name: "app::1",
+            },
+        );
         assert.equal(parseUrn("not-a-urn"), undefined);
     });
 });

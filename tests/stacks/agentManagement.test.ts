@@ -28,7 +28,8 @@ describe("agent management: the pure rules", () => {
     it("EC2 automation is on exactly under automated, and the owner's endpoint exactly under manual", () => {
         assert.deepEqual(AGENT_MANAGEMENT_MODES.map(ec2AgentAutomation), [true, false]);
         assert.deepEqual(AGENT_MANAGEMENT_MODES.map(ownerCreatesGuardDutyEndpoint), [false, true]);
-        for (const mode of AGENT_MANAGEMENT_MODES) assert.notEqual(ec2AgentAutomation(mode), ownerCreatesGuardDutyEndpoint(mode), "one installer, never two, never none");
+        for (const mode of AGENT_MANAGEMENT_MODES)
+            assert.notEqual(ec2AgentAutomation(mode), ownerCreatesGuardDutyEndpoint(mode), "one installer, never two, never none");
     });
 
     it("tags: only the exclusion tag, and only under automated; never the inclusion tag", () => {
@@ -39,8 +40,15 @@ describe("agent management: the pure rules", () => {
     });
 
     it("association targets: the monitored instances under manual, none under automated, in their order", () => {
-        const instances = [{ name: "a", monitored: true }, { name: "b", monitored: false }, { name: "c", monitored: true }];
-        assert.deepEqual(associationTargets("manual", instances).map((i) => i.name), ["a", "c"]);
+        const instances = [
+            { name: "a", monitored: true },
+            { name: "b", monitored: false },
+            { name: "c", monitored: true },
+        ];
+        assert.deepEqual(
+            associationTargets("manual", instances).map((i) => i.name),
+            ["a", "c"],
+        );
         assert.deepEqual(associationTargets("automated", instances), []);
         assert.deepEqual(associationTargets("manual", [{ monitored: false }]), []);
     });
@@ -62,12 +70,19 @@ describe("agent management: every stack follows the audit stack's mode", () => {
             });
 
             it("plans every stack end to end with no policy violation", async () => {
-                assert.deepEqual(results.map((r) => r.stack.role), ["management", "audit", "owner", "participant", "participant"]);
+                assert.deepEqual(
+                    results.map((r) => r.stack.role),
+                    ["management", "audit", "owner", "participant", "participant"],
+                );
                 for (const result of results) {
                     assert.ok(result.run, `${result.stack.stack}: ${String(result.error)}`);
                     const verdicts = await evaluatePolicies(result.stack.stack, result.run.resources, {}, { stackConfig: result.stack.config });
                     assert.deepEqual(mandatoryViolations(verdicts), [], result.stack.stack);
-                    assert.deepEqual(verdicts.filter((v) => v.policy === "agent-management-matches-mode"), [], `${result.stack.stack} must not wait for the mode`);
+                    assert.deepEqual(
+                        verdicts.filter((v) => v.policy === "agent-management-matches-mode"),
+                        [],
+                        `${result.stack.stack} must not wait for the mode`,
+                    );
                 }
             });
 
@@ -91,13 +106,19 @@ describe("agent management: every stack follows the audit stack's mode", () => {
             it(`participants: ${mode === "manual" ? "one association over the monitored instances" : "no association"}, never the inclusion tag, the exclusion tag only on unmonitored instances under automated`, () => {
                 for (const stack of ["participant", "participant-b"]) {
                     const run = runOf(stack);
-                    const monitored = new Map((run.outputs.instances as Array<{ name: string; id: string; monitored: boolean }>).map((i) => [i.id, i.monitored]));
+                    const monitored = new Map(
+                        (run.outputs.instances as Array<{ name: string; id: string; monitored: boolean }>).map((i) => [i.id, i.monitored]),
+                    );
                     const instances = ofType(run, T.instance);
                     for (const instance of instances) {
                         const tag = tagsOf(instance).GuardDutyManaged;
                         const isMonitored = monitored.get(String(instance.outputs.id));
                         assert.equal(tag, mode === "automated" && isMonitored === false ? "false" : undefined, `${stack} ${instance.name}`);
-                        assert.equal((instance.inputs.metadataOptions as Record<string, string>).instanceMetadataTags, "enabled", "GuardDuty reads the exclusion tag through instance metadata");
+                        assert.equal(
+                            (instance.inputs.metadataOptions as Record<string, string>).instanceMetadataTags,
+                            "enabled",
+                            "GuardDuty reads the exclusion tag through instance metadata",
+                        );
                     }
                     const associations = ofType(run, T.association);
                     if (mode === "automated") {
@@ -108,7 +129,11 @@ describe("agent management: every stack follows the audit stack's mode", () => {
                         const wanted = instances.filter((i) => monitored.get(String(i.outputs.id))).map((i) => i.outputs.id);
                         assert.deepEqual(associations[0].inputs.targets, [{ key: "InstanceIds", values: wanted }], stack);
                     }
-                    assert.deepEqual(run.outputs.instanceIds, instances.filter((i) => monitored.get(String(i.outputs.id))).map((i) => i.outputs.id), `${stack}: instanceIds lists the monitored instances`);
+                    assert.deepEqual(
+                        run.outputs.instanceIds,
+                        instances.filter((i) => monitored.get(String(i.outputs.id))).map((i) => i.outputs.id),
+                        `${stack}: instanceIds lists the monitored instances`,
+                    );
                 }
             });
         });
@@ -116,7 +141,10 @@ describe("agent management: every stack follows the audit stack's mode", () => {
 });
 
 describe("agent management: a participant follows whatever its owner publishes", () => {
-    const instances = [{ name: "app-1", subnet: "workloads-a" }, { name: "quiet", subnet: "workloads-b", monitored: false }];
+    const instances = [
+        { name: "app-1", subnet: "workloads-a" },
+        { name: "quiet", subnet: "workloads-b", monitored: false },
+    ];
 
     for (const mode of AGENT_MANAGEMENT_MODES) {
         it(`${mode}: the same participant config yields ${mode === "manual" ? "an association on app-1 only" : "only the exclusion tag on quiet"}`, async () => {
@@ -137,7 +165,11 @@ describe("agent management: a participant follows whatever its owner publishes",
 
     it("manual with every instance unmonitored creates no association at all", async () => {
         const owner = (await runStack("owner", fixtureConfig("owner"), { audit: auditOutputs("manual") })).outputs;
-        const run = await runStack("participant", withConfig(fixtureConfig("participant"), { instances: [{ name: "quiet", subnet: "workloads-a", monitored: false }] }), { owner });
+        const run = await runStack(
+            "participant",
+            withConfig(fixtureConfig("participant"), { instances: [{ name: "quiet", subnet: "workloads-a", monitored: false }] }),
+            { owner },
+        );
         assert.equal(ofType(run, T.association).length, 0);
         assert.equal("agentAssociationId" in run.outputs, false);
         assert.deepEqual(run.outputs.instanceIds, []);

@@ -135,11 +135,14 @@ describe("audit stack (fixture Pulumi.audit.yaml)", () => {
         assert.equal(bucket.inputs.bucket, "guardduty-findings-222222222222-us-east-1");
         assert.notEqual(bucket.inputs.forceDestroy, true);
         assert.deepEqual(single(run, T.versioning).inputs.versioningConfiguration, { status: "Enabled" });
-        assert.deepEqual(single(run, T.encryption).inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn }, bucketKeyEnabled: true }]);
+        assert.deepEqual(single(run, T.encryption).inputs.rules, [
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn }, bucketKeyEnabled: true },
+        ]);
         const block = single(run, T.publicAccess).inputs;
         assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
         assert.deepEqual(single(run, T.ownership).inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
-        for (const type of [T.versioning, T.encryption, T.publicAccess, T.ownership, T.bucketPolicy]) assert.equal(single(run, type).inputs.bucket, bucket.inputs.bucket);
+        for (const type of [T.versioning, T.encryption, T.publicAccess, T.ownership, T.bucketPolicy])
+            assert.equal(single(run, type).inputs.bucket, bucket.inputs.bucket);
     });
 
     it("the bucket policy refuses plain HTTP and lets GuardDuty write only our detector's findings under our key", () => {
@@ -147,11 +150,18 @@ describe("audit stack (fixture Pulumi.audit.yaml)", () => {
         const policy = policyOf(policyResource);
         const bucketArn = "arn:aws:s3:::guardduty-findings-222222222222-us-east-1";
         const tls = statement(policy, "DenyInsecureTransport");
-        assert.deepEqual([tls.Effect, tls.Principal, tls.Resource, tls.Condition], ["Deny", "*", [bucketArn, `${bucketArn}/*`], { Bool: { "aws:SecureTransport": "false" } }]);
-        const source = { StringEquals: { "aws:SourceAccount": "222222222222", "aws:SourceArn": `arn:aws:guardduty:us-east-1:222222222222:detector/${detectorId}` } };
+        assert.deepEqual(
+            [tls.Effect, tls.Principal, tls.Resource, tls.Condition],
+            ["Deny", "*", [bucketArn, `${bucketArn}/*`], { Bool: { "aws:SecureTransport": "false" } }],
+        );
+        const source = {
+            StringEquals: { "aws:SourceAccount": "222222222222", "aws:SourceArn": `arn:aws:guardduty:us-east-1:222222222222:detector/${detectorId}` },
+        };
         assert.deepEqual(statement(policy, "GuardDutyPutFindings").Condition, source);
         assert.deepEqual(statement(policy, "GuardDutyGetBucketLocation").Condition, source);
-        assert.deepEqual(statement(policy, "DenyFindingsUnderAnotherKey").Condition, { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn } });
+        assert.deepEqual(statement(policy, "DenyFindingsUnderAnotherKey").Condition, {
+            StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn },
+        });
         assert.deepEqual(statement(policy, "DenyUnencryptedFindings").Condition, { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } });
         assert.ok(policyResource.dependencies.includes(single(run, T.publicAccess).urn), "the policy must wait for the public access block");
     });
@@ -182,7 +192,12 @@ describe("audit stack (fixture Pulumi.audit.yaml)", () => {
         });
         const topic = single(run, T.topic);
         const targets = ofType(run, T.target);
-        assert.deepEqual(targets.map((t) => t.inputs.rule).sort(), ofType(run, T.rule).map((r) => r.outputs.name).sort());
+        assert.deepEqual(
+            targets.map((t) => t.inputs.rule).sort(),
+            ofType(run, T.rule)
+                .map((r) => r.outputs.name)
+                .sort(),
+        );
         const topicPolicy = single(run, T.topicPolicy);
         for (const target of targets) {
             assert.equal(target.inputs.arn, topic.outputs.arn);
@@ -196,12 +211,17 @@ describe("audit stack (fixture Pulumi.audit.yaml)", () => {
         assert.equal(topicPolicy.inputs.arn, topicArn);
         const publish = statement(policyOf(topicPolicy), "EventBridgePublishesAlerts");
         assert.deepEqual([publish.Principal, publish.Action, publish.Resource], [{ Service: "events.amazonaws.com" }, "sns:Publish", topicArn]);
-        assert.deepEqual(publish.Condition, { ArnEquals: { "aws:SourceArn": [ruleBySuffix(run, "-findings").outputs.arn, ruleBySuffix(run, "-runtime-unhealthy").outputs.arn] } });
+        assert.deepEqual(publish.Condition, {
+            ArnEquals: { "aws:SourceArn": [ruleBySuffix(run, "-findings").outputs.arn, ruleBySuffix(run, "-runtime-unhealthy").outputs.arn] },
+        });
     });
 
     it("subscribes notificationEmail to the topic", () => {
         const subscription = single(run, T.subscription);
-        assert.deepEqual([subscription.inputs.protocol, subscription.inputs.endpoint, subscription.inputs.topic], ["email", "secops@example.com", single(run, T.topic).outputs.arn]);
+        assert.deepEqual(
+            [subscription.inputs.protocol, subscription.inputs.endpoint, subscription.inputs.topic],
+            ["email", "secops@example.com", single(run, T.topic).outputs.arn],
+        );
     });
 
     it("publishes exactly the contract's outputs, from the resources above", () => {
@@ -225,8 +245,14 @@ describe("audit stack variants", () => {
         const run = await audit({ agentManagement: "automated" });
         const feature = single(run, T.detectorFeature);
         assert.equal(feature.inputs.status, "ENABLED");
-        assert.deepEqual(feature.inputs.additionalConfigurations, ORDER.map((name) => ({ name, status: "ENABLED" })));
-        assert.deepEqual(single(run, T.orgFeature).inputs.additionalConfigurations, ORDER.map((name) => ({ name, autoEnable: "ALL" })));
+        assert.deepEqual(
+            feature.inputs.additionalConfigurations,
+            ORDER.map((name) => ({ name, status: "ENABLED" })),
+        );
+        assert.deepEqual(
+            single(run, T.orgFeature).inputs.additionalConfigurations,
+            ORDER.map((name) => ({ name, autoEnable: "ALL" })),
+        );
         assert.equal(run.outputs.agentManagement, "automated");
     });
 
@@ -235,10 +261,16 @@ describe("audit stack variants", () => {
         const feature = single(run, T.detectorFeature);
         // EC2 instances are still monitored: the participants' SSM association installs the agent.
         assert.equal(feature.inputs.status, "ENABLED");
-        assert.deepEqual(feature.inputs.additionalConfigurations, ORDER.map((name) => ({ name, status: "DISABLED" })));
+        assert.deepEqual(
+            feature.inputs.additionalConfigurations,
+            ORDER.map((name) => ({ name, status: "DISABLED" })),
+        );
         const members = single(run, T.orgFeature);
         assert.equal(members.inputs.autoEnable, "ALL");
-        assert.deepEqual(members.inputs.additionalConfigurations, ORDER.map((name) => ({ name, autoEnable: "NONE" })));
+        assert.deepEqual(
+            members.inputs.additionalConfigurations,
+            ORDER.map((name) => ({ name, autoEnable: "NONE" })),
+        );
         assert.equal(single(run, T.orgConfig).inputs.autoEnableOrganizationMembers, "ALL");
     });
 
@@ -272,7 +304,16 @@ describe("audit stack variants", () => {
         const policy = policyOf(single(run, T.key));
         assert.ok(!JSON.stringify(policy).includes("guardduty.amazonaws.com"), "the key must not name GuardDuty when nothing is exported");
         assert.equal(single(run, T.topic).inputs.kmsMasterKeyId, single(run, T.key).outputs.arn);
-        assert.deepEqual(Object.keys(run.outputs).sort(), ["agentManagement", "contractVersion", "coverageEventBusArn", "detectorId", "detectorIds", "findingsKmsKeyArn", "findingsTopicArn", "role"]);
+        assert.deepEqual(Object.keys(run.outputs).sort(), [
+            "agentManagement",
+            "contractVersion",
+            "coverageEventBusArn",
+            "detectorId",
+            "detectorIds",
+            "findingsKmsKeyArn",
+            "findingsTopicArn",
+            "role",
+        ]);
     });
 
     it("without notificationEmail, creates no subscription but keeps the topic and both rules", async () => {
@@ -310,14 +351,18 @@ describe("audit building blocks (pure, no mocks)", () => {
     });
 
     const everySetting = AGENT_MANAGEMENT_MODES.flatMap((agentManagement) =>
-        [true, false].flatMap((ecsFargate) => [true, false].map((eks) => ({ agentManagement, runtimeMonitoring: { ecsFargate, eks } }))));
+        [true, false].flatMap((ecsFargate) => [true, false].map((eks) => ({ agentManagement, runtimeMonitoring: { ecsFargate, eks } }))),
+    );
 
     it("detector feature: always ENABLED, EC2 automation from the mode, ECS/EKS from their flags, always all three in order", () => {
         for (const settings of everySetting) {
             const feature = detectorRuntimeMonitoring(settings);
             assert.equal(feature.name, "RUNTIME_MONITORING");
             assert.equal(feature.status, "ENABLED", JSON.stringify(settings));
-            assert.deepEqual(feature.additionalConfigurations.map((c) => c.name), ORDER);
+            assert.deepEqual(
+                feature.additionalConfigurations.map((c) => c.name),
+                ORDER,
+            );
             assert.deepEqual(
                 feature.additionalConfigurations.map((c) => c.status === "ENABLED"),
                 [settings.runtimeMonitoring.eks, settings.runtimeMonitoring.ecsFargate, settings.agentManagement === "automated"],
@@ -331,11 +376,15 @@ describe("audit building blocks (pure, no mocks)", () => {
             for (const settings of everySetting) {
                 const feature = organizationRuntimeMonitoring(settings, autoEnable);
                 assert.equal(feature.autoEnable, autoEnable);
-                assert.deepEqual(feature.additionalConfigurations, [
-                    { name: "EKS_ADDON_MANAGEMENT", autoEnable: settings.runtimeMonitoring.eks ? autoEnable : "NONE" },
-                    { name: "ECS_FARGATE_AGENT_MANAGEMENT", autoEnable: settings.runtimeMonitoring.ecsFargate ? autoEnable : "NONE" },
-                    { name: "EC2_AGENT_MANAGEMENT", autoEnable: settings.agentManagement === "automated" ? autoEnable : "NONE" },
-                ], JSON.stringify(settings));
+                assert.deepEqual(
+                    feature.additionalConfigurations,
+                    [
+                        { name: "EKS_ADDON_MANAGEMENT", autoEnable: settings.runtimeMonitoring.eks ? autoEnable : "NONE" },
+                        { name: "ECS_FARGATE_AGENT_MANAGEMENT", autoEnable: settings.runtimeMonitoring.ecsFargate ? autoEnable : "NONE" },
+                        { name: "EC2_AGENT_MANAGEMENT", autoEnable: settings.agentManagement === "automated" ? autoEnable : "NONE" },
+                    ],
+                    JSON.stringify(settings),
+                );
             }
         }
     });
@@ -346,7 +395,11 @@ describe("audit building blocks (pure, no mocks)", () => {
     });
 
     it("event patterns match GuardDuty's event shapes exactly", () => {
-        assert.deepEqual(findingsEventPattern(7), { source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [{ numeric: [">=", 7] }] } });
+        assert.deepEqual(findingsEventPattern(7), {
+            source: ["aws.guardduty"],
+            "detail-type": ["GuardDuty Finding"],
+            detail: { severity: [{ numeric: [">=", 7] }] },
+        });
         assert.deepEqual(runtimeUnhealthyEventPattern(), { source: ["aws.guardduty"], "detail-type": ["GuardDuty Runtime Protection Unhealthy"] });
     });
 
@@ -361,16 +414,32 @@ describe("audit building blocks (pure, no mocks)", () => {
         const withExport = findingsKeyPolicy({ region: "us-east-1", accountId: "222222222222", detectors, findingsExport: true });
         const without = findingsKeyPolicy({ region: "us-east-1", accountId: "222222222222", detectors, findingsExport: false });
         for (const policy of [withExport, without]) assert.ok(policy.Statement.every((s) => s.Principal !== "*"));
-        assert.deepEqual(withExport.Statement.map((s) => s.Sid), ["AccountAdministersKey", "GuardDutyEncryptsExportedFindings", "EventBridgePublishesToEncryptedTopic"]);
-        assert.deepEqual(without.Statement.map((s) => s.Sid), ["AccountAdministersKey", "EventBridgePublishesToEncryptedTopic"]);
+        assert.deepEqual(
+            withExport.Statement.map((s) => s.Sid),
+            ["AccountAdministersKey", "GuardDutyEncryptsExportedFindings", "EventBridgePublishesToEncryptedTopic"],
+        );
+        assert.deepEqual(
+            without.Statement.map((s) => s.Sid),
+            ["AccountAdministersKey", "EventBridgePublishesToEncryptedTopic"],
+        );
         // The SNS guide: aws:Source* condition keys are not supported for EventBridge delivery to encrypted topics.
         assert.equal(statement(withExport, "EventBridgePublishesToEncryptedTopic").Condition, undefined);
     });
 
     it("bucket policy: nothing is allowed to '*', every GuardDuty Allow is conditioned on our detector", () => {
-        const policy = findingsBucketPolicy({ bucketArn: "arn:aws:s3:::b", accountId: "222222222222", detectors: [{ region: "us-east-1", arn: "arn:aws:guardduty:us-east-1:222222222222:detector/x" }], kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/k" });
+        const policy = findingsBucketPolicy({
+            bucketArn: "arn:aws:s3:::b",
+            accountId: "222222222222",
+            detectors: [{ region: "us-east-1", arn: "arn:aws:guardduty:us-east-1:222222222222:detector/x" }],
+            kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/k",
+        });
         const allows = policy.Statement.filter((s) => s.Effect === "Allow");
-        assert.ok(allows.length === 2 && allows.every((s) => s.Principal !== "*" && s.Condition?.StringEquals?.["aws:SourceArn"] === "arn:aws:guardduty:us-east-1:222222222222:detector/x"));
+        assert.ok(
+            allows.length === 2 &&
+                allows.every(
+                    (s) => s.Principal !== "*" && s.Condition?.StringEquals?.["aws:SourceArn"] === "arn:aws:guardduty:us-east-1:222222222222:detector/x",
+                ),
+        );
         assert.deepEqual(allows.map((s) => s.Action).sort(), ["s3:GetBucketLocation", "s3:PutObject"]);
     });
 

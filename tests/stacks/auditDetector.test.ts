@@ -58,7 +58,10 @@ describe("audit stack: the detector, found and adopted or created", () => {
         const provider = single(run, "pulumi:providers:aws");
         assert.deepEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), [AUDIT_ACCOUNT]);
         assert.equal(lookups(result).length, 1, "one lookup per run");
-        assert.ok(lookups(result)[0]!.provider.startsWith(`${provider.urn}::`), `the lookup went through ${lookups(result)[0]!.provider || "the default provider"}, not the pinned one`);
+        assert.ok(
+            lookups(result)[0]!.provider.startsWith(`${provider.urn}::`),
+            `the lookup went through ${lookups(result)[0]!.provider || "the default provider"}, not the pinned one`,
+        );
 
         const detector = single(run, DETECTOR);
         assert.equal(detector.importId, expectedId);
@@ -66,7 +69,11 @@ describe("audit stack: the detector, found and adopted or created", () => {
         assert.equal(detector.protect, true);
         assert.equal(detector.name, "guardduty-detector", "adopted under the same URN a created detector gets");
         assert.equal(run.outputs.detectorId, expectedId);
-        for (const type of ["aws:guardduty/detectorFeature:DetectorFeature", "aws:guardduty/organizationConfiguration:OrganizationConfiguration", "aws:guardduty/publishingDestination:PublishingDestination"]) {
+        for (const type of [
+            "aws:guardduty/detectorFeature:DetectorFeature",
+            "aws:guardduty/organizationConfiguration:OrganizationConfiguration",
+            "aws:guardduty/publishingDestination:PublishingDestination",
+        ]) {
             assert.equal(single(run, type).inputs.detectorId, expectedId, type);
         }
     });

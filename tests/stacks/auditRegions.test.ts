@@ -31,14 +31,23 @@ const ENABLED_BY_DEFAULT = [
 
 const policyOf = (type: string, run: Awaited<ReturnType<typeof runStack>>): PolicyDocument => JSON.parse(String(single(run, type).inputs.policy));
 const guardDutyStatements = (policy: PolicyDocument): Statement[] =>
-    policy.Statement.filter((s) => typeof s.Principal === "object" && "Service" in s.Principal && [s.Principal.Service].flat().some((service) => service.startsWith("guardduty")));
+    policy.Statement.filter(
+        (s) => typeof s.Principal === "object" && "Service" in s.Principal && [s.Principal.Service].flat().some((service) => service.startsWith("guardduty")),
+    );
 
 describe("regions: which ones are opt-in (one list, in src/config/regions.ts)", () => {
     it("classifies every commercial region the provider knows as opt-in or enabled by default, never both", () => {
         const commercial = KNOWN_REGIONS.filter((region) => partitionOf(region) === "aws");
         const unclassified = commercial.filter((region) => !OPT_IN_REGIONS.has(region) && !ENABLED_BY_DEFAULT.includes(region));
-        assert.deepEqual(unclassified, [], "a region the provider added: put it in OPT_IN_REGIONS (launched after 20 March 2019) or in this test's ENABLED_BY_DEFAULT");
-        assert.deepEqual(ENABLED_BY_DEFAULT.filter((region) => OPT_IN_REGIONS.has(region)), []);
+        assert.deepEqual(
+            unclassified,
+            [],
+            "a region the provider added: put it in OPT_IN_REGIONS (launched after 20 March 2019) or in this test's ENABLED_BY_DEFAULT",
+        );
+        assert.deepEqual(
+            ENABLED_BY_DEFAULT.filter((region) => OPT_IN_REGIONS.has(region)),
+            [],
+        );
     });
 
     it("lists only commercial regions the provider knows as opt-in", () => {
@@ -56,7 +65,11 @@ describe("regions: which ones are opt-in (one list, in src/config/regions.ts)", 
 describe("GuardDuty's principal in the findings bucket and key policies, per kind of region", () => {
     it("is the regional guardduty.<region>.amazonaws.com in every opt-in region and the global name everywhere else", () => {
         for (const region of KNOWN_REGIONS) {
-            assert.equal(guardDutyServicePrincipal(region), OPT_IN_REGIONS.has(region) ? `guardduty.${region}.amazonaws.com` : "guardduty.amazonaws.com", region);
+            assert.equal(
+                guardDutyServicePrincipal(region),
+                OPT_IN_REGIONS.has(region) ? `guardduty.${region}.amazonaws.com` : "guardduty.amazonaws.com",
+                region,
+            );
         }
     });
 
@@ -77,7 +90,8 @@ describe("GuardDuty's principal in the findings bucket and key policies, per kin
             const statements = [...guardDutyStatements(key), ...guardDutyStatements(bucket)];
             assert.equal(statements.length, 1 + 4, "GenerateDataKey on the key; GetBucketLocation, PutObject and two Denies on the bucket");
             for (const statement of statements) assert.deepEqual(statement.Principal, { Service: principal }, statement.Sid);
-            for (const allow of statements.filter((s) => s.Effect === "Allow")) assert.equal(allow.Condition?.StringEquals?.["aws:SourceArn"], detectorArn, allow.Sid);
+            for (const allow of statements.filter((s) => s.Effect === "Allow"))
+                assert.equal(allow.Condition?.StringEquals?.["aws:SourceArn"], detectorArn, allow.Sid);
             assert.deepEqual(key.Statement.find((s) => s.Sid === "AccountAdministersKey")!.Principal, { AWS: `arn:${partition}:iam::222222222222:root` });
             assert.equal(ofType(run, "aws:guardduty/publishingDestination:PublishingDestination").length, 1);
         });

@@ -47,7 +47,11 @@ const parentOf = (run: OfflineStackRun, resource: CapturedResource) => run.resou
  */
 function render(event: Record<string, unknown>): string {
     const { inputPaths, inputTemplate } = coverageAlertInputTransformer();
-    const valueAt = (path: string) => path.slice(2).split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), event);
+    const valueAt = (path: string) =>
+        path
+            .slice(2)
+            .split(".")
+            .reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), event);
     return inputTemplate
         .split("\n")
         .map((line) => (JSON.parse(line) as string).replace(/<([^<>]+)>/g, (_, name: string) => String(valueAt(inputPaths[name]!) ?? "")))
@@ -96,14 +100,16 @@ describe("coverage events: the audit account's bus and alert (shipped Pulumi.aud
         assert.equal(policy.inputs.eventBusName, bus.outputs.name);
         assert.deepEqual(json(policy.inputs.policy), {
             Version: "2012-10-17",
-            Statement: [{
-                Sid: "OrganizationForwardsCoverageEvents",
-                Effect: "Allow",
-                Principal: "*",
-                Action: "events:PutEvents",
-                Resource: bus.outputs.arn,
-                Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
-            }],
+            Statement: [
+                {
+                    Sid: "OrganizationForwardsCoverageEvents",
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: "events:PutEvents",
+                    Resource: bus.outputs.arn,
+                    Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+                },
+            ],
         });
     });
 
@@ -181,16 +187,30 @@ describe("coverage alert message (input transformer)", () => {
     });
 
     it("renders an EC2 instance's account, region, instance ID, issue and the verify command to re-check it", () => {
-        const message = render(coverageEvent({
-            resourceType: "EC2",
-            ec2InstanceDetails: { instanceId: "i-0a1b2c3d4e5f60002", instanceType: "t3.small", clusterArn: "", agentDetails: { version: "1.6.0" }, managementType: "MANUAL" },
-        }, "No Agent Reporting: Waiting for SSM notification"));
+        const message = render(
+            coverageEvent(
+                {
+                    resourceType: "EC2",
+                    ec2InstanceDetails: {
+                        instanceId: "i-0a1b2c3d4e5f60002",
+                        instanceType: "t3.small",
+                        clusterArn: "",
+                        agentDetails: { version: "1.6.0" },
+                        managementType: "MANUAL",
+                    },
+                },
+                "No Agent Reporting: Waiting for SSM notification",
+            ),
+        );
         const lines = message.split("\n");
         assert.ok(lines.includes("Account:  444444444444"), message);
         assert.ok(lines.includes("Region:   us-east-1"), message);
         assert.ok(lines.includes("Resource: EC2 i-0a1b2c3d4e5f60002"), message);
         assert.ok(lines.includes("Issue:    No Agent Reporting: Waiting for SSM notification"), message);
-        assert.ok(lines.includes("  AWS_PROFILE=audit npm run verify -- organization/guardduty-shared-vpc/PARTICIPANT_STACK --region us-east-1 --wait 15m"), message);
+        assert.ok(
+            lines.includes("  AWS_PROFILE=audit npm run verify -- organization/guardduty-shared-vpc/PARTICIPANT_STACK --region us-east-1 --wait 15m"),
+            message,
+        );
         assert.match(message, /participant stack that deploys into account 444444444444\./);
     });
 
@@ -198,15 +218,33 @@ describe("coverage alert message (input transformer)", () => {
         const docs = readFileSync(path.join(PROJECT_DIR, "docs", "management-audit.md"), "utf8");
         const example = /so the message reads[\s\S]*?```text\n([\s\S]*?)\n\s*```/.exec(docs)?.[1];
         assert.ok(example, "no example message in docs/management-audit.md");
-        const shown = example.split("\n").map((line) => line.replace(/^ {2}/, "")).join("\n");
-        const rendered = render(coverageEvent({ resourceType: "EC2", ec2InstanceDetails: { instanceId: "i-0a1b2c3d4e5f60002" } }, "No Agent Reporting: Waiting for SSM notification"));
+        const shown = example
+            .split("\n")
+            .map((line) => line.replace(/^ {2}/, ""))
+            .join("\n");
+        const rendered = render(
+            coverageEvent(
+                { resourceType: "EC2", ec2InstanceDetails: { instanceId: "i-0a1b2c3d4e5f60002" } },
+                "No Agent Reporting: Waiting for SSM notification",
+            ),
+        );
         assert.equal(shown, rendered);
     });
 
     it("names the cluster for ECS and EKS events, from each type's own details", () => {
-        const ecs = render(coverageEvent({ resourceType: "ECS", ecsClusterDetails: { clusterName: "payments", fargateDetails: { issues: [], managementType: "AUTO_MANAGED" } } }, "VPC Endpoint Creation Failed"));
+        const ecs = render(
+            coverageEvent(
+                { resourceType: "ECS", ecsClusterDetails: { clusterName: "payments", fargateDetails: { issues: [], managementType: "AUTO_MANAGED" } } },
+                "VPC Endpoint Creation Failed",
+            ),
+        );
         assert.ok(ecs.split("\n").includes("Resource: ECS payments"), ecs);
-        const eks = render(coverageEvent({ resourceType: "EKS", eksClusterDetails: { clusterName: "platform", availableNodes: "3", desiredNodes: "3", addonVersion: "v1.6.0" } }, "Addon Creation Failed"));
+        const eks = render(
+            coverageEvent(
+                { resourceType: "EKS", eksClusterDetails: { clusterName: "platform", availableNodes: "3", desiredNodes: "3", addonVersion: "v1.6.0" } },
+                "Addon Creation Failed",
+            ),
+        );
         assert.ok(eks.split("\n").includes("Resource: EKS platform"), eks);
     });
 });
@@ -219,7 +257,10 @@ describe("coverage events: forwarding from the owner and participant accounts", 
         participant = await runStack("participant", fixtureConfig("participant"), { owner: owner.outputs });
     });
 
-    for (const [stack, role] of [["owner", "guardduty-shared-vpc:stacks:Owner"], ["participant", "guardduty-shared-vpc:stacks:Participant"]] as const) {
+    for (const [stack, role] of [
+        ["owner", "guardduty-shared-vpc:stacks:Owner"],
+        ["participant", "guardduty-shared-vpc:stacks:Participant"],
+    ] as const) {
         describe(stack, () => {
             const run = () => (stack === "owner" ? owner : participant);
 
@@ -278,7 +319,10 @@ describe("coverage events: forwarding from the owner and participant accounts", 
         assert.ok(audit, "the audit stack did not plan");
         const busArn = single(audit, T.bus).outputs.arn;
         const forwarders = results.filter((r) => r.stack.role === "owner" || r.stack.role === "participant");
-        assert.deepEqual(forwarders.map((r) => r.stack.stack), ["owner", "participant", "participant-b"]);
+        assert.deepEqual(
+            forwarders.map((r) => r.stack.stack),
+            ["owner", "participant", "participant-b"],
+        );
         for (const result of forwarders) {
             assert.ok(result.run, `${result.stack.stack} did not plan: ${String(result.error)}`);
             assert.equal(single(result.run, T.target).inputs.arn, busArn, result.stack.stack);
@@ -289,13 +333,21 @@ describe("coverage events: forwarding from the owner and participant accounts", 
 describe("coverage events: an upstream stack without the bus is a config error, before anything is registered", () => {
     it("an audit stack deployed before the bus existed: the owner says to run pulumi up on it first", async () => {
         const { coverageEventBusArn: _dropped, ...older } = auditOutputs("manual");
-        await expectConfigError(() => runStack("owner", fixtureConfig("owner"), { audit: older }), "auditStack", /has no output coverageEventBusArn: run `pulumi up` on the audit stack first/);
+        await expectConfigError(
+            () => runStack("owner", fixtureConfig("owner"), { audit: older }),
+            "auditStack",
+            /has no output coverageEventBusArn: run `pulumi up` on the audit stack first/,
+        );
     });
 
     it("an owner deployed before it passed the bus on: the participant says to run pulumi up on the owner first", async () => {
         const owner = (await runStack("owner", fixtureConfig("owner"))).outputs;
         const { coverageEventBusArn: _dropped, ...older } = owner;
-        await expectConfigError(() => runStack("participant", fixtureConfig("participant"), { owner: older }), "ownerStack", /has no output coverageEventBusArn: run `pulumi up` on the owner stack first/);
+        await expectConfigError(
+            () => runStack("participant", fixtureConfig("participant"), { owner: older }),
+            "ownerStack",
+            /has no output coverageEventBusArn: run `pulumi up` on the owner stack first/,
+        );
     });
 
     it("a coverageEventBusArn that is not an event bus (here the alerts topic) is refused by the owner", async () => {
@@ -322,7 +374,9 @@ describe("coverage events: owner and audit name one organization (stacks planned
 
     it("refuses an owner whose organization is not its audit stack's, naming both, by short or full stack name", () => {
         for (const auditStack of ["audit", "organization/guardduty-shared-vpc/audit"]) {
-            const problems = organizationProblems([entry("audit", "audit"), entry("owner", "owner", { organizationId: "o-zz99yy88xx", auditStack })]).get("owner");
+            const problems = organizationProblems([entry("audit", "audit"), entry("owner", "owner", { organizationId: "o-zz99yy88xx", auditStack })]).get(
+                "owner",
+            );
             assert.equal(problems?.length, 1, auditStack);
             assert.equal(problems[0]!.key, "guardduty-shared-vpc:organizationId");
             assert.equal(problems[0]!.value, "o-zz99yy88xx");
@@ -334,11 +388,16 @@ describe("coverage events: owner and audit name one organization (stacks planned
         const elsewhere = entry("audit-eu", "audit", { organizationId: "o-zz99yy88xx" });
         assert.equal(organizationProblems([elsewhere, entry("audit", "audit"), entry("owner", "owner")]).size, 0);
         assert.equal(organizationProblems([entry("owner", "owner", { organizationId: "o-zz99yy88xx" })]).size, 0);
-        assert.equal(organizationProblems([entry("audit", "audit", { organizationId: undefined }), entry("owner", "owner", { organizationId: "o-zz99yy88xx" })]).size, 0);
+        assert.equal(
+            organizationProblems([entry("audit", "audit", { organizationId: undefined }), entry("owner", "owner", { organizationId: "o-zz99yy88xx" })]).size,
+            0,
+        );
     });
 
     it("stops the owner in the offline plan before it runs, and the participants with it", async () => {
-        const stacks = discoverStacks(PROJECT_DIR).map((s) => (s.stack === "owner" ? { ...s, config: withConfig(s.config, { organizationId: "o-zz99yy88xx" }) } : s));
+        const stacks = discoverStacks(PROJECT_DIR).map((s) =>
+            s.stack === "owner" ? { ...s, config: withConfig(s.config, { organizationId: "o-zz99yy88xx" }) } : s,
+        );
         const results = await runStacksInOrder(stacks, { preview: true });
         const owner = results.find((r) => r.stack.stack === "owner");
         assert.ok(owner?.error instanceof ConfigError, String(owner?.error));

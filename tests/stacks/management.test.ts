@@ -35,7 +35,12 @@ describe("management stack (fixture Pulumi.management.yaml)", () => {
     });
 
     it("publishes exactly the contract's outputs", () => {
-        const expected: PublishedOutputs<"management"> = { delegatedAdminAccountId: "222222222222", delegatedRegions: ["us-east-1"], contractVersion: CONTRACT_VERSION, role: "management" };
+        const expected: PublishedOutputs<"management"> = {
+            delegatedAdminAccountId: "222222222222",
+            delegatedRegions: ["us-east-1"],
+            contractVersion: CONTRACT_VERSION,
+            role: "management",
+        };
         assert.deepEqual(run.outputs, expected);
     });
 });
@@ -45,11 +50,19 @@ describe("management stack variants", () => {
         const run = await runStack("management", withConfig(fixtureConfig("management"), { enableRamSharingWithOrganization: "false" }));
         assert.equal(ofType(run, RAM_SHARING).length, 0);
         assert.equal(single(run, ADMIN).inputs.adminAccountId, "222222222222");
-        assert.deepEqual(run.outputs, { delegatedAdminAccountId: "222222222222", delegatedRegions: ["us-east-1"], contractVersion: CONTRACT_VERSION, role: "management" });
+        assert.deepEqual(run.outputs, {
+            delegatedAdminAccountId: "222222222222",
+            delegatedRegions: ["us-east-1"],
+            contractVersion: CONTRACT_VERSION,
+            role: "management",
+        });
     });
 
     it("a second management stack for another region delegates there, through a provider for that region", async () => {
-        const run = await runStack("management-eu", withConfig(fixtureConfig("management"), { "aws:region": "eu-west-1", enableRamSharingWithOrganization: "false" }));
+        const run = await runStack(
+            "management-eu",
+            withConfig(fixtureConfig("management"), { "aws:region": "eu-west-1", enableRamSharingWithOrganization: "false" }),
+        );
         assert.equal(single(run, "pulumi:providers:aws").inputs.region, "eu-west-1");
         assert.equal(single(run, ADMIN).inputs.adminAccountId, "222222222222");
     });

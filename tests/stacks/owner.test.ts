@@ -27,12 +27,15 @@ describe("owner stack (fixture Pulumi.owner.yaml)", () => {
 
     it("places subnets by AZ ID, never by AZ name", () => {
         const subnets = ofType(run, "aws:ec2/subnet:Subnet");
-        assert.deepEqual(subnets.map((s) => [s.name, s.inputs.availabilityZoneId, s.inputs.availabilityZone]), [
-            ["network-workloads-a", "use1-az1", undefined],
-            ["network-workloads-b", "use1-az2", undefined],
-            ["network-batch-b", "use1-az2", undefined],
-            ["network-owner-tools", "use1-az4", undefined],
-        ]);
+        assert.deepEqual(
+            subnets.map((s) => [s.name, s.inputs.availabilityZoneId, s.inputs.availabilityZone]),
+            [
+                ["network-workloads-a", "use1-az1", undefined],
+                ["network-workloads-b", "use1-az2", undefined],
+                ["network-batch-b", "use1-az2", undefined],
+                ["network-owner-tools", "use1-az4", undefined],
+            ],
+        );
     });
 
     it("shares through one protected, organization-only RAM share", () => {
@@ -69,7 +72,10 @@ describe("owner stack (fixture Pulumi.owner.yaml)", () => {
         assert.equal(endpoint.inputs.privateDnsEnabled, true);
         const subnetIds = new Map(ofType(run, "aws:ec2/subnet:Subnet").map((s) => [s.outputs.id, s.name]));
         // workloads-b and batch-b share use1-az2: the first configured wins; owner-tools is not shared.
-        assert.deepEqual((endpoint.inputs.subnetIds as string[]).map((id) => subnetIds.get(id)), ["network-workloads-a", "network-workloads-b"]);
+        assert.deepEqual(
+            (endpoint.inputs.subnetIds as string[]).map((id) => subnetIds.get(id)),
+            ["network-workloads-a", "network-workloads-b"],
+        );
     });
 
     it("scopes the endpoint policy to the organization", () => {
@@ -97,12 +103,18 @@ describe("owner stack (fixture Pulumi.owner.yaml)", () => {
         assert.equal(outputs.region, "us-east-1");
         assert.equal(outputs.vpcId, single(run, "aws:ec2/vpc:Vpc").outputs.id);
         const shared = outputs.sharedSubnets as Array<Record<string, unknown>>;
-        assert.deepEqual(shared.map((s) => [s.name, s.azId, s.cidr]), [
-            ["workloads-a", "use1-az1", "10.20.0.0/20"],
-            ["workloads-b", "use1-az2", "10.20.16.0/20"],
-            ["batch-b", "use1-az2", "10.20.32.0/20"],
-        ]);
-        assert.deepEqual(outputs.sharedSubnetIds, shared.map((s) => s.id));
+        assert.deepEqual(
+            shared.map((s) => [s.name, s.azId, s.cidr]),
+            [
+                ["workloads-a", "use1-az1", "10.20.0.0/20"],
+                ["workloads-b", "use1-az2", "10.20.16.0/20"],
+                ["batch-b", "use1-az2", "10.20.32.0/20"],
+            ],
+        );
+        assert.deepEqual(
+            outputs.sharedSubnetIds,
+            shared.map((s) => s.id),
+        );
         assert.equal(outputs.resourceShareArn, single(run, "aws:ram/resourceShare:ResourceShare").outputs.arn);
         assert.equal(outputs.guardDutyEndpointId, guardDutyEndpoint(run)?.outputs.id);
         assert.equal(outputs.guardDutyEndpointSecurityGroupId, single(run, "aws:ec2/securityGroup:SecurityGroup").outputs.id);
@@ -133,7 +145,10 @@ describe("owner stack variants", () => {
 
     it("under manual management without SSM endpoints, the guardduty-data endpoint keeps its own security group", async () => {
         const run = await runStack("owner", withConfig(fixtureConfig("owner"), { ssmEndpoints: "false" }), { audit: auditOutputs("manual") });
-        assert.deepEqual(ofType(run, ENDPOINT).map((e) => e.inputs.serviceName), ["com.amazonaws.us-east-1.guardduty-data"]);
+        assert.deepEqual(
+            ofType(run, ENDPOINT).map((e) => e.inputs.serviceName),
+            ["com.amazonaws.us-east-1.guardduty-data"],
+        );
         assert.equal(ofType(run, "aws:ec2/securityGroup:SecurityGroup").length, 1);
     });
 
@@ -145,9 +160,15 @@ describe("owner stack variants", () => {
         const urns = (run: OfflineStackRun) => new Set(run.resources.map((r) => r.urn));
         const removed = [...urns(before)].filter((urn) => !urns(after).has(urn));
         const added = [...urns(after)].filter((urn) => !urns(before).has(urn));
-        assert.deepEqual(removed.map((urn) => urn.split("::").pop()), ["network-share-batch-b"]);
+        assert.deepEqual(
+            removed.map((urn) => urn.split("::").pop()),
+            ["network-share-batch-b"],
+        );
         assert.deepEqual(added, []);
-        assert.deepEqual((after.outputs.sharedSubnets as Array<{ name: string }>).map((s) => s.name), ["workloads-a", "workloads-b"]);
+        assert.deepEqual(
+            (after.outputs.sharedSubnets as Array<{ name: string }>).map((s) => s.name),
+            ["workloads-a", "workloads-b"],
+        );
     });
 
     it("assumes the configured role in the pinned provider", async () => {

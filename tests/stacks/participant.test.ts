@@ -26,16 +26,22 @@ describe("participant stack (fixture Pulumi.participant.yaml, owner outputs thro
         const sg = single(run, "aws:ec2/securityGroup:SecurityGroup");
         assert.equal(sg.inputs.vpcId, owner.vpcId);
         assert.deepEqual(sg.inputs.ingress, []);
-        assert.deepEqual((sg.inputs.egress as Array<Record<string, unknown>>).map((r) => [r.protocol, r.fromPort, r.toPort]), [["tcp", 443, 443]]);
+        assert.deepEqual(
+            (sg.inputs.egress as Array<Record<string, unknown>>).map((r) => [r.protocol, r.fromPort, r.toPort]),
+            [["tcp", 443, 443]],
+        );
     });
 
     it("launches each instance in the named shared subnet, by the owner's subnet ID", () => {
         const subnetIdByName = new Map((owner.sharedSubnets as Array<{ name: string; id: string }>).map((s) => [s.name, s.id]));
         const instances = ofType(run, "aws:ec2/instance:Instance");
-        assert.deepEqual(instances.map((i) => [i.name, i.inputs.subnetId]), [
-            ["workloads-app-1", subnetIdByName.get("workloads-a")],
-            ["workloads-app-2", subnetIdByName.get("workloads-b")],
-        ]);
+        assert.deepEqual(
+            instances.map((i) => [i.name, i.inputs.subnetId]),
+            [
+                ["workloads-app-1", subnetIdByName.get("workloads-a")],
+                ["workloads-app-2", subnetIdByName.get("workloads-b")],
+            ],
+        );
     });
 
     it("hardens every instance: IMDSv2, metadata tags, encrypted root volume, own security group, and no GuardDutyManaged tag under manual management", () => {
@@ -65,8 +71,15 @@ describe("participant stack (fixture Pulumi.participant.yaml, owner outputs thro
         const trust = JSON.parse(String(role.inputs.assumeRolePolicy));
         assert.deepEqual(trust.Statement[0].Principal, { Service: "ec2.amazonaws.com" });
         const attachments = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
-        assert.deepEqual(attachments.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
-        assert.deepEqual(ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name), [], "no inline policy on the instance role");
+        assert.deepEqual(
+            attachments.map((a) => a.inputs.policyArn),
+            ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+        );
+        assert.deepEqual(
+            ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name),
+            [],
+            "no inline policy on the instance role",
+        );
         const profile = single(run, "aws:iam/instanceProfile:InstanceProfile");
         for (const instance of ofType(run, "aws:ec2/instance:Instance")) assert.equal(instance.inputs.iamInstanceProfile, profile.outputs.name);
     });
@@ -82,8 +95,17 @@ describe("participant stack (fixture Pulumi.participant.yaml, owner outputs thro
     it("publishes outputs that satisfy the contract", () => {
         const outputs = participantOutputsSchema.parse(run.outputs);
         assert.equal(outputs.participantAccountId, "444444444444");
-        assert.deepEqual(outputs.instanceIds, ofType(run, "aws:ec2/instance:Instance").map((i) => i.outputs.id));
-        assert.deepEqual(outputs.instances.map((i) => [i.name, i.subnet, i.azId]), [["app-1", "workloads-a", "use1-az1"], ["app-2", "workloads-b", "use1-az2"]]);
+        assert.deepEqual(
+            outputs.instanceIds,
+            ofType(run, "aws:ec2/instance:Instance").map((i) => i.outputs.id),
+        );
+        assert.deepEqual(
+            outputs.instances.map((i) => [i.name, i.subnet, i.azId]),
+            [
+                ["app-1", "workloads-a", "use1-az1"],
+                ["app-2", "workloads-b", "use1-az2"],
+            ],
+        );
         assert.equal(outputs.agentAssociationId, single(run, "aws:ssm/association:Association").outputs.associationId);
     });
 
@@ -93,7 +115,10 @@ describe("participant stack (fixture Pulumi.participant.yaml, owner outputs thro
         assert.equal(accepter.inputs.shareArn, owner.resourceShareArn);
         const sg = single(accepting, "aws:ec2/securityGroup:SecurityGroup");
         const workloads = single(accepting, "guardduty-shared-vpc:compute:MonitoredInstances");
-        assert.ok(workloads.dependencies.includes(accepter.urn) || sg.dependencies.includes(accepter.urn), "the VPC is visible only after the share is accepted");
+        assert.ok(
+            workloads.dependencies.includes(accepter.urn) || sg.dependencies.includes(accepter.urn),
+            "the VPC is visible only after the share is accepted",
+        );
     });
 
     it("with no instances, creates the security group and role but no association", async () => {

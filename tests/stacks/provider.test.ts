@@ -33,7 +33,10 @@ describe("the pinned provider and per-account credentials (aws:profile, assumeRo
         const provider = single(await run("participant", { "aws:profile": "ci-base", assumeRoleArn: roleArn }), PROVIDER);
         assert.equal(provider.inputs.profile, "ci-base");
         const assumeRoles = JSON.parse(String(provider.inputs.assumeRoles));
-        assert.deepEqual(assumeRoles.map((r: { roleArn: string }) => r.roleArn), [roleArn]);
+        assert.deepEqual(
+            assumeRoles.map((r: { roleArn: string }) => r.roleArn),
+            [roleArn],
+        );
         assert.equal(assumeRoles[0].sessionName, "pulumi-participant");
         assert.deepEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), ["444444444444"]);
     });

@@ -52,7 +52,8 @@ const T = {
 const GET_DETECTOR = "aws:guardduty/getDetector:getDetector";
 
 /** A provider reference is `<urn>::<id>`; resources and invokes are compared by the provider's URN. */
-const providerUrnOf = (reference: string | undefined): string | undefined => (reference === undefined ? undefined : reference.slice(0, reference.lastIndexOf("::")));
+const providerUrnOf = (reference: string | undefined): string | undefined =>
+    reference === undefined ? undefined : reference.slice(0, reference.lastIndexOf("::"));
 const providers = (run: OfflineStackRun) => ofType(run, T.provider);
 const providerIn = (run: OfflineStackRun, region: string): CapturedResource => {
     const found = providers(run).filter((p) => p.inputs.region === region);
@@ -71,7 +72,8 @@ const statement = (policy: PolicyDocument, sid: string): Statement => {
     assert.ok(found, `no statement ${sid}`);
     return found;
 };
-const detectorArnIn = (region: string, partition = "aws") => `arn:${partition}:guardduty:${region}:${AUDIT_ACCOUNT}:detector/${existingDetectorId(AUDIT_ACCOUNT, region)}`;
+const detectorArnIn = (region: string, partition = "aws") =>
+    `arn:${partition}:guardduty:${region}:${AUDIT_ACCOUNT}:detector/${existingDetectorId(AUDIT_ACCOUNT, region)}`;
 
 interface Recorded {
     run?: OfflineStackRun;
@@ -127,7 +129,12 @@ describe("regions: a three-region audit stack", function () {
 
     it("has one provider per region, each pinned to the audit account; the home region's keeps its name", () => {
         assertPinnedEverywhere(run, "guardduty-shared-vpc:stacks:Audit", AUDIT_ACCOUNT, THREE);
-        assert.deepEqual(providers(run).map((p) => p.name).sort(), ["audit-aws", "audit-aws-eu-west-1", "audit-aws-me-south-1"]);
+        assert.deepEqual(
+            providers(run)
+                .map((p) => p.name)
+                .sort(),
+            ["audit-aws", "audit-aws-eu-west-1", "audit-aws-me-south-1"],
+        );
         assert.equal(providerIn(run, HOME).name, "audit-aws");
     });
 
@@ -151,9 +158,17 @@ describe("regions: a three-region audit stack", function () {
             const [organization] = inRegion(run, T.orgConfig, region);
             const [members] = inRegion(run, T.orgFeature, region);
             for (const resource of [feature, organization, members]) assert.equal(resource?.inputs.detectorId, detectorId, `${region}: ${resource?.type}`);
-            assert.deepEqual(feature.inputs.additionalConfigurations, automated.map((name) => ({ name, status: "ENABLED" })), region);
+            assert.deepEqual(
+                feature.inputs.additionalConfigurations,
+                automated.map((name) => ({ name, status: "ENABLED" })),
+                region,
+            );
             assert.equal(organization.inputs.autoEnableOrganizationMembers, "ALL", region);
-            assert.deepEqual(members.inputs.additionalConfigurations, automated.map((name) => ({ name, autoEnable: "ALL" })), region);
+            assert.deepEqual(
+                members.inputs.additionalConfigurations,
+                automated.map((name) => ({ name, autoEnable: "ALL" })),
+                region,
+            );
             assert.ok(members.dependencies.includes(organization.urn), `${region}: the member feature waits for the organization configuration`);
         }
         for (const type of [T.detectorFeature, T.orgConfig, T.orgFeature]) assert.equal(ofType(run, type).length, 3, type);
@@ -175,7 +190,8 @@ describe("regions: a three-region audit stack", function () {
             assert.deepEqual(allow.Condition, { StringEquals: { "aws:SourceAccount": AUDIT_ACCOUNT, "aws:SourceArn": arns } }, allow.Sid);
             assert.deepEqual(allow.Principal, { Service: principals }, allow.Sid);
         }
-        for (const deny of ["DenyUnencryptedFindings", "DenyFindingsUnderAnotherKey"]) assert.deepEqual(statement(bucket, deny).Principal, { Service: principals }, deny);
+        for (const deny of ["DenyUnencryptedFindings", "DenyFindingsUnderAnotherKey"])
+            assert.deepEqual(statement(bucket, deny).Principal, { Service: principals }, deny);
     });
 
     it("exports every region's findings to the home bucket with the home key, each destination in its own region and after the policy and encryption", () => {
@@ -213,7 +229,10 @@ describe("regions: a three-region audit stack", function () {
                 assert.ok(target.dependencies.includes(single(run, T.rolePolicy).urn), "targets wait for the role's permission");
             }
         }
-        assert.deepEqual(inRegion(run, T.target, HOME).map((t) => t.inputs.arn), [single(run, T.topic).outputs.arn, single(run, T.topic).outputs.arn]);
+        assert.deepEqual(
+            inRegion(run, T.target, HOME).map((t) => t.inputs.arn),
+            [single(run, T.topic).outputs.arn, single(run, T.topic).outputs.arn],
+        );
     });
 
     it("the forwarding role can be assumed by EventBridge only and may only put events on the home region's default bus", () => {
@@ -224,7 +243,12 @@ describe("regions: a three-region audit stack", function () {
         const permission = single(run, T.rolePolicy);
         assert.equal(permission.inputs.role, single(run, T.role).id);
         assert.deepEqual(JSON.parse(String(permission.inputs.policy)).Statement, [
-            { Sid: "ForwardToHomeRegionBus", Effect: "Allow", Action: "events:PutEvents", Resource: `arn:aws:events:${HOME}:${AUDIT_ACCOUNT}:event-bus/default` },
+            {
+                Sid: "ForwardToHomeRegionBus",
+                Effect: "Allow",
+                Action: "events:PutEvents",
+                Resource: `arn:aws:events:${HOME}:${AUDIT_ACCOUNT}:event-bus/default`,
+            },
         ]);
     });
 
@@ -239,8 +263,16 @@ describe("regions: a three-region audit stack", function () {
     });
 
     it("passes the policy pack with no verdict", async () => {
-        const verdicts = await evaluatePolicies("audit", run.resources, {}, { stackConfig: withConfig(fixtureConfig("audit"), { regions: THREE }), onUnknownValueError: "throw" });
-        assert.deepEqual(verdicts.map((v) => `${v.policy}: ${v.message}`), []);
+        const verdicts = await evaluatePolicies(
+            "audit",
+            run.resources,
+            {},
+            { stackConfig: withConfig(fixtureConfig("audit"), { regions: THREE }), onUnknownValueError: "throw" },
+        );
+        assert.deepEqual(
+            verdicts.map((v) => `${v.policy}: ${v.message}`),
+            [],
+        );
     });
 });
 
@@ -254,7 +286,11 @@ describe("regions: audit stack variants", function () {
         for (const region of THREE) {
             const provider = providerIn(run, region);
             assert.equal(provider.inputs.profile, "audit-sso", region);
-            assert.deepEqual(JSON.parse(String(provider.inputs.assumeRoles)).map((r: { roleArn: string }) => r.roleArn), [roleArn], region);
+            assert.deepEqual(
+                JSON.parse(String(provider.inputs.assumeRoles)).map((r: { roleArn: string }) => r.roleArn),
+                [roleArn],
+                region,
+            );
             assert.equal(provider.inputs.defaultTags, home.inputs.defaultTags, region);
         }
     });
@@ -264,9 +300,21 @@ describe("regions: audit stack variants", function () {
         const { run, invokes } = await record("audit", { regions: THREE, existingDetectorId: named });
         assert.ok(run);
         assert.equal(inRegion(run, T.detector, HOME)[0].importId, named);
-        const lookedUp = invokes.filter((call) => call.token === GET_DETECTOR).map((call) => providerUrnOf(call.provider)).sort();
-        assert.deepEqual(lookedUp, THREE.slice(1).map((region) => providerIn(run, region).urn).sort());
-        assert.deepEqual(run.outputs.detectorIds, { [HOME]: named, "eu-west-1": existingDetectorId(AUDIT_ACCOUNT, "eu-west-1"), "me-south-1": existingDetectorId(AUDIT_ACCOUNT, "me-south-1") });
+        const lookedUp = invokes
+            .filter((call) => call.token === GET_DETECTOR)
+            .map((call) => providerUrnOf(call.provider))
+            .sort();
+        assert.deepEqual(
+            lookedUp,
+            THREE.slice(1)
+                .map((region) => providerIn(run, region).urn)
+                .sort(),
+        );
+        assert.deepEqual(run.outputs.detectorIds, {
+            [HOME]: named,
+            "eu-west-1": existingDetectorId(AUDIT_ACCOUNT, "eu-west-1"),
+            "me-south-1": existingDetectorId(AUDIT_ACCOUNT, "me-south-1"),
+        });
     });
 
     it("creates the detector in a region without one and adopts it in the others", async () => {
@@ -276,15 +324,25 @@ describe("regions: audit stack variants", function () {
         assert.equal(inRegion(run, T.detector, HOME)[0].importId, existingDetectorId(AUDIT_ACCOUNT, HOME));
         assert.equal(inRegion(run, T.detector, "me-south-1")[0].importId, existingDetectorId(AUDIT_ACCOUNT, "me-south-1"));
         const created = String(inRegion(run, T.detector, "eu-west-1")[0].id);
-        assert.ok(JSON.stringify(policyOf(single(run, T.key))).includes(`arn:aws:guardduty:eu-west-1:${AUDIT_ACCOUNT}:detector/${created}`), "the created detector is named in the key policy");
+        assert.ok(
+            JSON.stringify(policyOf(single(run, T.key))).includes(`arn:aws:guardduty:eu-west-1:${AUDIT_ACCOUNT}:detector/${created}`),
+            "the created detector is named in the key policy",
+        );
     });
 
     it("a failed lookup in another region stops the stack, names that region and says existingDetectorId cannot skip it, and registers no GuardDuty resource", async () => {
-        const { error, registered } = await record("audit", { regions: THREE }, { guardDutyDetectorByRegion: { "me-south-1": { failure: "AccessDeniedException: not authorized to perform guardduty:ListDetectors" } } });
+        const { error, registered } = await record(
+            "audit",
+            { regions: THREE },
+            { guardDutyDetectorByRegion: { "me-south-1": { failure: "AccessDeniedException: not authorized to perform guardduty:ListDetectors" } } },
+        );
         assert.ok(error instanceof DetectorLookupError, String(error));
         assert.match(error.message, /account 222222222222 in me-south-1/);
         assert.match(error.message, /existingDetectorId names the home region's detector only/);
-        assert.deepEqual(registered.filter((r) => !["pulumi:pulumi:Stack", T.provider].includes(r.type)).map((r) => r.type), []);
+        assert.deepEqual(
+            registered.filter((r) => !["pulumi:pulumi:Stack", T.provider].includes(r.type)).map((r) => r.type),
+            [],
+        );
     });
 
     it("without findings export: no bucket and no destination in any region, and no GuardDuty grant on the key; alerts are still forwarded", async () => {
@@ -299,8 +357,14 @@ describe("regions: audit stack variants", function () {
         const run = await runStack("audit", withConfig(fixtureConfig("audit"), { "aws:region": "us-gov-west-1", regions: ["us-gov-west-1", "us-gov-east-1"] }));
         const allow = statement(policyOf(single(run, T.key)), "GuardDutyEncryptsExportedFindings");
         assert.deepEqual(allow.Principal, { Service: "guardduty.amazonaws.com" });
-        assert.deepEqual(allow.Condition?.StringEquals["aws:SourceArn"], ["us-gov-west-1", "us-gov-east-1"].map((region) => detectorArnIn(region, "aws-us-gov")));
-        assert.equal(JSON.parse(String(single(run, T.rolePolicy).inputs.policy)).Statement[0].Resource, `arn:aws-us-gov:events:us-gov-west-1:${AUDIT_ACCOUNT}:event-bus/default`);
+        assert.deepEqual(
+            allow.Condition?.StringEquals["aws:SourceArn"],
+            ["us-gov-west-1", "us-gov-east-1"].map((region) => detectorArnIn(region, "aws-us-gov")),
+        );
+        assert.equal(
+            JSON.parse(String(single(run, T.rolePolicy).inputs.policy)).Statement[0].Resource,
+            `arn:aws-us-gov:events:us-gov-west-1:${AUDIT_ACCOUNT}:event-bus/default`,
+        );
     });
 });
 
@@ -340,7 +404,12 @@ describe("regions: a three-region management stack", function () {
             assert.equal(admins[0].protect, true, region);
         }
         assert.equal(inRegion(run, T.admin, HOME)[0].name, "management-guardduty-admin");
-        assert.deepEqual(ofType(run, T.admin).map((a) => a.name).sort(), ["management-guardduty-admin", "management-guardduty-admin-eu-west-1", "management-guardduty-admin-me-south-1"]);
+        assert.deepEqual(
+            ofType(run, T.admin)
+                .map((a) => a.name)
+                .sort(),
+            ["management-guardduty-admin", "management-guardduty-admin-eu-west-1", "management-guardduty-admin-me-south-1"],
+        );
     });
 
     it("turns RAM sharing with the organization on once, from the home region", () => {
@@ -357,8 +426,16 @@ describe("regions: a three-region management stack", function () {
     });
 
     it("passes the policy pack with no verdict", async () => {
-        const verdicts = await evaluatePolicies("management", run.resources, {}, { stackConfig: withConfig(fixtureConfig("management"), { regions: THREE }), onUnknownValueError: "throw" });
-        assert.deepEqual(verdicts.map((v) => `${v.policy}: ${v.message}`), []);
+        const verdicts = await evaluatePolicies(
+            "management",
+            run.resources,
+            {},
+            { stackConfig: withConfig(fixtureConfig("management"), { regions: THREE }), onUnknownValueError: "throw" },
+        );
+        assert.deepEqual(
+            verdicts.map((v) => `${v.policy}: ${v.message}`),
+            [],
+        );
     });
 });
 
@@ -375,33 +452,75 @@ const BEFORE_REGIONS: Record<"management" | "audit", { provider: string; resourc
         resources: [
             ["pulumi:providers:aws::management-aws", "57be65ebba100e1e"],
             ["guardduty-shared-vpc:stacks:Management$aws:ram/sharingWithOrganization:SharingWithOrganization::management-ram-sharing", "44136fa355b3678a"],
-            ["guardduty-shared-vpc:stacks:Management$aws:guardduty/organizationAdminAccount:OrganizationAdminAccount::management-guardduty-admin", "c0327e2252ec1f47"],
+            [
+                "guardduty-shared-vpc:stacks:Management$aws:guardduty/organizationAdminAccount:OrganizationAdminAccount::management-guardduty-admin",
+                "c0327e2252ec1f47",
+            ],
         ],
     },
     audit: {
         provider: "pulumi:providers:aws::audit-aws",
         resources: [
             ["pulumi:providers:aws::audit-aws", "39c3035973f3d56a"],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:guardduty:GuardDutyAdministrator$aws:guardduty/detector:Detector::guardduty-detector", "3147c875520439e1"],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:guardduty:GuardDutyAdministrator$aws:guardduty/detectorFeature:DetectorFeature::guardduty-runtime-monitoring", "5352b3d717cdecaf"],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:guardduty:GuardDutyAdministrator$aws:guardduty/organizationConfiguration:OrganizationConfiguration::guardduty-organization", "3666d6cfbb95b459"],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:guardduty:GuardDutyAdministrator$aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature::guardduty-members-runtime-monitoring", "dbb87527b7d88b5e"],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:guardduty:GuardDutyAdministrator$aws:guardduty/detector:Detector::guardduty-detector",
+                "3147c875520439e1",
+            ],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:guardduty:GuardDutyAdministrator$aws:guardduty/detectorFeature:DetectorFeature::guardduty-runtime-monitoring",
+                "5352b3d717cdecaf",
+            ],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:guardduty:GuardDutyAdministrator$aws:guardduty/organizationConfiguration:OrganizationConfiguration::guardduty-organization",
+                "3666d6cfbb95b459",
+            ],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:guardduty:GuardDutyAdministrator$aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature::guardduty-members-runtime-monitoring",
+                "dbb87527b7d88b5e",
+            ],
             ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsKey$aws:kms/key:Key::findings-key-key", "0a7ce57a1c8a1eb1"],
             ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsKey$aws:kms/alias:Alias::findings-key-alias", "1c3c674cb3b0f49e"],
             ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:s3/bucket:Bucket::findings-export-bucket", "cfbeeca001edb081"],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:s3/bucketOwnershipControls:BucketOwnershipControls::findings-export-ownership", "d7997bd96150678d"],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock::findings-export-public-access", "fb5a5d5efce4fe65"],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:s3/bucketVersioning:BucketVersioning::findings-export-versioning", "0b647f5788b1985b"],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration::findings-export-encryption", "81750b53b0e8f505"],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:s3/bucketPolicy:BucketPolicy::findings-export-policy", "65765aa430e8d8ab"],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:guardduty/publishingDestination:PublishingDestination::findings-export-destination", "a3da7f859e5e2870"],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:s3/bucketOwnershipControls:BucketOwnershipControls::findings-export-ownership",
+                "d7997bd96150678d",
+            ],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock::findings-export-public-access",
+                "fb5a5d5efce4fe65",
+            ],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:s3/bucketVersioning:BucketVersioning::findings-export-versioning",
+                "0b647f5788b1985b",
+            ],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration::findings-export-encryption",
+                "81750b53b0e8f505",
+            ],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:s3/bucketPolicy:BucketPolicy::findings-export-policy",
+                "65765aa430e8d8ab",
+            ],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsExport$aws:guardduty/publishingDestination:PublishingDestination::findings-export-destination",
+                "a3da7f859e5e2870",
+            ],
             ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsAlerts$aws:sns/topic:Topic::alerts-topic", null],
             ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsAlerts$aws:sns/topicPolicy:TopicPolicy::alerts-topic-policy", null],
             ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsAlerts$aws:sns/topicSubscription:TopicSubscription::alerts-email", null],
             ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsAlerts$aws:cloudwatch/eventRule:EventRule::alerts-findings", null],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsAlerts$aws:cloudwatch/eventRule:EventRule::alerts-runtime-unhealthy", null],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsAlerts$aws:cloudwatch/eventTarget:EventTarget::alerts-findings-to-topic", null],
-            ["guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsAlerts$aws:cloudwatch/eventTarget:EventTarget::alerts-runtime-unhealthy-to-topic", null],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsAlerts$aws:cloudwatch/eventRule:EventRule::alerts-runtime-unhealthy",
+                null,
+            ],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsAlerts$aws:cloudwatch/eventTarget:EventTarget::alerts-findings-to-topic",
+                null,
+            ],
+            [
+                "guardduty-shared-vpc:stacks:Audit$guardduty-shared-vpc:findings:FindingsAlerts$aws:cloudwatch/eventTarget:EventTarget::alerts-runtime-unhealthy-to-topic",
+                null,
+            ],
         ],
     },
 };
@@ -409,10 +528,19 @@ const PROTECTED_BEFORE = ["::management-guardduty-admin", "::guardduty-detector"
 
 function canonical(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(canonical);
-    if (value !== null && typeof value === "object") return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    if (value !== null && typeof value === "object")
+        return Object.fromEntries(
+            Object.keys(value)
+                .sort()
+                .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+        );
     return value;
 }
-const digest = (inputs: Record<string, unknown>) => createHash("sha256").update(JSON.stringify(canonical(inputs))).digest("hex").slice(0, 16);
+const digest = (inputs: Record<string, unknown>) =>
+    createHash("sha256")
+        .update(JSON.stringify(canonical(inputs)))
+        .digest("hex")
+        .slice(0, 16);
 
 describe("regions: an existing single-region stack plans no replacement", function () {
     this.timeout(120_000);
@@ -421,7 +549,10 @@ describe("regions: an existing single-region stack plans no replacement", functi
         const urnOf = (suffix: string) => `urn:pulumi:${stack}::${PROJECT}::${suffix}`;
         const known = BEFORE_REGIONS[stack];
 
-        for (const [label, changes] of [["without regions (the default)", {}], [`with regions: [${HOME}]`, { regions: [HOME] }]] as const) {
+        for (const [label, changes] of [
+            ["without regions (the default)", {}],
+            [`with regions: [${HOME}]`, { regions: [HOME] }],
+        ] as const) {
             it(`${stack}, ${label}: every resource keeps its URN, provider, protection and inputs, and nothing is added to what this change governs`, async () => {
                 const run = await runStack(stack, withConfig(fixtureConfig(stack), changes));
                 const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
@@ -429,13 +560,20 @@ describe("regions: an existing single-region stack plans no replacement", functi
                     const resource = byUrn.get(urnOf(suffix));
                     assert.ok(resource, `${urnOf(suffix)} is gone: an existing stack would plan to replace it`);
                     if (resource.type !== T.provider) assert.equal(providerUrnOf(resource.provider), urnOf(known.provider), `${suffix} changed provider`);
-                    assert.equal(resource.protect, PROTECTED_BEFORE.some((name) => suffix.endsWith(name)), `${suffix} changed protection`);
+                    assert.equal(
+                        resource.protect,
+                        PROTECTED_BEFORE.some((name) => suffix.endsWith(name)),
+                        `${suffix} changed protection`,
+                    );
                     if (inputs !== null) assert.equal(digest(resource.inputs), inputs, `${suffix} changed inputs: ${JSON.stringify(resource.inputs)}`);
                 }
                 assert.equal(providers(run).length, 1, "one region, one provider");
                 const governed = [T.admin, T.detector, T.detectorFeature, T.orgConfig, T.orgFeature, T.destination, T.key, T.bucket, T.role, T.rolePolicy];
                 const added = run.resources.filter((r) => governed.includes(r.type as never) && !known.resources.some(([suffix]) => r.urn === urnOf(suffix)));
-                assert.deepEqual(added.map((r) => r.urn), []);
+                assert.deepEqual(
+                    added.map((r) => r.urn),
+                    [],
+                );
                 assert.equal(ofType(run, "guardduty-shared-vpc:findings:FindingsForwarding").length, 0);
             });
         }
@@ -448,7 +586,8 @@ describe("regions: an existing single-region stack plans no replacement", functi
                 assert.ok(resource, `${urnOf(suffix)} is gone`);
                 if (resource.type !== T.provider) assert.equal(providerUrnOf(resource.provider), urnOf(known.provider), `${suffix} changed provider`);
                 // The key and bucket policies now name three detectors: an in-place update, as expected.
-                if (/::(guardduty-detector|management-guardduty-admin|audit-aws|management-aws)$/.test(suffix)) assert.equal(digest(resource.inputs), inputs, suffix);
+                if (/::(guardduty-detector|management-guardduty-admin|audit-aws|management-aws)$/.test(suffix))
+                    assert.equal(digest(resource.inputs), inputs, suffix);
             }
         });
     }
@@ -456,15 +595,57 @@ describe("regions: an existing single-region stack plans no replacement", functi
 
 const REGIONS_CASES: BadInput[] = [
     ...(["management", "audit"] as const).flatMap((stack): BadInput[] => [
-        { name: `${stack}: a region the provider does not know`, stack, changes: { regions: [HOME, "eu-west-9"] }, key: "regions[1]", says: "an AWS region the provider knows" },
-        { name: `${stack}: a region name without its dash`, stack, changes: { regions: [HOME, "euwest1"] }, key: "regions[1]", says: "an AWS region the provider knows" },
-        { name: `${stack}: a region listed twice`, stack, changes: { regions: [HOME, "eu-west-1", "eu-west-1"] }, key: "regions[2]", says: "already regions[1]" },
+        {
+            name: `${stack}: a region the provider does not know`,
+            stack,
+            changes: { regions: [HOME, "eu-west-9"] },
+            key: "regions[1]",
+            says: "an AWS region the provider knows",
+        },
+        {
+            name: `${stack}: a region name without its dash`,
+            stack,
+            changes: { regions: [HOME, "euwest1"] },
+            key: "regions[1]",
+            says: "an AWS region the provider knows",
+        },
+        {
+            name: `${stack}: a region listed twice`,
+            stack,
+            changes: { regions: [HOME, "eu-west-1", "eu-west-1"] },
+            key: "regions[2]",
+            says: "already regions[1]",
+        },
         { name: `${stack}: the home region listed twice`, stack, changes: { regions: [HOME, HOME] }, key: "regions[1]", says: "each region once" },
-        { name: `${stack}: a list without the home region`, stack, changes: { regions: ["eu-west-1", "eu-central-1"] }, key: "regions", says: '["us-east-1","eu-west-1","eu-central-1"]' },
+        {
+            name: `${stack}: a list without the home region`,
+            stack,
+            changes: { regions: ["eu-west-1", "eu-central-1"] },
+            key: "regions",
+            says: '["us-east-1","eu-west-1","eu-central-1"]',
+        },
         { name: `${stack}: an empty list`, stack, changes: { regions: [] }, key: "regions", says: "a list of AWS regions" },
-        { name: `${stack}: regions written as one comma-separated word`, stack, changes: { regions: "us-east-1,eu-west-1" }, key: "regions", says: "a list of AWS regions" },
-        { name: `${stack}: a region in China beside a commercial home region`, stack, changes: { regions: [HOME, "cn-north-1"] }, key: "regions[1]", says: "partition aws, the partition of the home region us-east-1" },
-        { name: `${stack}: a GovCloud region beside a commercial home region`, stack, changes: { regions: [HOME, "us-gov-west-1"] }, key: "regions[1]", says: "(partition aws-us-gov)" },
+        {
+            name: `${stack}: regions written as one comma-separated word`,
+            stack,
+            changes: { regions: "us-east-1,eu-west-1" },
+            key: "regions",
+            says: "a list of AWS regions",
+        },
+        {
+            name: `${stack}: a region in China beside a commercial home region`,
+            stack,
+            changes: { regions: [HOME, "cn-north-1"] },
+            key: "regions[1]",
+            says: "partition aws, the partition of the home region us-east-1",
+        },
+        {
+            name: `${stack}: a GovCloud region beside a commercial home region`,
+            stack,
+            changes: { regions: [HOME, "us-gov-west-1"] },
+            key: "regions[1]",
+            says: "(partition aws-us-gov)",
+        },
         { name: `${stack}: a number in the list`, stack, changes: { regions: [HOME, 1] }, key: "regions[1]", says: "an AWS region the provider knows" },
     ]),
     {
@@ -481,12 +662,18 @@ describe("regions: bad values are refused before anything is registered", functi
     itRefusesEach(REGIONS_CASES, 20);
 
     it("reports a duplicate and a region of another partition together, each by its position", async () => {
-        const error = await expectConfigError(() => runStack("audit", withConfig(fixtureConfig("audit"), { regions: [HOME, "cn-north-1", "eu-west-1", "eu-west-1"] })), "regions[1]");
+        const error = await expectConfigError(
+            () => runStack("audit", withConfig(fixtureConfig("audit"), { regions: [HOME, "cn-north-1", "eu-west-1", "eu-west-1"] })),
+            "regions[1]",
+        );
         assert.deepEqual(error.problems.map((p) => p.key).sort(), ["guardduty-shared-vpc:regions[1]", "guardduty-shared-vpc:regions[3]"]);
     });
 
     it("an opt-in home region may govern other regions when findings are not exported", async () => {
-        const run = await runStack("audit", withConfig(fixtureConfig("audit"), { "aws:region": "me-south-1", regions: ["me-south-1", "eu-west-1"], findingsExport: "false" }));
+        const run = await runStack(
+            "audit",
+            withConfig(fixtureConfig("audit"), { "aws:region": "me-south-1", regions: ["me-south-1", "eu-west-1"], findingsExport: "false" }),
+        );
         assert.deepEqual(Object.keys(run.outputs.detectorIds as object).sort(), ["eu-west-1", "me-south-1"]);
     });
 });
@@ -497,10 +684,14 @@ describe("regions: npm run plan over the whole set of stacks", function () {
     /** The shipped stack files, with `regions` added to the management and audit stacks (and any extra files). */
     function project(regions: readonly string[], extra: Record<string, string> = {}): string {
         const dir = mkdtempSync(path.join(tmpdir(), "gdsv-regions-"));
-        for (const file of readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*ya?ml$/.test(f))) copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
+        for (const file of readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*ya?ml$/.test(f)))
+            copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
         for (const stack of ["management", "audit"]) {
             const file = path.join(dir, `Pulumi.${stack}.yaml`);
-            writeFileSync(file, `${readFileSync(file, "utf8").trimEnd()}\n  guardduty-shared-vpc:regions:\n${regions.map((region) => `    - ${region}\n`).join("")}`);
+            writeFileSync(
+                file,
+                `${readFileSync(file, "utf8").trimEnd()}\n  guardduty-shared-vpc:regions:\n${regions.map((region) => `    - ${region}\n`).join("")}`,
+            );
         }
         for (const [file, text] of Object.entries(extra)) writeFileSync(path.join(dir, file), text);
         return dir;
@@ -513,16 +704,26 @@ describe("regions: npm run plan over the whole set of stacks", function () {
 
     it("plans management and audit stacks governing three regions next to the single-region owner and participants, policies included", async () => {
         const { code, stacks } = await runPlan(project(THREE));
-        assert.deepEqual(Object.fromEntries(stacks.map((s) => [s.stack, s.status])), { management: "planned", audit: "planned", owner: "planned", participant: "planned", "participant-b": "planned" });
+        assert.deepEqual(Object.fromEntries(stacks.map((s) => [s.stack, s.status])), {
+            management: "planned",
+            audit: "planned",
+            owner: "planned",
+            participant: "planned",
+            "participant-b": "planned",
+        });
         assert.equal(code, 0);
     });
 
     it("refuses a per-region audit stack left in place for a region the audit stack now governs", async () => {
-        const auditEu = 'config:\n  aws:region: eu-west-1\n  guardduty-shared-vpc:accountId: "222222222222"\n  guardduty-shared-vpc:organizationId: o-a1b2c3d4e5\n';
+        const auditEu =
+            'config:\n  aws:region: eu-west-1\n  guardduty-shared-vpc:accountId: "222222222222"\n  guardduty-shared-vpc:organizationId: o-a1b2c3d4e5\n';
         const { code, stacks } = await runPlan(project(THREE, { "Pulumi.audit-eu.yaml": auditEu }));
         assert.equal(code, 1);
         const refused = stacks.find((s) => s.stack === "audit-eu");
         assert.equal(refused?.status, "config-error");
-        assert.match(refused?.error ?? "", /aws:region: got "eu-west-1"; expected a region no other audit stack governs: stack audit already manages the detector of account 222222222222 in eu-west-1/);
+        assert.match(
+            refused?.error ?? "",
+            /aws:region: got "eu-west-1"; expected a region no other audit stack governs: stack audit already manages the detector of account 222222222222 in eu-west-1/,
+        );
     });
 });

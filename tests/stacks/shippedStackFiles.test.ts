@@ -41,34 +41,59 @@ function assertValidSet(dir: string, report: PlanReport): void {
     const where = label(dir);
     const problems = report.stacks.filter((s) => s.status !== "planned" && s.status !== "not-read").map((s) => `${s.stack}: ${s.status}: ${s.error}`);
     assert.deepEqual(problems, [], `${where}: stacks that did not plan`);
-    assert.deepEqual(report.stacks.map((s) => `Pulumi.${s.stack}.yaml`).sort(), stackFiles(dir).map((file) => file.replace(/\.yml$/, ".yaml")).sort(), `${where}: every stack file is planned or reported`);
-    for (const unread of report.stacks.filter((s) => s.status === "not-read")) assert.ok((unread.unreadable ?? []).length > 0, `${where}: ${unread.stack} is not read, with no reason`);
+    assert.deepEqual(
+        report.stacks.map((s) => `Pulumi.${s.stack}.yaml`).sort(),
+        stackFiles(dir)
+            .map((file) => file.replace(/\.yml$/, ".yaml"))
+            .sort(),
+        `${where}: every stack file is planned or reported`,
+    );
+    for (const unread of report.stacks.filter((s) => s.status === "not-read"))
+        assert.ok((unread.unreadable ?? []).length > 0, `${where}: ${unread.stack} is not read, with no reason`);
 
     const planned = new Map(report.stacks.filter((s) => s.status === "planned").map((s) => [s.stack, s]));
     const byReference = (name: string) => planned.get(name.split("/").pop() ?? name);
     for (const stack of planned.values()) {
         const mandatory = (stack.policies ?? []).filter((v) => v.enforcementLevel === "mandatory");
-        assert.deepEqual(mandatory.map((v) => `${v.policy}: ${v.message}`), [], `${where}: ${stack.stack} has mandatory violations`);
-        for (const reference of stack.references ?? []) assert.ok(reference.resolved && byReference(reference.stack), `${where}: ${stack.stack} reads ${reference.stack}, which this set does not plan`);
+        assert.deepEqual(
+            mandatory.map((v) => `${v.policy}: ${v.message}`),
+            [],
+            `${where}: ${stack.stack} has mandatory violations`,
+        );
+        for (const reference of stack.references ?? [])
+            assert.ok(reference.resolved && byReference(reference.stack), `${where}: ${stack.stack} reads ${reference.stack}, which this set does not plan`);
 
         const outputs = stack.outputs ?? {};
         const mode = outputs.agentManagement;
         if (stack.role === "owner" || stack.role === "participant") {
             const [upstream] = (stack.references ?? []).map((reference) => byReference(reference.stack));
             assert.ok(upstream, `${where}: ${stack.stack} reads no stack`);
-            assert.equal(mode, upstream.outputs?.agentManagement, `${where}: ${stack.stack} runs in ${String(mode)}, ${upstream.stack} publishes ${String(upstream.outputs?.agentManagement)}`);
+            assert.equal(
+                mode,
+                upstream.outputs?.agentManagement,
+                `${where}: ${stack.stack} runs in ${String(mode)}, ${upstream.stack} publishes ${String(upstream.outputs?.agentManagement)}`,
+            );
         }
         if (stack.role === "audit") assert.ok(mode === "manual" || mode === "automated", `${where}: ${stack.stack} publishes no mode`);
         if (stack.role === "owner") {
-            assert.equal("guardDutyEndpointId" in outputs, mode === "manual", `${where}: ${stack.stack} creates the guardduty-data endpoint exactly under manual`);
+            assert.equal(
+                "guardDutyEndpointId" in outputs,
+                mode === "manual",
+                `${where}: ${stack.stack} creates the guardduty-data endpoint exactly under manual`,
+            );
         }
         if (stack.role === "participant") {
             const owner = byReference((stack.references ?? [])[0].stack)!;
             const shared = new Set(((owner.outputs?.sharedSubnets ?? []) as Array<{ name: string }>).map((subnet) => subnet.name));
             const instances = (outputs.instances ?? []) as Array<{ subnet: string; monitored?: boolean }>;
-            for (const instance of instances) assert.ok(shared.has(instance.subnet), `${where}: ${stack.stack} launches into ${instance.subnet}, which ${owner.stack} does not share`);
+            for (const instance of instances)
+                assert.ok(shared.has(instance.subnet), `${where}: ${stack.stack} launches into ${instance.subnet}, which ${owner.stack} does not share`);
             const needsAssociation = mode === "manual" && instances.some((instance) => instance.monitored !== false);
-            assert.equal("agentAssociationId" in outputs, needsAssociation, `${where}: ${stack.stack} installs the agent itself exactly under manual, with a monitored instance`);
+            assert.equal(
+                "agentAssociationId" in outputs,
+                needsAssociation,
+                `${where}: ${stack.stack} installs the agent itself exactly under manual, with a monitored instance`,
+            );
         }
     }
 }
@@ -103,12 +128,19 @@ describe("shipped stack files (examples users edit): they plan as a valid set, w
             assertValidSet(copy, report);
             assert.equal(report.code, 0);
 
-            assert.ok(report.stacks.some((s) => s.stack === renamed.addedParticipant && s.status === "planned"), `${renamed.addedParticipant} planned`);
+            assert.ok(
+                report.stacks.some((s) => s.stack === renamed.addedParticipant && s.status === "planned"),
+                `${renamed.addedParticipant} planned`,
+            );
             const everything = JSON.stringify(report.stacks);
             for (const old of [...renamed.accounts.keys(), ...renamed.names.keys()]) {
                 assert.ok(!new RegExp(`\\b${old}\\b`).test(everything), `${old} from the example files still shows in the plan`);
             }
-            for (const old of renamed.networks.keys()) assert.ok(!new RegExp(`"${old.replace(".", "\\.")}\\.\\d+\\.\\d+/\\d+"`).test(everything), `address blocks of ${old}.x.x still show in the plan`);
+            for (const old of renamed.networks.keys())
+                assert.ok(
+                    !new RegExp(`"${old.replace(".", "\\.")}\\.\\d+\\.\\d+/\\d+"`).test(everything),
+                    `address blocks of ${old}.x.x still show in the plan`,
+                );
             for (const stack of before) {
                 const account = stack.config[`${NS}:accountId`];
                 const plannedAs = report.stacks.find((s) => s.stack === stack.stack);
@@ -143,7 +175,8 @@ interface Renamed {
 function renameConsistently(dir: string): Renamed {
     const renamed: Renamed = { accounts: new Map(), names: new Map(), networks: new Map(), addedParticipant: "participant-renamed" };
     const ids = new Map<string, string>();
-    const account = (old: string) => renamed.accounts.get(old) ?? renamed.accounts.set(old, `7${String(renamed.accounts.size + 1).padStart(11, "0")}`).get(old)!;
+    const account = (old: string) =>
+        renamed.accounts.get(old) ?? renamed.accounts.set(old, `7${String(renamed.accounts.size + 1).padStart(11, "0")}`).get(old)!;
     const name = (old: string, kind: string) => renamed.names.get(old) ?? renamed.names.set(old, `${kind}-${renamed.names.size + 1}`).get(old)!;
     const network = (old: string) => renamed.networks.get(old) ?? renamed.networks.set(old, `10.${101 + renamed.networks.size}`).get(old)!;
     const id = (old: string) => ids.get(old) ?? ids.set(old, `${old.split("-")[0]}-${String(ids.size + 1).padStart(17, "0")}`).get(old)!;

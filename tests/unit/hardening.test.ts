@@ -14,7 +14,12 @@ describe("near-miss keys", () => {
     });
 
     it("treats case, dashes and underscores as the same word", () => {
-        for (const [typo, word] of [["instance_type", "instanceType"], ["Ami", "ami"], ["guardduty_shared_vpc", "guardduty-shared-vpc"], ["AZID", "azId"]]) {
+        for (const [typo, word] of [
+            ["instance_type", "instanceType"],
+            ["Ami", "ami"],
+            ["guardduty_shared_vpc", "guardduty-shared-vpc"],
+            ["AZID", "azId"],
+        ]) {
             assert.equal(isNearMiss(typo, word), true, typo);
         }
     });
@@ -76,7 +81,10 @@ describe("reserved VPC ranges", () => {
     });
 
     it("lists exactly the ranges AWS refuses or that break the instance's own services", () => {
-        assert.deepEqual(RESERVED_IPV4_RANGES.map((r) => r.block.cidr), ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4"]);
+        assert.deepEqual(
+            RESERVED_IPV4_RANGES.map((r) => r.block.cidr),
+            ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4"],
+        );
     });
 });
 
@@ -124,7 +132,9 @@ describe("instance families: one table", () => {
     });
 
     it("refuses Mac, first-generation Graviton and unknown families, naming the table to extend", () => {
-        for (const type of Object.keys(INSTANCE_FAMILIES).filter((family) => family.startsWith("mac")).map((family) => `${family}.metal`)) {
+        for (const type of Object.keys(INSTANCE_FAMILIES)
+            .filter((family) => family.startsWith("mac"))
+            .map((family) => `${family}.metal`)) {
             assert.match((architectureOf(type) as { unsupported: string }).unsupported, /Linux only/, type);
         }
         assert.match((architectureOf("a1.large") as { unsupported: string }).unsupported, /a1/);

@@ -36,12 +36,18 @@ describe("endpoint subnet choice", () => {
             { azId: "use1-az1", id: "d" },
             { azId: "use1-az4", id: "e" },
         ]);
-        assert.deepEqual(chosen.map((s) => s.id), ["a", "b", "e"]);
+        assert.deepEqual(
+            chosen.map((s) => s.id),
+            ["a", "b", "e"],
+        );
     });
 
     it("keeps the chosen subnets when a later subnet joins an AZ that already has one", () => {
         const before = oneSubnetPerAz([{ azId: "use1-az1", id: "a" }]);
-        const after = oneSubnetPerAz([{ azId: "use1-az1", id: "a" }, { azId: "use1-az1", id: "z" }]);
+        const after = oneSubnetPerAz([
+            { azId: "use1-az1", id: "a" },
+            { azId: "use1-az1", id: "z" },
+        ]);
         assert.deepEqual(after, before);
     });
 });
@@ -91,7 +97,12 @@ describe("RAM principals", () => {
     });
 
     it("refuses anything else", () => {
-        for (const text of ["4444", "arn:aws:iam::444444444444:root", "o-a1b2c3d4e5", "arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/444444444444"]) {
+        for (const text of [
+            "4444",
+            "arn:aws:iam::444444444444:root",
+            "o-a1b2c3d4e5",
+            "arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/444444444444",
+        ]) {
             assert.equal(classifyPrincipal(text), undefined, text);
         }
     });
@@ -116,7 +127,10 @@ describe("stack config files", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "gdsv-config-"));
 
     it("hands structured values over as JSON text and scalars as strings, as the engine does", () => {
-        writeFileSync(path.join(dir, "Pulumi.owner.yaml"), "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: 333333333333\n  createGuardDutyEndpoint: false\n  guardduty-shared-vpc:subnets:\n    - name: a\n      cidr: 10.0.0.0/24\n");
+        writeFileSync(
+            path.join(dir, "Pulumi.owner.yaml"),
+            "config:\n  aws:region: us-east-1\n  guardduty-shared-vpc:accountId: 333333333333\n  createGuardDutyEndpoint: false\n  guardduty-shared-vpc:subnets:\n    - name: a\n      cidr: 10.0.0.0/24\n",
+        );
         const raw = readStackConfigFile(dir, "guardduty-shared-vpc", "owner");
         assert.equal(raw["guardduty-shared-vpc:accountId"], "333333333333");
         assert.equal(raw["guardduty-shared-vpc:createGuardDutyEndpoint"], "false");
@@ -125,6 +139,9 @@ describe("stack config files", () => {
 
     it("refuses secrets, which only the Pulumi CLI can decrypt", () => {
         writeFileSync(path.join(dir, "Pulumi.audit.yaml"), "config:\n  guardduty-shared-vpc:notificationEmail:\n    secure: AAABAxyz\n");
-        assert.throws(() => readStackConfigFile(dir, "guardduty-shared-vpc", "audit"), (err: unknown) => err instanceof StackConfigFileError && /secret/.test(err.message));
+        assert.throws(
+            () => readStackConfigFile(dir, "guardduty-shared-vpc", "audit"),
+            (err: unknown) => err instanceof StackConfigFileError && /secret/.test(err.message),
+        );
     });
 });

@@ -30,7 +30,8 @@ describe("AWS failures explained", () => {
     afterEach(() => client.destroy());
     after(() => sts.restore());
 
-    const auditPrincipal = (assumed = true) => principalFromSts("audit account", client, assumed ? { arn: AUDIT_ROLE_ARN, flag: "--audit-role-arn" } : undefined);
+    const auditPrincipal = (assumed = true) =>
+        principalFromSts("audit account", client, assumed ? { arn: AUDIT_ROLE_ARN, flag: "--audit-role-arn" } : undefined);
 
     it("names the caller, the role flag it came from, the region and the exact IAM action on AccessDeniedException", async () => {
         sts.on(GetCallerIdentityCommand).resolves({ Arn: AUDIT_CALLER_ARN, Account: AUDIT_ACCOUNT });
@@ -59,11 +60,18 @@ describe("AWS failures explained", () => {
     it("explains a refused role assumption as sts:AssumeRole on that role, not as a GuardDuty permission", async () => {
         const failure = await failureOf(
             auditPrincipal(),
-            sdkError("AccessDenied", `User: arn:aws:iam::999999999999:user/ci is not authorized to perform: sts:AssumeRole on resource: ${AUDIT_ROLE_ARN}`, 403),
+            sdkError(
+                "AccessDenied",
+                `User: arn:aws:iam::999999999999:user/ci is not authorized to perform: sts:AssumeRole on resource: ${AUDIT_ROLE_ARN}`,
+                403,
+            ),
         );
 
         assert.equal(failure.kind, "access-denied");
-        assert.match(failure.message, new RegExp(`^Access denied while assuming ${AUDIT_ROLE_ARN.replace(/[/]/g, "\\/")} \\(--audit-role-arn\\) for the audit account`));
+        assert.match(
+            failure.message,
+            new RegExp(`^Access denied while assuming ${AUDIT_ROLE_ARN.replace(/[/]/g, "\\/")} \\(--audit-role-arn\\) for the audit account`),
+        );
         assert.match(failure.message, /trust policy/);
         assert.equal(sts.commandCalls(GetCallerIdentityCommand).length, 0, "no point asking who we are with credentials that cannot be obtained");
     });
@@ -74,7 +82,10 @@ describe("AWS failures explained", () => {
         const failure = await failureOf(auditPrincipal(false), sdkError("AccessDeniedException", "nope", 403), "guardduty:ListDetectors");
 
         assert.equal(failure.kind, "access-denied");
-        assert.match(failure.message, /the default-chain identity \(not identifiable: sts:GetCallerIdentity failed too\) is not allowed to perform guardduty:ListDetectors/);
+        assert.match(
+            failure.message,
+            /the default-chain identity \(not identifiable: sts:GetCallerIdentity failed too\) is not allowed to perform guardduty:ListDetectors/,
+        );
     });
 
     it("treats any HTTP 403 as access denied, whatever the error name", async () => {
@@ -86,7 +97,10 @@ describe("AWS failures explained", () => {
     });
 
     it("reports missing credentials as a credentials problem with the flag to use", async () => {
-        const failure = await failureOf(auditPrincipal(), Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }));
+        const failure = await failureOf(
+            auditPrincipal(),
+            Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }),
+        );
 
         assert.equal(failure.kind, "credentials");
         assert.equal(failure.exitCode, 3);

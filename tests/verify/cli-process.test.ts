@@ -42,11 +42,22 @@ describe("npm run verify as a process, against fake AWS on 127.0.0.1", function 
         const report = JSON.parse(result.stdout);
         assert.deepEqual(report.summary, { expected: 4, healthy: 1, unhealthy: 2, notFound: 1 });
         assert.deepEqual(
-            report.instances.map((instance: { participantAccountId: string; name: string; status: string }) => `${instance.participantAccountId}/${instance.name}:${instance.status}`),
-            [`${PARTICIPANT_ACCOUNT}/app-1:HEALTHY`, `${PARTICIPANT_ACCOUNT}/app-2:UNHEALTHY`, `${PARTICIPANT_ACCOUNT}/app-3:NOT_FOUND`, `${OTHER_PARTICIPANT_ACCOUNT}/batch-1:UNHEALTHY`],
+            report.instances.map(
+                (instance: { participantAccountId: string; name: string; status: string }) =>
+                    `${instance.participantAccountId}/${instance.name}:${instance.status}`,
+            ),
+            [
+                `${PARTICIPANT_ACCOUNT}/app-1:HEALTHY`,
+                `${PARTICIPANT_ACCOUNT}/app-2:UNHEALTHY`,
+                `${PARTICIPANT_ACCOUNT}/app-3:NOT_FOUND`,
+                `${OTHER_PARTICIPANT_ACCOUNT}/batch-1:UNHEALTHY`,
+            ],
         );
         const coverage = server!.requests.find((request) => request.operation === "ListCoverage")!;
-        assert.deepEqual(coverage.body.filterCriteria.filterCriterion[1], { criterionKey: "ACCOUNT_ID", filterCondition: { equals: [PARTICIPANT_ACCOUNT, OTHER_PARTICIPANT_ACCOUNT] } });
+        assert.deepEqual(coverage.body.filterCriteria.filterCriterion[1], {
+            criterionKey: "ACCOUNT_ID",
+            filterCondition: { equals: [PARTICIPANT_ACCOUNT, OTHER_PARTICIPANT_ACCOUNT] },
+        });
         assert.equal(result.stderr, "");
     });
 

@@ -42,7 +42,19 @@ describe("verify command line", () => {
     });
 
     it("parses durations with units for --wait, --poll-interval and the timeouts", () => {
-        const options = runOptions(["--outputs", "a.json", "--wait", "10m", "--poll-interval", "30s", "--trigger-test-finding", "--finding-timeout", "1h", "--command-timeout", "90s"]);
+        const options = runOptions([
+            "--outputs",
+            "a.json",
+            "--wait",
+            "10m",
+            "--poll-interval",
+            "30s",
+            "--trigger-test-finding",
+            "--finding-timeout",
+            "1h",
+            "--command-timeout",
+            "90s",
+        ]);
 
         assert.equal(options.waitMs, 600_000);
         assert.equal(options.pollIntervalMs, 30_000);
@@ -55,7 +67,11 @@ describe("verify command line", () => {
         assert.equal(runOptions(["--outputs", "a.json", "--concurrency", "1"]).concurrency, 1);
         assert.equal(runOptions(["--outputs", "a.json", "--concurrency", "50"]).concurrency, 50);
         for (const bad of ["0", "51", "-3", "2.5", "ten", "1e1", ""]) {
-            assert.match(usageFailure(["--outputs", "a.json", "--concurrency", bad]), /--concurrency <n>' argument '.*' is invalid\. Use a whole number from 1 to 50/, `--concurrency ${JSON.stringify(bad)}`);
+            assert.match(
+                usageFailure(["--outputs", "a.json", "--concurrency", bad]),
+                /--concurrency <n>' argument '.*' is invalid\. Use a whole number from 1 to 50/,
+                `--concurrency ${JSON.stringify(bad)}`,
+            );
         }
     });
 
@@ -78,7 +94,16 @@ describe("verify command line", () => {
     it("validates role ARNs and regions", () => {
         assert.match(usageFailure(["--outputs", "a.json", "--audit-role-arn", "GuardDutyVerify"]), /Expected an IAM role ARN/);
         assert.match(usageFailure(["--outputs", "a.json", "--region", "useast1"]), /Expected an AWS region/);
-        const options = runOptions(["--outputs", "a.json", "--audit-role-arn", "arn:aws:iam::222222222222:role/A", "--participant-role-arn", "arn:aws-us-gov:iam::444444444444:role/path/B", "--region", "eu-central-1"]);
+        const options = runOptions([
+            "--outputs",
+            "a.json",
+            "--audit-role-arn",
+            "arn:aws:iam::222222222222:role/A",
+            "--participant-role-arn",
+            "arn:aws-us-gov:iam::444444444444:role/path/B",
+            "--region",
+            "eu-central-1",
+        ]);
         assert.equal(options.auditRoleArn, "arn:aws:iam::222222222222:role/A");
         assert.equal(options.participantRoleArn, "arn:aws-us-gov:iam::444444444444:role/path/B");
         assert.equal(options.region, "eu-central-1");
@@ -103,7 +128,19 @@ describe("verify command line", () => {
         assert.equal(parsed.kind, "exit");
         const help = (parsed as Extract<typeof parsed, { kind: "exit" }>).stdout;
         assert.equal((parsed as Extract<typeof parsed, { kind: "exit" }>).exitCode, 0);
-        for (const flag of ["--outputs", "--region", "--audit-role-arn", "--participant-role-arn", "--wait", "--poll-interval", "--json", "--trigger-test-finding", "--instance", "--finding-timeout", "--command-timeout"]) {
+        for (const flag of [
+            "--outputs",
+            "--region",
+            "--audit-role-arn",
+            "--participant-role-arn",
+            "--wait",
+            "--poll-interval",
+            "--json",
+            "--trigger-test-finding",
+            "--instance",
+            "--finding-timeout",
+            "--command-timeout",
+        ]) {
             assert.ok(help.includes(flag), `help mentions ${flag}`);
         }
         assert.match(help, /creates a real, harmless GuardDuty finding/);

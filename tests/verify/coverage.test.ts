@@ -6,12 +6,28 @@ import { createAwsAccess, type AwsAccess } from "../../tools/verify/clients";
 import { checkUntilHealthy, classifyCoverage, CoverageChecker, INSTANCE_IDS_PER_QUERY, type CoverageCheck } from "../../tools/verify/coverage";
 import { VerifyError } from "../../tools/verify/errors";
 import { expectedInstances, type ExpectedInstance } from "../../tools/verify/expected";
-import { AUDIT_ACCOUNT, AUDIT_CALLER_ARN, DETECTOR_ID, FAKE_CREDENTIALS, fakeClock, OTHER_PARTICIPANT_ACCOUNT, PARTICIPANT_ACCOUNT, participantOutputs, RecordingProgress, REGION } from "./support/fixtures";
+import {
+    AUDIT_ACCOUNT,
+    AUDIT_CALLER_ARN,
+    DETECTOR_ID,
+    FAKE_CREDENTIALS,
+    fakeClock,
+    OTHER_PARTICIPANT_ACCOUNT,
+    PARTICIPANT_ACCOUNT,
+    participantOutputs,
+    RecordingProgress,
+    REGION,
+} from "./support/fixtures";
 
 const guardDuty = mockClient(GuardDutyClient);
 const sts = mockClient(STSClient);
 
-function coverage(accountId: string, instanceId: string, status: "HEALTHY" | "UNHEALTHY", extra: { issue?: string; managementType?: "AUTO_MANAGED" | "MANUAL"; updatedAt?: Date } = {}): CoverageResource {
+function coverage(
+    accountId: string,
+    instanceId: string,
+    status: "HEALTHY" | "UNHEALTHY",
+    extra: { issue?: string; managementType?: "AUTO_MANAGED" | "MANUAL"; updatedAt?: Date } = {},
+): CoverageResource {
     return {
         AccountId: accountId,
         ResourceId: instanceId,
@@ -49,7 +65,10 @@ describe("coverage check (mocked GuardDuty)", () => {
         guardDuty.on(ListCoverageCommand).resolves({
             Resources: [
                 coverage(PARTICIPANT_ACCOUNT, webA.instanceId, "HEALTHY"),
-                coverage(PARTICIPANT_ACCOUNT, webB.instanceId, "UNHEALTHY", { issue: "VPC endpoint creation not supported for shared VPC vpc-0abc", managementType: "MANUAL" }),
+                coverage(PARTICIPANT_ACCOUNT, webB.instanceId, "UNHEALTHY", {
+                    issue: "VPC endpoint creation not supported for shared VPC vpc-0abc",
+                    managementType: "MANUAL",
+                }),
             ],
         });
 
@@ -69,7 +88,14 @@ describe("coverage check (mocked GuardDuty)", () => {
         guardDuty.on(ListCoverageCommand).resolves({ Resources: [] });
         const twoAccounts = expectedInstances([
             { source: "a", outputs: participantOutputs() },
-            { source: "b", outputs: participantOutputs({ participantAccountId: OTHER_PARTICIPANT_ACCOUNT, instances: [{ name: "db", id: "i-0ddddddddddddddd4", subnet: "data", azId: "use1-az1" }], instanceIds: ["i-0ddddddddddddddd4"] }) },
+            {
+                source: "b",
+                outputs: participantOutputs({
+                    participantAccountId: OTHER_PARTICIPANT_ACCOUNT,
+                    instances: [{ name: "db", id: "i-0ddddddddddddddd4", subnet: "data", azId: "use1-az1" }],
+                    instanceIds: ["i-0ddddddddddddddd4"],
+                }),
+            },
         ]);
 
         await new CoverageChecker((region) => aws.audit(region), twoAccounts).check();
@@ -92,9 +118,19 @@ describe("coverage check (mocked GuardDuty)", () => {
 
     it("follows NextToken through every page and reports each expected instance exactly once, newest statement winning", async () => {
         const pages = [
-            { Resources: [coverage(PARTICIPANT_ACCOUNT, webA.instanceId, "UNHEALTHY", { issue: "No Agent Reporting", updatedAt: new Date("2026-01-01T00:00:00Z") })], NextToken: "t1" },
+            {
+                Resources: [
+                    coverage(PARTICIPANT_ACCOUNT, webA.instanceId, "UNHEALTHY", { issue: "No Agent Reporting", updatedAt: new Date("2026-01-01T00:00:00Z") }),
+                ],
+                NextToken: "t1",
+            },
             { Resources: [coverage(PARTICIPANT_ACCOUNT, webB.instanceId, "HEALTHY")], NextToken: "t2" },
-            { Resources: [coverage(PARTICIPANT_ACCOUNT, webA.instanceId, "HEALTHY", { updatedAt: new Date("2026-01-01T00:05:00Z") }), coverage(PARTICIPANT_ACCOUNT, batch.instanceId, "HEALTHY")] },
+            {
+                Resources: [
+                    coverage(PARTICIPANT_ACCOUNT, webA.instanceId, "HEALTHY", { updatedAt: new Date("2026-01-01T00:05:00Z") }),
+                    coverage(PARTICIPANT_ACCOUNT, batch.instanceId, "HEALTHY"),
+                ],
+            },
         ];
         // Recorded at call time: the SDK paginator reuses and mutates one input object.
         const tokensSent: (string | undefined)[] = [];
@@ -121,18 +157,32 @@ describe("coverage check (mocked GuardDuty)", () => {
     });
 
     it(`asks for at most ${INSTANCE_IDS_PER_QUERY} instance IDs per query and still covers every instance`, async () => {
-        const many = Array.from({ length: 120 }, (_, index) => ({ name: `n${index}`, id: `i-${index.toString(16).padStart(17, "0")}`, subnet: "app-a", azId: "use1-az1" }));
+        const many = Array.from({ length: 120 }, (_, index) => ({
+            name: `n${index}`,
+            id: `i-${index.toString(16).padStart(17, "0")}`,
+            subnet: "app-a",
+            azId: "use1-az1",
+        }));
         const manyExpected = expectedInstances([{ source: "many", outputs: participantOutputs({ instances: many }) }]);
         guardDuty.on(ListCoverageCommand).callsFake((input) => {
-            const ids = input.FilterCriteria.FilterCriterion.find((criterion: { CriterionKey: string }) => criterion.CriterionKey === "INSTANCE_ID").FilterCondition.Equals as string[];
+            const ids = input.FilterCriteria.FilterCriterion.find((criterion: { CriterionKey: string }) => criterion.CriterionKey === "INSTANCE_ID")
+                .FilterCondition.Equals as string[];
             return { Resources: ids.map((id) => coverage(PARTICIPANT_ACCOUNT, id, "HEALTHY")) };
         });
 
         const result = await new CoverageChecker((region) => aws.audit(region), manyExpected).check();
 
-        const batches = guardDuty.commandCalls(ListCoverageCommand).map((call) => call.args[0].input.FilterCriteria!.FilterCriterion!.find((c) => c.CriterionKey === "INSTANCE_ID")!.FilterCondition!.Equals!);
-        assert.deepEqual(batches.map((ids) => ids.length), [50, 50, 20]);
-        assert.deepEqual(batches.flat(), many.map((instance) => instance.id));
+        const batches = guardDuty
+            .commandCalls(ListCoverageCommand)
+            .map((call) => call.args[0].input.FilterCriteria!.FilterCriterion!.find((c) => c.CriterionKey === "INSTANCE_ID")!.FilterCondition!.Equals!);
+        assert.deepEqual(
+            batches.map((ids) => ids.length),
+            [50, 50, 20],
+        );
+        assert.deepEqual(
+            batches.flat(),
+            many.map((instance) => instance.id),
+        );
         assert.equal(result.instances.filter((instance) => instance.status === "HEALTHY").length, 120);
     });
 
@@ -140,9 +190,17 @@ describe("coverage check (mocked GuardDuty)", () => {
         guardDuty
             .on(ListCoverageCommand)
             .resolvesOnce({ Resources: [coverage(PARTICIPANT_ACCOUNT, webA.instanceId, "HEALTHY")], NextToken: "t1" })
-            .rejectsOnce(Object.assign(new Error("We encountered an internal error"), { name: "InternalServerErrorException", $metadata: { httpStatusCode: 500, attempts: 8 } }));
+            .rejectsOnce(
+                Object.assign(new Error("We encountered an internal error"), {
+                    name: "InternalServerErrorException",
+                    $metadata: { httpStatusCode: 500, attempts: 8 },
+                }),
+            );
 
-        await assert.rejects(checker().check(), (error: unknown) => error instanceof VerifyError && error.exitCode === 3 && /InternalServerErrorException/.test(error.message));
+        await assert.rejects(
+            checker().check(),
+            (error: unknown) => error instanceof VerifyError && error.exitCode === 3 && /InternalServerErrorException/.test(error.message),
+        );
     });
 
     it("raises no-detector, naming the region and the audit account, when ListDetectors returns none", async () => {
@@ -172,7 +230,14 @@ describe("coverage check (mocked GuardDuty)", () => {
         guardDuty.on(ListCoverageCommand).resolves({ Resources: [] });
         const twoRegions = expectedInstances([
             { source: "east", outputs: participantOutputs() },
-            { source: "west", outputs: participantOutputs({ region: "eu-west-1", instances: [{ name: "eu", id: "i-0eeeeeeeeeeeeeee5", subnet: "app-a", azId: "euw1-az1" }], instanceIds: ["i-0eeeeeeeeeeeeeee5"] }) },
+            {
+                source: "west",
+                outputs: participantOutputs({
+                    region: "eu-west-1",
+                    instances: [{ name: "eu", id: "i-0eeeeeeeeeeeeeee5", subnet: "app-a", azId: "euw1-az1" }],
+                    instanceIds: ["i-0eeeeeeeeeeeeeee5"],
+                }),
+            },
         ]);
 
         const result = await new CoverageChecker((region) => aws.audit(region), twoRegions).check();
@@ -189,7 +254,10 @@ describe("coverage check (mocked GuardDuty)", () => {
             { region: REGION, ids: [webA.instanceId, webB.instanceId, batch.instanceId] },
             { region: "eu-west-1", ids: ["i-0eeeeeeeeeeeeeee5"] },
         ]);
-        assert.deepEqual(result.detectors.map((detector) => detector.region), [REGION, "eu-west-1"]);
+        assert.deepEqual(
+            result.detectors.map((detector) => detector.region),
+            [REGION, "eu-west-1"],
+        );
     });
 
     it("treats a coverage status other than HEALTHY as UNHEALTHY and says which status it was", () => {
@@ -204,7 +272,13 @@ describe("waiting for coverage (--wait)", () => {
     const snapshot = (statuses: ("HEALTHY" | "UNHEALTHY" | "NOT_FOUND")[]): CoverageCheck => ({
         checkedAt: new Date(0),
         detectors: [],
-        instances: statuses.map((status, index) => ({ participantAccountId: PARTICIPANT_ACCOUNT, region: REGION, name: `n${index}`, instanceId: `i-${index}`, status })),
+        instances: statuses.map((status, index) => ({
+            participantAccountId: PARTICIPANT_ACCOUNT,
+            region: REGION,
+            name: `n${index}`,
+            instanceId: `i-${index}`,
+            status,
+        })),
     });
 
     it("polls at the interval until every instance is HEALTHY, reporting progress on each poll", async () => {
@@ -217,7 +291,10 @@ describe("waiting for coverage (--wait)", () => {
 
         assert.equal(checks, 3);
         assert.deepEqual(clock.sleeps, [15_000, 15_000]);
-        assert.deepEqual(result.instances.map((instance) => instance.status), ["HEALTHY", "HEALTHY"]);
+        assert.deepEqual(
+            result.instances.map((instance) => instance.status),
+            ["HEALTHY", "HEALTHY"],
+        );
         assert.deepEqual(progress.events, [
             "begin Waiting for GuardDuty agents /2",
             "update 0 0/2 HEALTHY, 1 UNHEALTHY, 1 NOT FOUND; 0s elapsed, 10m00s left",
@@ -231,7 +308,12 @@ describe("waiting for coverage (--wait)", () => {
         let checks = 0;
         const clock = fakeClock();
 
-        const result = await checkUntilHealthy(async () => (checks++, snapshot(["UNHEALTHY"])), { waitMs: 40_000, pollIntervalMs: 15_000 }, clock, new RecordingProgress());
+        const result = await checkUntilHealthy(
+            async () => (checks++, snapshot(["UNHEALTHY"])),
+            { waitMs: 40_000, pollIntervalMs: 15_000 },
+            clock,
+            new RecordingProgress(),
+        );
 
         assert.deepEqual(clock.sleeps, [15_000, 15_000, 10_000]);
         assert.equal(checks, 4);

@@ -34,15 +34,29 @@ async function configError(promise: Promise<unknown>): Promise<VerifyError> {
 }
 
 describe("expected instances from participant outputs", () => {
-    const load = (files: Record<string, string>, request: { outputsFiles?: string[]; stacks?: string[]; region?: string } = {}, pulumi: PulumiStacks = noPulumi) =>
-        loadExpectedInstances({ outputsFiles: request.outputsFiles ?? Object.keys(files), stacks: request.stacks ?? [], region: request.region, workDir: "/repo" }, pulumi, outputsFileReader(files));
+    const load = (
+        files: Record<string, string>,
+        request: { outputsFiles?: string[]; stacks?: string[]; region?: string } = {},
+        pulumi: PulumiStacks = noPulumi,
+    ) =>
+        loadExpectedInstances(
+            { outputsFiles: request.outputsFiles ?? Object.keys(files), stacks: request.stacks ?? [], region: request.region, workDir: "/repo" },
+            pulumi,
+            outputsFileReader(files),
+        );
 
     it("reads `pulumi stack output --json` files into one expectation per instance, with names, account and region", async () => {
         const expected = await load({ "p.json": JSON.stringify(participantOutputs()) });
 
         assert.deepEqual(
             expected.map(({ participantAccountId, region, name, instanceId, source }) => ({ participantAccountId, region, name, instanceId, source })),
-            INSTANCES.map((instance) => ({ participantAccountId: PARTICIPANT_ACCOUNT, region: REGION, name: instance.name, instanceId: instance.id, source: "outputs file p.json" })),
+            INSTANCES.map((instance) => ({
+                participantAccountId: PARTICIPANT_ACCOUNT,
+                region: REGION,
+                name: instance.name,
+                instanceId: instance.id,
+                source: "outputs file p.json",
+            })),
         );
     });
 
@@ -52,7 +66,13 @@ describe("expected instances from participant outputs", () => {
         const expected = await load({ "p.json": JSON.stringify(outputs) }, { region: "eu-west-1" });
 
         assert.equal(expected.length, 4);
-        assert.deepEqual(expected[3], { participantAccountId: PARTICIPANT_ACCOUNT, region: "eu-west-1", name: "(unnamed)", instanceId: "i-0eeeeeeeeeeeeeee5", source: "outputs file p.json" });
+        assert.deepEqual(expected[3], {
+            participantAccountId: PARTICIPANT_ACCOUNT,
+            region: "eu-west-1",
+            name: "(unnamed)",
+            instanceId: "i-0eeeeeeeeeeeeeee5",
+            source: "outputs file p.json",
+        });
         assert.ok(expected.every((instance) => instance.region === "eu-west-1"));
     });
 
@@ -117,7 +137,10 @@ describe("expected instances through the Pulumi Automation API", () => {
         const expected = await loadExpectedInstances({ outputsFiles: [], stacks: [stackName], workDir: "/repo" }, pulumi);
 
         assert.deepEqual(pulumi.selected, [`${stackName}@/repo`]);
-        assert.deepEqual(expected.map((instance) => instance.instanceId), INSTANCES.map((instance) => instance.id));
+        assert.deepEqual(
+            expected.map((instance) => instance.instanceId),
+            INSTANCES.map((instance) => instance.id),
+        );
         assert.equal(expected[0]!.source, `stack ${stackName}`);
     });
 
@@ -146,7 +169,12 @@ describe("expected instances through the Pulumi Automation API", () => {
     it("points to --outputs when the Pulumi CLI is not installed", async () => {
         const absent: PulumiStacks = {
             // The shape of the Automation API's error when `pulumi` is not on PATH.
-            cli: () => Promise.reject(new Error("code: -2\n stdout: \n stderr: Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT\n err?: Error: spawn pulumi ENOENT\n")),
+            cli: () =>
+                Promise.reject(
+                    new Error(
+                        "code: -2\n stdout: \n stderr: Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT\n err?: Error: spawn pulumi ENOENT\n",
+                    ),
+                ),
             outputs: () => assert.fail("must not select stacks without a CLI"),
         };
 
@@ -170,7 +198,11 @@ describe("expected instances through the Pulumi Automation API", () => {
     });
 
     it("does not need the Pulumi CLI when only --outputs files are given", async () => {
-        const expected = await loadExpectedInstances({ outputsFiles: ["p.json"], stacks: [], workDir: "/repo" }, noPulumi, outputsFileReader({ "p.json": JSON.stringify(participantOutputs()) }));
+        const expected = await loadExpectedInstances(
+            { outputsFiles: ["p.json"], stacks: [], workDir: "/repo" },
+            noPulumi,
+            outputsFileReader({ "p.json": JSON.stringify(participantOutputs()) }),
+        );
 
         assert.equal(expected.length, INSTANCES.length);
     });

@@ -71,7 +71,11 @@ describe("bounded concurrency (mapBounded)", () => {
 
     it("refuses a limit that is not a positive integer rather than running unbounded or not at all", async () => {
         for (const limit of [0, -1, 1.5, Number.NaN]) {
-            await assert.rejects(mapBounded([1], limit, async (item) => item), RangeError, String(limit));
+            await assert.rejects(
+                mapBounded([1], limit, async (item) => item),
+                RangeError,
+                String(limit),
+            );
         }
     });
 

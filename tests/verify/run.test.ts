@@ -1,5 +1,12 @@
 import * as assert from "node:assert/strict";
-import { GetFindingsCommand, GuardDutyClient, ListCoverageCommand, ListDetectorsCommand, ListFindingsCommand, type CoverageResource } from "@aws-sdk/client-guardduty";
+import {
+    GetFindingsCommand,
+    GuardDutyClient,
+    ListCoverageCommand,
+    ListDetectorsCommand,
+    ListFindingsCommand,
+    type CoverageResource,
+} from "@aws-sdk/client-guardduty";
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
@@ -7,7 +14,21 @@ import { parseCommandLine } from "../../tools/verify/cli";
 import { createAwsAccess, type AwsAccess } from "../../tools/verify/clients";
 import { LineProgress } from "../../tools/verify/progress";
 import { runVerify, type VerifyOptions } from "../../tools/verify/run";
-import { AUDIT_ACCOUNT, AUDIT_CALLER_ARN, capture, DETECTOR_ID, FAKE_CREDENTIALS, fakeClock, INSTANCES, noPulumi, outputsFileReader, PARTICIPANT_ACCOUNT, PARTICIPANT_CALLER_ARN, participantOutputs, REGION } from "./support/fixtures";
+import {
+    AUDIT_ACCOUNT,
+    AUDIT_CALLER_ARN,
+    capture,
+    DETECTOR_ID,
+    FAKE_CREDENTIALS,
+    fakeClock,
+    INSTANCES,
+    noPulumi,
+    outputsFileReader,
+    PARTICIPANT_ACCOUNT,
+    PARTICIPANT_CALLER_ARN,
+    participantOutputs,
+    REGION,
+} from "./support/fixtures";
 
 const guardDuty = mockClient(GuardDutyClient);
 const ssm = mockClient(SSMClient);
@@ -29,7 +50,10 @@ function ec2(instanceId: string, status: "HEALTHY" | "UNHEALTHY", issue?: string
         CoverageStatus: status,
         ...(issue ? { Issue: issue } : {}),
         UpdatedAt: new Date("2026-01-01T00:00:00Z"),
-        ResourceDetails: { ResourceType: "EC2", Ec2InstanceDetails: { InstanceId: instanceId, InstanceType: "t3.small", ManagementType: "AUTO_MANAGED", AgentDetails: { Version: "1.9.0" } } },
+        ResourceDetails: {
+            ResourceType: "EC2",
+            Ec2InstanceDetails: { InstanceId: instanceId, InstanceType: "t3.small", ManagementType: "AUTO_MANAGED", AgentDetails: { Version: "1.9.0" } },
+        },
     };
 }
 
@@ -63,7 +87,10 @@ describe("npm run verify: report, JSON and exit codes (mocked AWS)", () => {
             workDir: "/repo",
             readFile: outputsFileReader(files),
             clock,
-            progress: new LineProgress((line) => io.stderr(`${line}\n`), () => new Date(clock.now())),
+            progress: new LineProgress(
+                (line) => io.stderr(`${line}\n`),
+                () => new Date(clock.now()),
+            ),
             stdout: io.stdout,
             stderr: io.stderr,
         });
@@ -84,7 +111,9 @@ describe("npm run verify: report, JSON and exit codes (mocked AWS)", () => {
     });
 
     it("exits 1 for a mix, showing GuardDuty's issue text and a hint for it", async () => {
-        guardDuty.on(ListCoverageCommand).resolves({ Resources: [ec2(webA.id, "HEALTHY"), ec2(webB.id, "UNHEALTHY", "VPC endpoint creation not supported for shared VPC vpc-0abc")] });
+        guardDuty
+            .on(ListCoverageCommand)
+            .resolves({ Resources: [ec2(webA.id, "HEALTHY"), ec2(webB.id, "UNHEALTHY", "VPC endpoint creation not supported for shared VPC vpc-0abc")] });
 
         const exitCode = await verify(options());
 
@@ -115,9 +144,42 @@ describe("npm run verify: report, JSON and exit codes (mocked AWS)", () => {
                 summary: { expected: 3, healthy: 1, unhealthy: 1, notFound: 1 },
                 detectors: [{ region: REGION, detectorId: DETECTOR_ID }],
                 instances: [
-                    { participantAccountId: PARTICIPANT_ACCOUNT, region: REGION, name: "web-a", instanceId: webA.id, status: "HEALTHY", managementType: "AUTO_MANAGED", issue: null, agentVersion: "1.9.0", instanceType: "t3.small", updatedAt: "2026-01-01T00:00:00.000Z" },
-                    { participantAccountId: PARTICIPANT_ACCOUNT, region: REGION, name: "web-b", instanceId: webB.id, status: "UNHEALTHY", managementType: "AUTO_MANAGED", issue: "No Agent Reporting", agentVersion: "1.9.0", instanceType: "t3.small", updatedAt: "2026-01-01T00:00:00.000Z" },
-                    { participantAccountId: PARTICIPANT_ACCOUNT, region: REGION, name: "batch", instanceId: batch.id, status: "NOT_FOUND", managementType: null, issue: null, agentVersion: null, instanceType: null, updatedAt: null },
+                    {
+                        participantAccountId: PARTICIPANT_ACCOUNT,
+                        region: REGION,
+                        name: "web-a",
+                        instanceId: webA.id,
+                        status: "HEALTHY",
+                        managementType: "AUTO_MANAGED",
+                        issue: null,
+                        agentVersion: "1.9.0",
+                        instanceType: "t3.small",
+                        updatedAt: "2026-01-01T00:00:00.000Z",
+                    },
+                    {
+                        participantAccountId: PARTICIPANT_ACCOUNT,
+                        region: REGION,
+                        name: "web-b",
+                        instanceId: webB.id,
+                        status: "UNHEALTHY",
+                        managementType: "AUTO_MANAGED",
+                        issue: "No Agent Reporting",
+                        agentVersion: "1.9.0",
+                        instanceType: "t3.small",
+                        updatedAt: "2026-01-01T00:00:00.000Z",
+                    },
+                    {
+                        participantAccountId: PARTICIPANT_ACCOUNT,
+                        region: REGION,
+                        name: "batch",
+                        instanceId: batch.id,
+                        status: "NOT_FOUND",
+                        managementType: null,
+                        issue: null,
+                        agentVersion: null,
+                        instanceType: null,
+                        updatedAt: null,
+                    },
                 ],
                 testFinding: null,
             },
@@ -160,7 +222,11 @@ describe("npm run verify: report, JSON and exit codes (mocked AWS)", () => {
                     schemaVersion: 1,
                     ok: false,
                     exitCode: 3,
-                    error: { kind: "aws-error", message: "guardduty:ListCoverage in us-east-1 failed for the audit account: InternalServerErrorException: internal (HTTP 500, 8 attempt(s))" },
+                    error: {
+                        kind: "aws-error",
+                        message:
+                            "guardduty:ListCoverage in us-east-1 failed for the audit account: InternalServerErrorException: internal (HTTP 500, 8 attempt(s))",
+                    },
                 });
             } else {
                 assert.equal(stdout, "");
@@ -175,7 +241,10 @@ describe("npm run verify: report, JSON and exit codes (mocked AWS)", () => {
         const exitCode = await verify(options());
 
         assert.equal(exitCode, 3);
-        assert.match(io.err.join(""), /Access denied: the audit account identity arn:aws:sts::222222222222:assumed-role\/GuardDutyVerify\/.* is not allowed to perform guardduty:ListCoverage in us-east-1/);
+        assert.match(
+            io.err.join(""),
+            /Access denied: the audit account identity arn:aws:sts::222222222222:assumed-role\/GuardDutyVerify\/.* is not allowed to perform guardduty:ListCoverage in us-east-1/,
+        );
     });
 
     it("exits 3 when the region has no detector", async () => {
@@ -278,7 +347,9 @@ describe("npm run verify: report, JSON and exit codes (mocked AWS)", () => {
         const euInstance = { name: "eu-app", id: "i-0eeeeeeeeeeeeeee5", subnet: "app-a", azId: "euw1-az1" };
         const files = {
             "us.json": JSON.stringify(participantOutputs()),
-            "eu.json": JSON.stringify(participantOutputs({ participantAccountId: EU_ACCOUNT, region: EU, instances: [euInstance], instanceIds: [euInstance.id] })),
+            "eu.json": JSON.stringify(
+                participantOutputs({ participantAccountId: EU_ACCOUNT, region: EU, instances: [euInstance], instanceIds: [euInstance.id] }),
+            ),
         };
         const detectorIn = (region: string) => `${region === EU ? "e" : "a"}`.repeat(32);
 
@@ -288,7 +359,8 @@ describe("npm run verify: report, JSON and exit codes (mocked AWS)", () => {
             guardDuty.on(ListCoverageCommand).callsFake(async (input, getClient) => {
                 const region = await getClient().config.region();
                 assert.equal(input.DetectorId, detectorIn(region), `ListCoverage in ${region} must name that region's detector`);
-                const resources = region === EU ? [{ ...ec2(euInstance.id, "HEALTHY"), AccountId: EU_ACCOUNT }] : INSTANCES.map((instance) => ec2(instance.id, "HEALTHY"));
+                const resources =
+                    region === EU ? [{ ...ec2(euInstance.id, "HEALTHY"), AccountId: EU_ACCOUNT }] : INSTANCES.map((instance) => ec2(instance.id, "HEALTHY"));
                 return { Resources: resources };
             });
         });
@@ -298,10 +370,17 @@ describe("npm run verify: report, JSON and exit codes (mocked AWS)", () => {
 
             assert.equal(exitCode, 0, io.err.join(""));
             const report = JSON.parse(io.out.join(""));
-            assert.deepEqual(report.detectors, [{ region: REGION, detectorId: detectorIn(REGION) }, { region: EU, detectorId: detectorIn(EU) }]);
+            assert.deepEqual(report.detectors, [
+                { region: REGION, detectorId: detectorIn(REGION) },
+                { region: EU, detectorId: detectorIn(EU) },
+            ]);
             assert.deepEqual(report.summary, { expected: 4, healthy: 4, unhealthy: 0, notFound: 0 });
             assert.deepEqual(
-                report.instances.map((i: { region: string; participantAccountId: string; instanceId: string }) => [i.region, i.participantAccountId, i.instanceId]),
+                report.instances.map((i: { region: string; participantAccountId: string; instanceId: string }) => [
+                    i.region,
+                    i.participantAccountId,
+                    i.instanceId,
+                ]),
                 [...INSTANCES.map((instance) => [REGION, PARTICIPANT_ACCOUNT, instance.id]), [EU, EU_ACCOUNT, euInstance.id]],
             );
         });
@@ -311,7 +390,10 @@ describe("npm run verify: report, JSON and exit codes (mocked AWS)", () => {
 
             assert.equal(exitCode, 2);
             const message = io.err.join("");
-            assert.match(message, /--region eu-west-1 would check every participant in eu-west-1, but these are in different regions: us-east-1 \(outputs file us\.json\); eu-west-1 \(outputs file eu\.json\)/);
+            assert.match(
+                message,
+                /--region eu-west-1 would check every participant in eu-west-1, but these are in different regions: us-east-1 \(outputs file us\.json\); eu-west-1 \(outputs file eu\.json\)/,
+            );
             assert.match(message, /Leave --region out/);
             assert.equal(guardDuty.commandCalls(ListCoverageCommand).length, 0, "nothing is asked of AWS");
         });

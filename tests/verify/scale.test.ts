@@ -25,7 +25,11 @@ describe("verify at organization scale (real GuardDuty client, loopback server)"
         aws = undefined;
     });
 
-    async function against(fleet: Fleet, serverOptions: FleetServerOptions, checker: { concurrency: number; maxAttempts?: number; retryMode?: "standard" | "adaptive" }) {
+    async function against(
+        fleet: Fleet,
+        serverOptions: FleetServerOptions,
+        checker: { concurrency: number; maxAttempts?: number; retryMode?: "standard" | "adaptive" },
+    ) {
         const guardDuty = fleetGuardDuty(fleet, serverOptions);
         server = await startFakeAws(guardDuty.handler, { maxRequests: 2_000, lifetimeMs: 25_000 });
         // The CLI's retry settings (adaptive, 8 attempts) unless a test says otherwise.
@@ -36,14 +40,20 @@ describe("verify at organization scale (real GuardDuty client, loopback server)"
             ...(checker.retryMode ? { retryMode: checker.retryMode } : {}),
         });
         const expected = expectedInstances(fleet.outputs.map((outputs, index) => ({ source: `participant-${index}`, outputs })));
-        return { counters: guardDuty.counters, expected, check: () => new CoverageChecker((region) => aws!.audit(region), expected, { concurrency: checker.concurrency }).check() };
+        return {
+            counters: guardDuty.counters,
+            expected,
+            check: () => new CoverageChecker((region) => aws!.audit(region), expected, { concurrency: checker.concurrency }).check(),
+        };
     }
 
     const queriesOf = (requests: readonly FakeRequest[]) => requests.filter((request) => request.operation === "ListCoverage");
 
     it("reports each of 2,000 instances in 40 accounts exactly once, with its own status, in one call per 50 instances", async () => {
         // Every 7th instance unhealthy, every 11th unknown to GuardDuty.
-        const fleet = generateFleet(40, 50, (index) => (index % 11 === 0 ? {} : index % 7 === 0 ? { status: "UNHEALTHY", issue: "No Agent Reporting" } : { status: "HEALTHY" }));
+        const fleet = generateFleet(40, 50, (index) =>
+            index % 11 === 0 ? {} : index % 7 === 0 ? { status: "UNHEALTHY", issue: "No Agent Reporting" } : { status: "HEALTHY" },
+        );
         const run = await against(fleet, { latencyMs: 2 }, { concurrency: 8 });
 
         const result = await run.check();
@@ -62,7 +72,11 @@ describe("verify at organization scale (real GuardDuty client, loopback server)"
         assert.equal(run.counters.coverageCalls, 2_000 / INSTANCE_IDS_PER_QUERY, "one call per 50 expected instances, the fewest ListCoverage allows");
         for (const request of queriesOf(server!.requests)) {
             assert.equal(request.body.maxResults, 50);
-            assert.equal(request.body.filterCriteria.filterCriterion.find((c: { criterionKey: string }) => c.criterionKey === "INSTANCE_ID").filterCondition.equals.length, 50);
+            assert.equal(
+                request.body.filterCriteria.filterCriterion.find((c: { criterionKey: string }) => c.criterionKey === "INSTANCE_ID").filterCondition.equals
+                    .length,
+                50,
+            );
         }
     });
 
@@ -97,7 +111,8 @@ describe("verify at organization scale (real GuardDuty client, loopback server)"
     function throttleFirstAttemptOfEvery(every: number) {
         const throttledOnce = new Set<string>();
         return (request: FakeRequest) => {
-            const firstId: string = request.body.filterCriteria.filterCriterion.find((c: { criterionKey: string }) => c.criterionKey === "INSTANCE_ID").filterCondition.equals[0];
+            const firstId: string = request.body.filterCriteria.filterCriterion.find((c: { criterionKey: string }) => c.criterionKey === "INSTANCE_ID")
+                .filterCondition.equals[0];
             const query = Number.parseInt(firstId.slice(2), 16) / INSTANCE_IDS_PER_QUERY;
             if (query % every !== 0 || throttledOnce.has(firstId)) return false;
             throttledOnce.add(firstId);
@@ -108,7 +123,11 @@ describe("verify at organization scale (real GuardDuty client, loopback server)"
     // Standard retry mode here: adaptive mode also slows the whole client down for seconds after
     // a throttle (its client-side rate limiter), which the next test covers with a single one.
     it("retries every 429 ThrottlingException under concurrency and still reports every instance, within the bound", async () => {
-        const run = await against(generateFleet(15, 100), { latencyMs: 5, throttle: throttleFirstAttemptOfEvery(3) }, { concurrency: 6, retryMode: "standard" });
+        const run = await against(
+            generateFleet(15, 100),
+            { latencyMs: 5, throttle: throttleFirstAttemptOfEvery(3) },
+            { concurrency: 6, retryMode: "standard" },
+        );
 
         const result = await run.check();
 

@@ -16,7 +16,17 @@ import {
     triggerTestFinding,
     type TestFindingTimings,
 } from "../../tools/verify/test-finding";
-import { DETECTOR_ID, FAKE_CREDENTIALS, fakeClock, OTHER_PARTICIPANT_ACCOUNT, PARTICIPANT_ACCOUNT, PARTICIPANT_CALLER_ARN, participantOutputs, RecordingProgress, REGION } from "./support/fixtures";
+import {
+    DETECTOR_ID,
+    FAKE_CREDENTIALS,
+    fakeClock,
+    OTHER_PARTICIPANT_ACCOUNT,
+    PARTICIPANT_ACCOUNT,
+    PARTICIPANT_CALLER_ARN,
+    participantOutputs,
+    RecordingProgress,
+    REGION,
+} from "./support/fixtures";
 
 const guardDuty = mockClient(GuardDutyClient);
 const ssm = mockClient(SSMClient);
@@ -70,7 +80,10 @@ describe("--trigger-test-finding (mocked SSM and GuardDuty)", () => {
             .rejectsOnce(new InvocationDoesNotExist({ message: "not yet", $metadata: {} }))
             .resolvesOnce({ Status: "InProgress" })
             .resolves({ Status: "Success", StatusDetails: "Success", StandardOutputContent: "127.0.0.1\nresolved guarddutyc2activityb.com with dig\n" });
-        guardDuty.on(ListFindingsCommand).resolvesOnce({ FindingIds: [] }).resolves({ FindingIds: ["f-sample", "f-real"] });
+        guardDuty
+            .on(ListFindingsCommand)
+            .resolvesOnce({ FindingIds: [] })
+            .resolves({ FindingIds: ["f-sample", "f-real"] });
         guardDuty.on(GetFindingsCommand).resolves({
             Findings: [finding({ Id: "f-sample", Service: { AdditionalInfo: { Value: '{"sample":true}', Type: "default" } } }), finding()],
         });
@@ -154,7 +167,10 @@ describe("--trigger-test-finding (mocked SSM and GuardDuty)", () => {
         await assert.rejects(run(), (error: unknown) => {
             assert.ok(error instanceof VerifyError);
             assert.equal(error.exitCode, 2);
-            assert.match(error.message, new RegExp(`are for account ${OTHER_PARTICIPANT_ACCOUNT}, but web-b \\(${target.instanceId}\\) is in account ${PARTICIPANT_ACCOUNT}`));
+            assert.match(
+                error.message,
+                new RegExp(`are for account ${OTHER_PARTICIPANT_ACCOUNT}, but web-b \\(${target.instanceId}\\) is in account ${PARTICIPANT_ACCOUNT}`),
+            );
             assert.match(error.message, /--participant-role-arn/);
             return true;
         });
@@ -164,7 +180,10 @@ describe("--trigger-test-finding (mocked SSM and GuardDuty)", () => {
     it("explains SSM's InvalidInstanceId as an instance SSM does not manage", async () => {
         ssm.on(SendCommandCommand).rejects(new InvalidInstanceId({ message: "Instances not in a valid state", $metadata: { httpStatusCode: 400 } }));
 
-        await assert.rejects(run(), (error: unknown) => error instanceof VerifyError && error.kind === "aws-error" && /not an SSM managed instance/.test(error.message));
+        await assert.rejects(
+            run(),
+            (error: unknown) => error instanceof VerifyError && error.kind === "aws-error" && /not an SSM managed instance/.test(error.message),
+        );
     });
 
     it("names ssm:SendCommand and the participant when SendCommand is denied", async () => {
@@ -183,7 +202,10 @@ describe("--trigger-test-finding (mocked SSM and GuardDuty)", () => {
         assert.equal(chooseTestInstance(expected, undefined).name, "web-a");
         assert.equal(chooseTestInstance(expected, "batch").instanceId, expected[2]!.instanceId);
         assert.equal(chooseTestInstance(expected, expected[1]!.instanceId).name, "web-b");
-        assert.throws(() => chooseTestInstance(expected, "nope"), (error: unknown) => error instanceof VerifyError && error.exitCode === 2 && /matches no expected instance.*web-a/.test(error.message));
+        assert.throws(
+            () => chooseTestInstance(expected, "nope"),
+            (error: unknown) => error instanceof VerifyError && error.exitCode === 2 && /matches no expected instance.*web-a/.test(error.message),
+        );
     });
 
     it("says plainly, before anything runs, that it creates a harmless test finding on which instance", () => {

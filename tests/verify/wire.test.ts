@@ -8,7 +8,17 @@ import { createAwsAccess, type AwsAccess } from "../../tools/verify/clients";
 import { CoverageChecker } from "../../tools/verify/coverage";
 import { VerifyError } from "../../tools/verify/errors";
 import { expectedInstances, type ExpectedInstance } from "../../tools/verify/expected";
-import { awsError, json, pagedCoverage, routeFake, startFakeAws, stsCallerIdentity, wireCoverage, type FakeAwsServer, type FakeHandler } from "./support/fake-aws";
+import {
+    awsError,
+    json,
+    pagedCoverage,
+    routeFake,
+    startFakeAws,
+    stsCallerIdentity,
+    wireCoverage,
+    type FakeAwsServer,
+    type FakeHandler,
+} from "./support/fake-aws";
 import { AUDIT_CALLER_ARN, AUDIT_ACCOUNT, DETECTOR_ID, FAKE_CREDENTIALS, PARTICIPANT_ACCOUNT, participantOutputs, REGION } from "./support/fixtures";
 
 const MAX_ATTEMPTS = 3;
@@ -37,9 +47,18 @@ describe("verify on the wire: real GuardDuty client against a loopback REST-JSON
 
     it("sends camelCase filter criteria to POST /detector/{id}/coverage and follows nextToken across pages, reporting each instance once", async () => {
         const pages = [
-            [wireCoverage({ accountId: PARTICIPANT_ACCOUNT, instanceId: five[0]!.id, status: "HEALTHY", agentVersion: "1.7.0" }), wireCoverage({ accountId: PARTICIPANT_ACCOUNT, instanceId: five[1]!.id, status: "HEALTHY" })],
             [
-                wireCoverage({ accountId: PARTICIPANT_ACCOUNT, instanceId: five[2]!.id, status: "UNHEALTHY", issue: "No Agent Reporting: Agent disconnected", managementType: "MANUAL" }),
+                wireCoverage({ accountId: PARTICIPANT_ACCOUNT, instanceId: five[0]!.id, status: "HEALTHY", agentVersion: "1.7.0" }),
+                wireCoverage({ accountId: PARTICIPANT_ACCOUNT, instanceId: five[1]!.id, status: "HEALTHY" }),
+            ],
+            [
+                wireCoverage({
+                    accountId: PARTICIPANT_ACCOUNT,
+                    instanceId: five[2]!.id,
+                    status: "UNHEALTHY",
+                    issue: "No Agent Reporting: Agent disconnected",
+                    managementType: "MANUAL",
+                }),
                 wireCoverage({ accountId: PARTICIPANT_ACCOUNT, instanceId: five[3]!.id, status: "HEALTHY" }),
             ],
             // The same instance again, older: pagination over changing data must not duplicate or regress it.
@@ -92,7 +111,11 @@ describe("verify on the wire: real GuardDuty client against a loopback REST-JSON
                     coverageCalls += 1;
                     return coverageCalls === 1
                         ? awsError(429, "ThrottlingException", "Rate exceeded")
-                        : pagedCoverage([expectedFive.map((instance) => wireCoverage({ accountId: instance.participantAccountId, instanceId: instance.instanceId, status: "HEALTHY" }))])(request);
+                        : pagedCoverage([
+                              expectedFive.map((instance) =>
+                                  wireCoverage({ accountId: instance.participantAccountId, instanceId: instance.instanceId, status: "HEALTHY" }),
+                              ),
+                          ])(request);
                 },
             }),
             expectedFive,
@@ -105,7 +128,10 @@ describe("verify on the wire: real GuardDuty client against a loopback REST-JSON
     });
 
     it("ends in a clear AWS error naming the call and attempts when a 500 persists", async () => {
-        const checker = await checkerAgainst(routeFake({ ListDetectors: detectors, ListCoverage: () => awsError(500, "InternalServerErrorException", "internal failure") }), expectedFive);
+        const checker = await checkerAgainst(
+            routeFake({ ListDetectors: detectors, ListCoverage: () => awsError(500, "InternalServerErrorException", "internal failure") }),
+            expectedFive,
+        );
 
         const error = await checker.check().then(
             () => assert.fail("a persistent 500 must not produce a report"),
@@ -131,7 +157,10 @@ describe("verify on the wire: real GuardDuty client against a loopback REST-JSON
             expectedFive,
         );
 
-        await assert.rejects(checker.check(), (error: unknown) => error instanceof VerifyError && error.kind === "aws-error" && /ServiceUnavailable/.test(error.message));
+        await assert.rejects(
+            checker.check(),
+            (error: unknown) => error instanceof VerifyError && error.kind === "aws-error" && /ServiceUnavailable/.test(error.message),
+        );
         assert.equal(server!.requests.filter((request) => request.body?.nextToken === "page-1").length, MAX_ATTEMPTS);
     });
 
@@ -156,9 +185,16 @@ describe("verify on the wire: real GuardDuty client against a loopback REST-JSON
     });
 
     it("reports a region without a detector as no-detector, not as instances NOT FOUND", async () => {
-        const checker = await checkerAgainst(routeFake({ ListDetectors: () => json({ detectorIds: [] }), GetCallerIdentity: () => stsCallerIdentity(AUDIT_CALLER_ARN, AUDIT_ACCOUNT) }), expectedFive);
+        const checker = await checkerAgainst(
+            routeFake({ ListDetectors: () => json({ detectorIds: [] }), GetCallerIdentity: () => stsCallerIdentity(AUDIT_CALLER_ARN, AUDIT_ACCOUNT) }),
+            expectedFive,
+        );
 
-        await assert.rejects(checker.check(), (error: unknown) => error instanceof VerifyError && error.kind === "no-detector" && /No GuardDuty detector in us-east-1 .*\(222222222222\)/.test(error.message));
+        await assert.rejects(
+            checker.check(),
+            (error: unknown) =>
+                error instanceof VerifyError && error.kind === "no-detector" && /No GuardDuty detector in us-east-1 .*\(222222222222\)/.test(error.message),
+        );
         assert.equal(server!.requests.filter((request) => request.operation === "ListCoverage").length, 0);
     });
 });

@@ -92,7 +92,9 @@ export function networkAsConfigured(config: RawConfig): FakeNetwork {
     } catch {
         // The program refuses the config itself; the world then holds the VPC alone.
     }
-    const given = entries.map((entry) => (typeof entry.cidr === "string" ? parseIpv4Cidr(entry.cidr) : undefined)).flatMap((parse) => (parse?.ok ? [parse.block] : []));
+    const given = entries
+        .map((entry) => (typeof entry.cidr === "string" ? parseIpv4Cidr(entry.cidr) : undefined))
+        .flatMap((parse) => (parse?.ok ? [parse.block] : []));
     const sixteenOf = (cidr: string) => `${cidr.split(".").slice(0, 2).join(".")}.0.0/16`;
     const derived = `10.${Number.parseInt(hex(`cidr:${vpcId}`, 2), 16)}.0.0/16`;
     const cidrBlocks = [...new Set(given.length > 0 ? given.map((block) => sixteenOf(block.cidr)) : [derived])];
@@ -112,15 +114,28 @@ export function networkAsConfigured(config: RawConfig): FakeNetwork {
     const subnets = entries.flatMap((entry, index): FakeSubnet[] =>
         typeof entry.id !== "string"
             ? []
-            : [{
-                id: entry.id,
-                vpcId,
-                cidrBlock: typeof entry.cidr === "string" && parseIpv4Cidr(entry.cidr).ok ? entry.cidr : freeBlock(),
-                availabilityZoneId: typeof entry.azId === "string" ? entry.azId : `${prefix}-az${(index % 3) + 1}`,
-                ownerId: accountId,
-            }]);
+            : [
+                  {
+                      id: entry.id,
+                      vpcId,
+                      cidrBlock: typeof entry.cidr === "string" && parseIpv4Cidr(entry.cidr).ok ? entry.cidr : freeBlock(),
+                      availabilityZoneId: typeof entry.azId === "string" ? entry.azId : `${prefix}-az${(index % 3) + 1}`,
+                      ownerId: accountId,
+                  },
+              ],
+    );
     return {
-        vpcs: [{ id: vpcId, cidrBlocks, enableDnsSupport: true, enableDnsHostnames: true, isDefault: false, ownerId: accountId, mainRouteTableId: `rtb-${hex(`${vpcId}:main`, 17)}` }],
+        vpcs: [
+            {
+                id: vpcId,
+                cidrBlocks,
+                enableDnsSupport: true,
+                enableDnsHostnames: true,
+                isDefault: false,
+                ownerId: accountId,
+                mainRouteTableId: `rtb-${hex(`${vpcId}:main`, 17)}`,
+            },
+        ],
         subnets,
     };
 }
@@ -156,16 +171,21 @@ function uuid(seed: string): string {
 type State = Record<string, unknown>;
 type Shaper = (name: string, inputs: State, ctx: FakeCloudContext, seed: string) => { id: string; state: State };
 
-const ec2 = (prefix: string, kind: string): Shaper => (_name, _inputs, ctx, seed) => {
-    const id = `${prefix}-${hex(seed, 17)}`;
-    return { id, state: { arn: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:${kind}/${id}`, ownerId: ctx.accountId } };
-};
+const ec2 =
+    (prefix: string, kind: string): Shaper =>
+    (_name, _inputs, ctx, seed) => {
+        const id = `${prefix}-${hex(seed, 17)}`;
+        return { id, state: { arn: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:${kind}/${id}`, ownerId: ctx.accountId } };
+    };
 
 /** AWS's ID/ARN shapes for the resource types this project registers. */
 const SHAPERS: Record<string, Shaper> = {
     "aws:ec2/vpc:Vpc": (name, inputs, ctx, seed) => {
         const shaped = ec2("vpc", "vpc")(name, inputs, ctx, seed);
-        return { id: shaped.id, state: { ...shaped.state, mainRouteTableId: `rtb-${hex(`${seed}:main`, 17)}`, defaultSecurityGroupId: `sg-${hex(`${seed}:default`, 17)}` } };
+        return {
+            id: shaped.id,
+            state: { ...shaped.state, mainRouteTableId: `rtb-${hex(`${seed}:main`, 17)}`, defaultSecurityGroupId: `sg-${hex(`${seed}:default`, 17)}` },
+        };
     },
     "aws:ec2/subnet:Subnet": (name, inputs, ctx, seed) => {
         const shaped = ec2("subnet", "subnet")(name, inputs, ctx, seed);
@@ -179,17 +199,35 @@ const SHAPERS: Record<string, Shaper> = {
     },
     "aws:ec2/launchTemplate:LaunchTemplate": (name, inputs, ctx, seed) => {
         const id = `lt-${hex(seed, 17)}`;
-        return { id, state: { arn: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:launch-template/${id}`, name: String(inputs.name ?? `${name}-${hex(seed, 7)}`), latestVersion: 1, defaultVersion: 1 } };
+        return {
+            id,
+            state: {
+                arn: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:launch-template/${id}`,
+                name: String(inputs.name ?? `${name}-${hex(seed, 7)}`),
+                latestVersion: 1,
+                defaultVersion: 1,
+            },
+        };
     },
     "aws:autoscaling/group:Group": (name, inputs, ctx, seed) => {
         const groupName = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
-        return { id: groupName, state: { name: groupName, arn: `arn:aws:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:${uuid(seed)}:autoScalingGroupName/${groupName}` } };
+        return {
+            id: groupName,
+            state: {
+                name: groupName,
+                arn: `arn:aws:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:${uuid(seed)}:autoScalingGroupName/${groupName}`,
+            },
+        };
     },
     "aws:ec2/vpcEndpoint:VpcEndpoint": (name, inputs, ctx, seed) => {
         const shaped = ec2("vpce", "vpc-endpoint")(name, inputs, ctx, seed);
         return {
             id: shaped.id,
-            state: { ...shaped.state, state: "available", dnsEntries: [{ dnsName: `${shaped.id}.${String(inputs.serviceName ?? "")}.vpce.amazonaws.com`, hostedZoneId: "Z0000000000000" }] },
+            state: {
+                ...shaped.state,
+                state: "available",
+                dnsEntries: [{ dnsName: `${shaped.id}.${String(inputs.serviceName ?? "")}.vpce.amazonaws.com`, hostedZoneId: "Z0000000000000" }],
+            },
         };
     },
     "aws:ram/resourceShare:ResourceShare": (_name, _inputs, ctx, seed) => {
@@ -206,7 +244,10 @@ const SHAPERS: Record<string, Shaper> = {
     }),
     "aws:iam/role:Role": (name, inputs, ctx, seed) => {
         const roleName = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
-        return { id: roleName, state: { name: roleName, arn: `arn:aws:iam::${ctx.accountId}:role/${roleName}`, uniqueId: `AROA${hex(seed, 17).toUpperCase()}` } };
+        return {
+            id: roleName,
+            state: { name: roleName, arn: `arn:aws:iam::${ctx.accountId}:role/${roleName}`, uniqueId: `AROA${hex(seed, 17).toUpperCase()}` },
+        };
     },
     "aws:iam/instanceProfile:InstanceProfile": (name, inputs, ctx, seed) => {
         const profileName = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
@@ -242,14 +283,20 @@ const SHAPERS: Record<string, Shaper> = {
         // A rule on a custom bus has the bus in its ID and ARN; on the default bus it does not.
         const bus = inputs.eventBusName === undefined || inputs.eventBusName === "default" ? undefined : String(inputs.eventBusName);
         const qualified = bus === undefined ? ruleName : `${bus}/${ruleName}`;
-        return { id: qualified, state: { name: ruleName, eventBusName: bus ?? "default", arn: `arn:aws:events:${ctx.region}:${ctx.accountId}:rule/${qualified}` } };
+        return {
+            id: qualified,
+            state: { name: ruleName, eventBusName: bus ?? "default", arn: `arn:aws:events:${ctx.region}:${ctx.accountId}:rule/${qualified}` },
+        };
     },
     "aws:cloudwatch/eventBus:EventBus": (name, inputs, ctx, seed) => {
         const busName = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
         return { id: busName, state: { name: busName, arn: `arn:aws:events:${ctx.region}:${ctx.accountId}:event-bus/${busName}` } };
     },
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": (_name, inputs) => ({ id: String(inputs.eventBusName ?? "default"), state: {} }),
-    "aws:iam/rolePolicy:RolePolicy": (name, inputs) => ({ id: `${String(inputs.role)}:${String(inputs.name ?? name)}`, state: { name: String(inputs.name ?? name) } }),
+    "aws:iam/rolePolicy:RolePolicy": (name, inputs) => ({
+        id: `${String(inputs.role)}:${String(inputs.name ?? name)}`,
+        state: { name: String(inputs.name ?? name) },
+    }),
     // Management and audit stacks (GuardDuty organization, findings export and alerts).
     "aws:ram/sharingWithOrganization:SharingWithOrganization": (_name, _inputs, ctx) => ({ id: ctx.accountId, state: {} }),
     "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount": (_name, inputs) => ({
@@ -316,7 +363,11 @@ const NETWORK_INVOKES: Record<string, (args: State, ctx: FakeCloudContext) => St
             id,
             arn: `arn:aws:ec2:${ctx.region}:${vpc.ownerId}:vpc/${id}`,
             cidrBlock: vpc.cidrBlocks[0],
-            cidrBlockAssociations: vpc.cidrBlocks.map((cidrBlock) => ({ associationId: `vpc-cidr-assoc-${hex(`${id}:${cidrBlock}`, 17)}`, cidrBlock, state: "associated" })),
+            cidrBlockAssociations: vpc.cidrBlocks.map((cidrBlock) => ({
+                associationId: `vpc-cidr-assoc-${hex(`${id}:${cidrBlock}`, 17)}`,
+                cidrBlock,
+                state: "associated",
+            })),
             default: vpc.isDefault,
             dhcpOptionsId: `dopt-${hex(`${id}:dhcp`, 17)}`,
             enableDnsSupport: vpc.enableDnsSupport,
@@ -358,10 +409,14 @@ const NETWORK_INVOKES: Record<string, (args: State, ctx: FakeCloudContext) => St
         const token = "aws:ec2/getRouteTables:getRouteTables";
         const filters = (args.filters ?? []) as Array<{ name: string; values: string[] }>;
         const bySubnet = filters.find((filter) => filter.name === "association.subnet-id");
-        if (!bySubnet || filters.length !== 1) throw new Error(`the offline fake cloud answers ${token} by association.subnet-id only; add support in tools/offline/fakeCloud.ts`);
+        if (!bySubnet || filters.length !== 1)
+            throw new Error(`the offline fake cloud answers ${token} by association.subnet-id only; add support in tools/offline/fakeCloud.ts`);
         const world = existingNetwork(token, ctx);
         const ids = world.subnets
-            .filter((subnet) => bySubnet.values.includes(subnet.id) && subnet.routeTableId !== undefined && (args.vpcId === undefined || subnet.vpcId === args.vpcId))
+            .filter(
+                (subnet) =>
+                    bySubnet.values.includes(subnet.id) && subnet.routeTableId !== undefined && (args.vpcId === undefined || subnet.vpcId === args.vpcId),
+            )
             .map((subnet) => subnet.routeTableId as string);
         return { id: ctx.region, ids: [...new Set(ids)], region: ctx.region, tags: {} };
     },
@@ -397,7 +452,6 @@ const INVOKES: Record<string, (args: State, ctx: FakeCloudContext) => State> = {
         return { id, arn: `arn:aws:guardduty:${ctx.region}:${ctx.accountId}:detector/${id}`, status: "ENABLED", findingPublishingFrequency: "SIX_HOURS" };
     },
 };
-
 
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 

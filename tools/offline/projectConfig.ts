@@ -96,17 +96,26 @@ export function projectFileProblems(project: ProjectFile): string[] {
         for (const field of Object.keys(declaration)) {
             if (!DECLARATION_FIELDS.includes(field)) problems.push(`config.${key}: '${field}' is not a field of a config declaration`);
         }
-        if (declaration.default !== undefined && declaration.value !== undefined) problems.push(`project config '${key}' cannot have both a 'default' and 'value' attribute`);
+        if (declaration.default !== undefined && declaration.value !== undefined)
+            problems.push(`project config '${key}' cannot have both a 'default' and 'value' attribute`);
         if (isProjectKey(project.name, key)) {
             if (declaration.value === undefined && declaration.type === undefined) problems.push(`config.${key}: a declaration needs a type`);
             if (declaration.type !== undefined && !TYPES.includes(declaration.type)) problems.push(`config.${key}: type must be one of ${TYPES.join(", ")}`);
-            if (declaration.type === "array" && declaration.items === undefined) problems.push(`The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
-            if (declaration.type !== undefined && declaration.default !== undefined && !valueHasType(declaration.type, declaration.items, declaration.default)) {
-                problems.push(`The default value specified for configuration key '${key}' is not of the expected type '${typeName(declaration.type, declaration.items)}'`);
+            if (declaration.type === "array" && declaration.items === undefined)
+                problems.push(`The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
+            if (
+                declaration.type !== undefined &&
+                declaration.default !== undefined &&
+                !valueHasType(declaration.type, declaration.items, declaration.default)
+            ) {
+                problems.push(
+                    `The default value specified for configuration key '${key}' is not of the expected type '${typeName(declaration.type, declaration.items)}'`,
+                );
             }
         } else {
             if (declaration.type !== undefined) problems.push(`Configuration key '${key}' is not namespaced by the project and should not define a type`);
-            if (declaration.default !== undefined) problems.push(`Configuration key '${key}' is not namespaced by the project and should not define a default value`);
+            if (declaration.default !== undefined)
+                problems.push(`Configuration key '${key}' is not namespaced by the project and should not define a default value`);
             if (declaration.value === undefined) problems.push(`Configuration key '${key}' is namespaced and must provide an attribute 'value'`);
         }
     }
@@ -118,7 +127,11 @@ export function projectFileProblems(project: ProjectFile): string[] {
  * defaults set where the stack lacks the key, then the errors it stops with (missing required
  * keys, values not of their declared type). Returns the config the program would receive.
  */
-export function applyProjectConfig(stack: string, project: ProjectFile, file: Pick<StackFile, "config" | "structured">): { config: Record<string, string>; problems: string[] } {
+export function applyProjectConfig(
+    stack: string,
+    project: ProjectFile,
+    file: Pick<StackFile, "config" | "structured">,
+): { config: Record<string, string>; problems: string[] } {
     const config: Record<string, string> = { ...file.config };
     const missing: string[] = [];
     const problems: string[] = [];
@@ -139,7 +152,8 @@ export function applyProjectConfig(stack: string, project: ProjectFile, file: Pi
             }
         }
     }
-    if (missing.length > 0) problems.unshift(`Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${missing.map((key) => `'${key}'`).join(", ")}`);
+    if (missing.length > 0)
+        problems.unshift(`Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${missing.map((key) => `'${key}'`).join(", ")}`);
     return { config, problems };
 }
 
@@ -175,9 +189,13 @@ export function declarability(): Record<string, Declarability> {
         } else if (schema.description === RETIRED) {
             result[key] = { notDeclared: "retired: the program refuses it with a message saying what replaced it" };
         } else if (roles.length < ROLES.length) {
-            result[key] = { notDeclared: `read by the ${roles.join(" and ")} role${roles.length === 1 ? "" : "s"} only: declared, it would be required in every stack (no default) or set in every stack (a default), and the other roles refuse it as a key they do not have` };
+            result[key] = {
+                notDeclared: `read by the ${roles.join(" and ")} role${roles.length === 1 ? "" : "s"} only: declared, it would be required in every stack (no default) or set in every stack (a default), and the other roles refuse it as a key they do not have`,
+            };
         } else if (absent.success && absent.data === undefined) {
-            result[key] = { notDeclared: "optional without a default: declared, it would be required in every stack, or set to a value the program takes as given" };
+            result[key] = {
+                notDeclared: "optional without a default: declared, it would be required in every stack, or set to a value the program takes as given",
+            };
         } else if (schema.description === STRUCTURED) {
             result[key] = { notDeclared: "structured: Pulumi's project config has no object type" };
         } else {
@@ -188,4 +206,3 @@ export function declarability(): Record<string, Declarability> {
     }
     return result;
 }
-

@@ -104,7 +104,10 @@ interface MonitorLike {
  * components, reading live resources). Said instead of planning something else.
  */
 export class OfflineRunError extends Error {
-    constructor(readonly stack: string, readonly problems: readonly string[]) {
+    constructor(
+        readonly stack: string,
+        readonly problems: readonly string[],
+    ) {
         super(`stack ${stack} cannot be planned offline as the engine would run it:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
         this.name = "OfflineRunError";
     }
@@ -158,17 +161,27 @@ class EngineUrns {
  * plan` need and the Mocks interface alone does not expose; and notes in `problems` what the
  * engine would refuse or the mock runtime would silently skip.
  */
-function captureRegistrations(monitor: MonitorLike, urns: EngineUrns, into: Map<string, CapturedResource>, problems: string[], notes: string[], onRegistered?: (resource: CapturedResource) => void): void {
+function captureRegistrations(
+    monitor: MonitorLike,
+    urns: EngineUrns,
+    into: Map<string, CapturedResource>,
+    problems: string[],
+    notes: string[],
+    onRegistered?: (resource: CapturedResource) => void,
+): void {
     const record = (mockUrn: string, resource: Omit<CapturedResource, "urn">) => {
         const { urn, clash } = urns.add(mockUrn, resource.type, resource.name, resource.parent);
-        if (clash) problems.push(`the mock runtime gives '${clash}' and '${urn}' the same URN (it qualifies a type by its parent's type only), so it cannot run both`);
+        if (clash)
+            problems.push(`the mock runtime gives '${clash}' and '${urn}' the same URN (it qualifies a type by its parent's type only), so it cannot run both`);
         const captured: CapturedResource = {
             ...resource,
             urn,
             parent: resource.parent ? urns.of(resource.parent) : undefined,
             provider: resource.provider ? urns.ofProviderReference(resource.provider) : undefined,
             dependencies: resource.dependencies.map((dep) => urns.of(dep)),
-            propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, deps]) => [key, deps.map((dep) => urns.of(dep))])),
+            propertyDependencies: Object.fromEntries(
+                Object.entries(resource.propertyDependencies).map(([key, deps]) => [key, deps.map((dep) => urns.of(dep))]),
+            ),
         };
         // The engine stops the deployment on the second registration of a URN (its step generator).
         if (into.has(urn)) problems.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
@@ -179,9 +192,18 @@ function captureRegistrations(monitor: MonitorLike, urns: EngineUrns, into: Map<
     monitor.registerResource = (req, cb) =>
         register(req, (err, response) => {
             const what = `${req.getType()} "${req.getName()}"`;
-            if (req.getRemote()) problems.push(`${what} is a multi-language (remote) component: the mock runtime does not construct its children, so they would be missing from the plan and from the policies`);
-            if (req.getTransformsList().length > 0) problems.push(`${what} has transforms, which the mock runtime does not apply: the plan would check its arguments before the transforms change them`);
-            if (req.getImportid()) notes.push(`${what} adopts an existing resource (import: "${req.getImportid()}"): planned from the program's arguments; the engine also reads it from AWS during preview and stops if they differ`);
+            if (req.getRemote())
+                problems.push(
+                    `${what} is a multi-language (remote) component: the mock runtime does not construct its children, so they would be missing from the plan and from the policies`,
+                );
+            if (req.getTransformsList().length > 0)
+                problems.push(
+                    `${what} has transforms, which the mock runtime does not apply: the plan would check its arguments before the transforms change them`,
+                );
+            if (req.getImportid())
+                notes.push(
+                    `${what} adopts an existing resource (import: "${req.getImportid()}"): planned from the program's arguments; the engine also reads it from AWS during preview and stops if they differ`,
+                );
             if (!err && response) {
                 const propertyDependencies: Record<string, string[]> = {};
                 req.getPropertydependenciesMap().forEach((value, key) => (propertyDependencies[key] = value.getUrnsList()));
@@ -207,7 +229,9 @@ function captureRegistrations(monitor: MonitorLike, urns: EngineUrns, into: Map<
     monitor.readResource = (req, cb) =>
         read(req, (err, response) => {
             if (req.getType() !== STACK_REFERENCE_TYPE) {
-                problems.push(`${req.getType()} "${req.getName()}" reads an existing resource (\`.get\`), whose state the offline runner cannot read from AWS: the plan would check an empty resource instead`);
+                problems.push(
+                    `${req.getType()} "${req.getName()}" reads an existing resource (\`.get\`), whose state the offline runner cannot read from AWS: the plan would check an empty resource instead`,
+                );
             }
             if (!err && response) {
                 record(response.getUrn(), {
@@ -229,7 +253,9 @@ function captureRegistrations(monitor: MonitorLike, urns: EngineUrns, into: Map<
     for (const method of ["registerStackTransform", "registerStackInvokeTransform"] as const) {
         const original = monitor[method].bind(monitor);
         monitor[method] = (req, cb) => {
-            problems.push(`the program registers a stack ${method === "registerStackTransform" ? "transform" : "invoke transform"}, which the mock runtime does not apply to what the program ${method === "registerStackTransform" ? "registers" : "calls"}`);
+            problems.push(
+                `the program registers a stack ${method === "registerStackTransform" ? "transform" : "invoke transform"}, which the mock runtime does not apply to what the program ${method === "registerStackTransform" ? "registers" : "calls"}`,
+            );
             original(req, cb);
         };
     }
@@ -277,7 +303,9 @@ export async function runStackOffline(options: OfflineRunOptions): Promise<Offli
         stackOutputs: options.stackOutputs,
         onInvoke: (call) => {
             if (assumedNetwork && call.token === "aws:ec2/getVpc:getVpc") {
-                notes.push(`the existing VPC ${String(call.inputs.id)} and its subnets are taken to be as the config describes them (DNS attributes on, the configured CIDRs and AZ IDs): the offline plan cannot read AWS, while \`pulumi preview\` reads them and refuses what does not match`);
+                notes.push(
+                    `the existing VPC ${String(call.inputs.id)} and its subnets are taken to be as the config describes them (DNS attributes on, the configured CIDRs and AZ IDs): the offline plan cannot read AWS, while \`pulumi preview\` reads them and refuses what does not match`,
+                );
             }
             // Invokes name their provider as the mock runtime does; callers compare with the engine's URNs.
             onInvoke?.({ ...call, provider: urns.ofProviderReference(call.provider) });

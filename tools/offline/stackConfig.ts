@@ -20,7 +20,13 @@ export interface StackFile {
 
 /** Pulumi's own test for an encrypted value: a map whose only key is `secure`, holding a string. */
 function isSecret(value: unknown): boolean {
-    return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as Record<string, unknown>).secure === "string";
+    return (
+        value !== null &&
+        typeof value === "object" &&
+        !Array.isArray(value) &&
+        Object.keys(value).length === 1 &&
+        typeof (value as Record<string, unknown>).secure === "string"
+    );
 }
 
 function secretPaths(value: unknown, at: string): string[] {
@@ -32,7 +38,11 @@ function secretPaths(value: unknown, at: string): string[] {
 
 /** The names an `environment:` entry imports, in either of the forms Pulumi accepts (a list, or `imports:`). */
 function environmentNames(environment: unknown): string[] {
-    const list = Array.isArray(environment) ? environment : environment !== null && typeof environment === "object" ? (environment as { imports?: unknown }).imports : undefined;
+    const list = Array.isArray(environment)
+        ? environment
+        : environment !== null && typeof environment === "object"
+          ? (environment as { imports?: unknown }).imports
+          : undefined;
     return Array.isArray(list) ? list.map((entry) => (typeof entry === "string" ? entry : JSON.stringify(entry))) : [];
 }
 
@@ -78,7 +88,9 @@ export function readStackFile(projectDir: string, project: string, stack: string
     const unreadable: string[] = [];
     if (top.environment !== undefined) {
         const names = environmentNames(top.environment);
-        unreadable.push(`it imports the ESC environment${names.length === 1 ? "" : "s"} ${names.join(", ") || "(unnamed)"}, whose values only the Pulumi CLI can resolve`);
+        unreadable.push(
+            `it imports the ESC environment${names.length === 1 ? "" : "s"} ${names.join(", ") || "(unnamed)"}, whose values only the Pulumi CLI can resolve`,
+        );
     }
     const raw: Record<string, string> = {};
     const structured: string[] = [];

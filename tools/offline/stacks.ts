@@ -71,7 +71,12 @@ export function runProjectStack(
     stack: string,
     config: RawConfig,
     published: Pick<ReadonlyMap<string, Record<string, unknown>>, "get"> = new Map(),
-    options: { preview?: boolean; onRegistered?: (resource: CapturedResource) => void; onStackReference?: (fullyQualifiedName: string) => void; cloud?: FakeCloudOptions } = {},
+    options: {
+        preview?: boolean;
+        onRegistered?: (resource: CapturedResource) => void;
+        onStackReference?: (fullyQualifiedName: string) => void;
+        cloud?: FakeCloudOptions;
+    } = {},
 ): Promise<OfflineStackRun> {
     return runStackOffline({
         project: PROJECT,
@@ -106,7 +111,10 @@ export interface StackRunResult {
  * management stack delegates to; an owner names its audit stack's organization) are checked. A stack the plan cannot read is reported and
  * skipped, and so is a stack that reads it; the others are planned as usual.
  */
-export async function runStacksInOrder(stacks: readonly ShippedStack[], options: { preview?: boolean; known?: Record<string, Record<string, unknown>> } = {}): Promise<StackRunResult[]> {
+export async function runStacksInOrder(
+    stacks: readonly ShippedStack[],
+    options: { preview?: boolean; known?: Record<string, Record<string, unknown>> } = {},
+): Promise<StackRunResult[]> {
     const published = new Map<string, Record<string, unknown>>(Object.entries(options.known ?? {}));
     const notRead = new Map<string, string>();
     const betweenStacks = betweenStackProblems(stacks.filter((stack) => stack.unreadable === undefined));
@@ -134,14 +142,21 @@ export async function runStacksInOrder(stacks: readonly ShippedStack[], options:
             },
         };
         try {
-            const run = await runProjectStack(stack.stack, stack.config, references, { preview: options.preview, onStackReference: (name) => reads.push(name) });
+            const run = await runProjectStack(stack.stack, stack.config, references, {
+                preview: options.preview,
+                onStackReference: (name) => reads.push(name),
+            });
             published.set(fullyQualifiedStackName(stack.stack), run.outputs);
             results.push({ stack, run, reads });
         } catch (error) {
             if (blockedBy.length > 0) {
                 // Whatever reads this stack is blocked by the same unreadable file, transitively.
                 notRead.set(fullyQualifiedStackName(stack.stack), notRead.get(blockedBy[0])!);
-                results.push({ stack, unreadable: blockedBy.map((name) => `it reads ${name}, which the offline plan could not read (see stack ${notRead.get(name)})`), reads });
+                results.push({
+                    stack,
+                    unreadable: blockedBy.map((name) => `it reads ${name}, which the offline plan could not read (see stack ${notRead.get(name)})`),
+                    reads,
+                });
             } else {
                 results.push({ stack, error, reads });
             }

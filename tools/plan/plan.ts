@@ -74,7 +74,11 @@ function planCommand(): Command {
                 "each stack reading the outputs of the stacks planned before it as it would read them from the backend, and checks the policy pack over each. " +
                 "Deploys nothing: no Pulumi CLI, no AWS credentials, no network.",
         )
-        .option("--stack <name>", "plan only this stack (repeatable); the stacks it reads are still run first", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+        .option(
+            "--stack <name>",
+            "plan only this stack (repeatable); the stacks it reads are still run first",
+            (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+        )
         .option("--dir <path>", "plan the Pulumi.<stack>.yaml files of this directory (e.g. examples/automated) instead of the project's own")
         .option("--json", "print one JSON document (stacks, resources, outputs, policy verdicts) instead of text")
         .option("--no-policies", "skip the policy pack")
@@ -149,7 +153,10 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
         if (!result.run) {
             const upstream = failedUpstream(result, failed);
             if (upstream) {
-                const where = args.stacks.includes(upstream.stack.stack) || args.stacks.length === 0 ? "its error is above" : `\`npm run plan -- --stack ${upstream.stack.stack}\` shows why`;
+                const where =
+                    args.stacks.includes(upstream.stack.stack) || args.stacks.length === 0
+                        ? "its error is above"
+                        : `\`npm run plan -- --stack ${upstream.stack.stack}\` shows why`;
                 plans.push({
                     stack,
                     role,
@@ -160,7 +167,12 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
                 continue;
             }
             const configError = result.error instanceof ConfigError;
-            plans.push({ stack, role, status: configError ? "config-error" : "failed", error: result.error instanceof Error ? result.error.message : String(result.error) });
+            plans.push({
+                stack,
+                role,
+                status: configError ? "config-error" : "failed",
+                error: result.error instanceof Error ? result.error.message : String(result.error),
+            });
             continue;
         }
         const references = result.run.resources

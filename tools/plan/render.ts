@@ -11,7 +11,15 @@ const KEY_PROPERTIES: Record<string, readonly string[]> = {
     "aws:ram/resourceShareAccepter:ResourceShareAccepter": ["shareArn"],
     "aws:ec2/securityGroup:SecurityGroup": ["vpcId", "ingress", "egress"],
     "aws:ec2/vpcEndpoint:VpcEndpoint": ["serviceName", "vpcEndpointType", "privateDnsEnabled", "subnetIds", "securityGroupIds", "routeTableIds"],
-    "aws:ec2/instance:Instance": ["instanceType", "ami", "subnetId", "vpcSecurityGroupIds", "metadataOptions.httpTokens", "rootBlockDevice.encrypted", "tags.GuardDutyManaged"],
+    "aws:ec2/instance:Instance": [
+        "instanceType",
+        "ami",
+        "subnetId",
+        "vpcSecurityGroupIds",
+        "metadataOptions.httpTokens",
+        "rootBlockDevice.encrypted",
+        "tags.GuardDutyManaged",
+    ],
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["policyArn"],
     "aws:ssm/association:Association": ["name", "parameters", "targets"],
     // Where coverage events go: the forwarding target names the audit account's bus.
@@ -21,7 +29,9 @@ const KEY_PROPERTIES: Record<string, readonly string[]> = {
 };
 
 function at(value: unknown, path: string): unknown {
-    return path.split(".").reduce<unknown>((current, key) => (current !== null && typeof current === "object" ? (current as Record<string, unknown>)[key] : undefined), value);
+    return path
+        .split(".")
+        .reduce<unknown>((current, key) => (current !== null && typeof current === "object" ? (current as Record<string, unknown>)[key] : undefined), value);
 }
 
 function compact(value: unknown): string {
@@ -40,7 +50,9 @@ function compact(value: unknown): string {
     if (value !== null && typeof value === "object") {
         const rule = value as Record<string, unknown>;
         if ("fromPort" in rule && "protocol" in rule) return `${rule.protocol}/${rule.fromPort}-${rule.toPort} ${compact(rule.cidrBlocks ?? [])}`;
-        return `{${Object.entries(value).map(([k, v]) => `${k}: ${compact(v)}`).join(", ")}}`;
+        return `{${Object.entries(value)
+            .map(([k, v]) => `${k}: ${compact(v)}`)
+            .join(", ")}}`;
     }
     return String(value);
 }

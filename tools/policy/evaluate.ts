@@ -121,7 +121,19 @@ function defaultProvider(pkg: string, stack: string, project: string, stackConfi
     const inputs: Props = {};
     for (const [key, value] of Object.entries(stackConfig)) if (key.startsWith(`${pkg}:`)) inputs[key.slice(pkg.length + 1)] = value;
     const urn = `urn:pulumi:${stack}::${project}::pulumi:providers:${pkg}::default`;
-    return { urn, type: `pulumi:providers:${pkg}`, name: "default", custom: true, read: false, protect: false, dependencies: [], propertyDependencies: {}, inputs, outputs: inputs, id: "default" };
+    return {
+        urn,
+        type: `pulumi:providers:${pkg}`,
+        name: "default",
+        custom: true,
+        read: false,
+        protect: false,
+        dependencies: [],
+        propertyDependencies: {},
+        inputs,
+        outputs: inputs,
+        id: "default",
+    };
 }
 
 /** Adds the default providers the engine would, and says which provider each resource uses. */
@@ -163,7 +175,10 @@ export async function evaluatePolicies(
     const policies = evaluateOptions.policies ?? allPolicies;
     const resolved = resolvePackConfig(policies, config);
     // What the server's getConfig returns: the policy's own properties, a fresh copy per call.
-    const getConfig = (policy: GuardDutyPolicy) => <T extends object>() => ({ ...resolved[policy.name].properties }) as T;
+    const getConfig =
+        (policy: GuardDutyPolicy) =>
+        <T extends object>() =>
+            ({ ...resolved[policy.name].properties }) as T;
     const { all, providerOf } = withProviders(stackName, resources, evaluateOptions.stackConfig ?? {});
     const verdicts: PolicyVerdict[] = [];
     const stackTags: ReadonlyMap<string, string> = new Map();
@@ -192,7 +207,13 @@ export async function evaluatePolicies(
             if (typeof message === "object" && message !== null) {
                 const leveled = message as { message?: string; urn?: string; enforcementLevel?: Level };
                 const own = leveled.enforcementLevel === "advisory" ? "advisory" : leveled.enforcementLevel === "mandatory" ? "mandatory" : level;
-                verdicts.push({ policy: policy.name, enforcementLevel: own, message: leveled.message ?? policy.description, urn: defaultUrn ?? leveled.urn, phase });
+                verdicts.push({
+                    policy: policy.name,
+                    enforcementLevel: own,
+                    message: leveled.message ?? policy.description,
+                    urn: defaultUrn ?? leveled.urn,
+                    phase,
+                });
             } else {
                 verdicts.push({ policy: policy.name, enforcementLevel: level, message: String(message ?? policy.description), urn: defaultUrn ?? urn, phase });
             }
@@ -205,7 +226,13 @@ export async function evaluatePolicies(
         } catch (err) {
             if (err instanceof NotApplicable) return;
             if (err instanceof UnknownValueError && evaluateOptions.onUnknownValueError !== "throw") {
-                verdicts.push({ policy: policy.name, enforcementLevel: "advisory", message: `can't run policy '${policy.name}' during preview: ${err.message}`, urn, phase });
+                verdicts.push({
+                    policy: policy.name,
+                    enforcementLevel: "advisory",
+                    message: `can't run policy '${policy.name}' during preview: ${err.message}`,
+                    urn,
+                    phase,
+                });
                 return;
             }
             throw new Error(`policy ${policy.name} failed on ${urn ?? "the stack"}: ${err instanceof Error ? err.stack : String(err)}`, { cause: err });
@@ -338,7 +365,11 @@ export function asFirstPreview(resources: readonly CapturedResource[]): Captured
         for (const [key, value] of Object.entries(resource.inputs)) {
             const deps = (resource.propertyDependencies[key] ?? []).flatMap((urn) => created.get(urn) ?? []);
             const changed = { any: false };
-            const blanked = blank(value, deps.flatMap((dep) => dep.unknown), changed);
+            const blanked = blank(
+                value,
+                deps.flatMap((dep) => dep.unknown),
+                changed,
+            );
             const traced = deps.length === 0 || value === undefined || value === null || changed.any || deps.some((dep) => carries(value, dep.known));
             inputs[key] = traced ? blanked : sentinelFor(value);
             if (changed.any || !traced) stringLeaves(value, lost);
@@ -365,5 +396,7 @@ export function asFirstPreview(resources: readonly CapturedResource[]): Captured
     });
     // Components register their outputs last (registerOutputs), from anything created before.
     const unknowns = [...everyUnknown];
-    return preview.map((resource) => (resource.custom || resource.read ? resource : { ...resource, outputs: blank(resource.outputs, unknowns, { any: false }) as Props }));
+    return preview.map((resource) =>
+        resource.custom || resource.read ? resource : { ...resource, outputs: blank(resource.outputs, unknowns, { any: false }) as Props },
+    );
 }

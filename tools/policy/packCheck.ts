@@ -39,18 +39,27 @@ async function main(): Promise<void> {
     console.log(`working in ${work}`);
     try {
         const packed = timed("npm pack", () => packPolicy(work));
-        console.log(`  ${path.basename(packed.tarball)}: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KiB (${(packed.unpackedSize / 1024).toFixed(1)} KiB unpacked)`);
+        console.log(
+            `  ${path.basename(packed.tarball)}: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KiB (${(packed.unpackedSize / 1024).toFixed(1)} KiB unpacked)`,
+        );
         const packDir = extractPack(packed.tarball, work);
         timed("npm install --offline (from npm-shrinkwrap.json)", () => installFromCache(packDir));
         console.log(`  ${countPackages(path.join(packDir, "node_modules"))} top-level packages in node_modules`);
-        timed("tsc --noEmit -p . (the installed TypeScript)", () => execFileSync(process.execPath, [require.resolve("typescript/bin/tsc", { paths: [packDir] }), "--noEmit", "-p", "."], { cwd: packDir, stdio: "inherit" }));
+        timed("tsc --noEmit -p . (the installed TypeScript)", () =>
+            execFileSync(process.execPath, [require.resolve("typescript/bin/tsc", { paths: [packDir] }), "--noEmit", "-p", "."], {
+                cwd: packDir,
+                stdio: "inherit",
+            }),
+        );
         const pack = await startPolicyPack({ packDir, timeoutMs: 120_000 });
         console.log(`run-policy-pack start-up (spawn → port, type-checked ts-node): ${pack.startupMs.toFixed(0)} ms`);
         const analyzer = new AnalyzerConnection(pack.address);
         try {
             const info = await analyzer.info();
             const configurable = info.policies.filter((policy) => Object.keys(policy.configSchema?.properties ?? {}).length > 0);
-            console.log(`GetAnalyzerInfo: ${info.name}@${info.version}, ${info.policies.length} policies; settings: ${configurable.map((p) => `${p.name} (${Object.keys(p.configSchema!.properties).join(", ")})`).join("; ")}`);
+            console.log(
+                `GetAnalyzerInfo: ${info.name}@${info.version}, ${info.policies.length} policies; settings: ${configurable.map((p) => `${p.name} (${Object.keys(p.configSchema!.properties).join(", ")})`).join("; ")}`,
+            );
         } finally {
             analyzer.close();
             await pack.stop();

@@ -32,7 +32,8 @@ export type ResolvedPackConfig = Record<string, ResolvedPolicyConfig>;
 const LEVELS: ReadonlySet<string> = new Set<EnforcementLevel>(["advisory", "mandatory", "remediate", "disabled"]);
 
 function level(policy: string, value: unknown): EnforcementLevel {
-    if (typeof value !== "string") throw new Error(`parsing enforcement level for "${policy}": ${JSON.stringify(value)} is not a valid enforcement level; must be a string`);
+    if (typeof value !== "string")
+        throw new Error(`parsing enforcement level for "${policy}": ${JSON.stringify(value)} is not a valid enforcement level; must be a string`);
     if (!LEVELS.has(value)) throw new Error(`parsing enforcement level for "${policy}": "${value}" is not a valid enforcement level`);
     return value as EnforcementLevel;
 }
@@ -40,7 +41,8 @@ function level(policy: string, value: unknown): EnforcementLevel {
 /** One entry of the file: its level, if it sets one, and its properties. */
 function parseEntry(policy: string, entry: unknown): { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> } {
     if (typeof entry === "string") return { enforcementLevel: level(policy, entry), properties: {} };
-    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) throw new Error(`parsing "${policy}": ${JSON.stringify(entry)} is not a valid value; must be a string or object`);
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry))
+        throw new Error(`parsing "${policy}": ${JSON.stringify(entry)} is not a valid value; must be a string or object`);
     const { enforcementLevel, ...properties } = entry as Record<string, unknown>;
     return { enforcementLevel: enforcementLevel === undefined ? undefined : level(policy, enforcementLevel), properties };
 }
@@ -50,7 +52,11 @@ function parseEntry(policy: string, entry: unknown): { enforcementLevel?: Enforc
  * content), as the CLI resolves it; `packLevel` is the PolicyPack's own enforcement level.
  * Throws, as the CLI does, on a level that is not one.
  */
-export function resolvePackConfig(policies: readonly PolicyInfo[], config: PolicyPackConfig = {}, packLevel: EnforcementLevel = "mandatory"): ResolvedPackConfig {
+export function resolvePackConfig(
+    policies: readonly PolicyInfo[],
+    config: PolicyPackConfig = {},
+    packLevel: EnforcementLevel = "mandatory",
+): ResolvedPackConfig {
     const entries = Object.entries(config).map(([policy, entry]) => [policy, parseEntry(policy, entry)] as const);
     const resolved: ResolvedPackConfig = {};
     for (const policy of policies) {

@@ -67,7 +67,10 @@ function resolveIn(packages: Lockfile["packages"], from: string, name: string): 
 }
 
 /** The shrinkwrap for `policy/`, from the root lockfile. Throws when the lockfile lacks something the pack needs. */
-export function deriveShrinkwrap(rootLock: Lockfile = readJson(path.join(PROJECT_DIR, "package-lock.json")), pack: PackageJson = readJson(path.join(POLICY_PACK_DIR, "package.json"))): Lockfile {
+export function deriveShrinkwrap(
+    rootLock: Lockfile = readJson(path.join(PROJECT_DIR, "package-lock.json")),
+    pack: PackageJson = readJson(path.join(POLICY_PACK_DIR, "package.json")),
+): Lockfile {
     if (pack.devDependencies && Object.keys(pack.devDependencies).length > 0) {
         throw new Error("policy/package.json has devDependencies: the pack's tooling lives at the repository root, so list them there.");
     }
@@ -75,7 +78,9 @@ export function deriveShrinkwrap(rootLock: Lockfile = readJson(path.join(PROJECT
     const nested = Object.keys(packages).filter((key) => key.startsWith("policy/node_modules/"));
     if (nested.length > 0) {
         // npm nests a workspace's dependency when its version differs from the root's; the pack then runs on another tree than the root's.
-        throw new Error(`package-lock.json installs ${nested.join(", ")} for the policy workspace alone: pin the same versions as the repository root, so the pack and the tools share one tree.`);
+        throw new Error(
+            `package-lock.json installs ${nested.join(", ")} for the policy workspace alone: pin the same versions as the repository root, so the pack and the tools share one tree.`,
+        );
     }
     const reached = new Map<string, LockEntry>();
     const queue: string[] = [];
@@ -100,11 +105,18 @@ export function deriveShrinkwrap(rootLock: Lockfile = readJson(path.join(PROJECT
         need(next, Object.keys(entry.optionalDependencies ?? {}), true);
         // npm installs peer dependencies unless they are marked optional.
         const meta = entry.peerDependenciesMeta ?? {};
-        need(next, Object.keys(entry.peerDependencies ?? {}).filter((name) => !meta[name]?.optional), false);
+        need(
+            next,
+            Object.keys(entry.peerDependencies ?? {}).filter((name) => !meta[name]?.optional),
+            false,
+        );
     }
     for (const [name, range] of Object.entries(declared)) {
         const version = packages[`node_modules/${name}`]?.version;
-        if (version !== range) throw new Error(`policy/package.json pins ${name} ${range} but package-lock.json has ${version}: pin exact versions and run npm install at the repository root.`);
+        if (version !== range)
+            throw new Error(
+                `policy/package.json pins ${name} ${range} but package-lock.json has ${version}: pin exact versions and run npm install at the repository root.`,
+            );
     }
 
     const shrinkwrapPackages: Lockfile["packages"] = {

@@ -30,13 +30,29 @@ function npmEnv(): NodeJS.ProcessEnv {
 }
 
 function npm(args: readonly string[], cwd: string): string {
-    return execFileSync(process.platform === "win32" ? "npm.cmd" : "npm", args, { cwd, env: npmEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(process.platform === "win32" ? "npm.cmd" : "npm", args, {
+        cwd,
+        env: npmEnv(),
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        maxBuffer: 64 * 1024 * 1024,
+    });
 }
 
 /** `npm pack` in policy/, into `destination`: exactly what `pulumi policy publish` uploads. */
 export function packPolicy(destination: string): PackedPolicy {
-    const [packed] = JSON.parse(npm(["pack", "--json", "--pack-destination", destination], POLICY_PACK_DIR)) as Array<{ filename: string; files: Array<{ path: string }>; size: number; unpackedSize: number }>;
-    return { tarball: path.join(destination, packed.filename), files: packed.files.map((file) => file.path).sort(), size: packed.size, unpackedSize: packed.unpackedSize };
+    const [packed] = JSON.parse(npm(["pack", "--json", "--pack-destination", destination], POLICY_PACK_DIR)) as Array<{
+        filename: string;
+        files: Array<{ path: string }>;
+        size: number;
+        unpackedSize: number;
+    }>;
+    return {
+        tarball: path.join(destination, packed.filename),
+        files: packed.files.map((file) => file.path).sort(),
+        size: packed.size,
+        unpackedSize: packed.unpackedSize,
+    };
 }
 
 /** A fresh directory outside the repository, so nothing resolves through the repository's node_modules. */

@@ -30,7 +30,10 @@ export class StackBuilder {
     defaultProvider?: CapturedResource;
     private counter = 0;
 
-    constructor(readonly stack: string, readonly project = PROJECT) {
+    constructor(
+        readonly stack: string,
+        readonly project = PROJECT,
+    ) {
         this.root = this.push({
             urn: `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`,
             type: "pulumi:pulumi:Stack",
@@ -76,10 +79,8 @@ export class StackBuilder {
         for (const key of Object.keys(inputs)) propertyDependencies[key] = [];
         for (const [key, deps] of Object.entries(options.deps ?? {})) propertyDependencies[key] = deps.map((dep) => dep.urn);
         const dependencies = [...new Set(Object.values(propertyDependencies).flat())];
-        const id = custom ? options.id ?? `${name}-${(++this.counter).toString(16).padStart(8, "0")}` : undefined;
-        const provider = options.provider === null || !custom || type.startsWith("pulumi:providers:")
-            ? undefined
-            : (options.provider ?? this.defaultProvider);
+        const id = custom ? (options.id ?? `${name}-${(++this.counter).toString(16).padStart(8, "0")}`) : undefined;
+        const provider = options.provider === null || !custom || type.startsWith("pulumi:providers:") ? undefined : (options.provider ?? this.defaultProvider);
         return this.push({
             urn,
             type,
@@ -98,7 +99,12 @@ export class StackBuilder {
     }
 
     stackReference(name: string, outputs: Record<string, unknown>): CapturedResource {
-        return this.add("pulumi:pulumi:StackReference", name, { name }, { read: true, provider: null, outputs: { name, outputs, secretOutputNames: [] }, id: name });
+        return this.add(
+            "pulumi:pulumi:StackReference",
+            name,
+            { name },
+            { read: true, provider: null, outputs: { name, outputs, secretOutputNames: [] }, id: name },
+        );
     }
 }
 
@@ -128,47 +134,90 @@ export function syntheticStack(count: number, role: SyntheticRole = "owner", sta
     while (!full()) {
         const c = cell++;
         if (role === "owner") {
-            const vpc = b.add("aws:ec2/vpc:Vpc", `vpc-${c}`, { cidrBlock: "10.20.0.0/16", enableDnsSupport: true, enableDnsHostnames: true }, { parent: top, outputs: { arn: `arn:vpc-${c}`, defaultSecurityGroupId: `sg-default-${c}` } });
+            const vpc = b.add(
+                "aws:ec2/vpc:Vpc",
+                `vpc-${c}`,
+                { cidrBlock: "10.20.0.0/16", enableDnsSupport: true, enableDnsHostnames: true },
+                { parent: top, outputs: { arn: `arn:vpc-${c}`, defaultSecurityGroupId: `sg-default-${c}` } },
+            );
             const subnets: CapturedResource[] = [];
             for (let s = 0; s < 2 && !full(); s++) {
-                subnets.push(b.add("aws:ec2/subnet:Subnet", `subnet-${c}-${s}`, { vpcId: vpc.id, cidrBlock: `10.20.${s * 16}.0/20`, availabilityZoneId: `use1-az${s + 1}` }, { parent: top, deps: { vpcId: [vpc] }, outputs: { arn: `arn:subnet-${c}-${s}` } }));
+                subnets.push(
+                    b.add(
+                        "aws:ec2/subnet:Subnet",
+                        `subnet-${c}-${s}`,
+                        { vpcId: vpc.id, cidrBlock: `10.20.${s * 16}.0/20`, availabilityZoneId: `use1-az${s + 1}` },
+                        { parent: top, deps: { vpcId: [vpc] }, outputs: { arn: `arn:subnet-${c}-${s}` } },
+                    ),
+                );
             }
             if (full()) break;
-            const sg = b.add("aws:ec2/securityGroup:SecurityGroup", `endpoints-sg-${c}`, {
-                vpcId: vpc.id,
-                description: "HTTPS from the VPC",
-                ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.20.0.0/16"] }],
-                egress: [],
-            }, { parent: top, deps: { vpcId: [vpc] } });
+            const sg = b.add(
+                "aws:ec2/securityGroup:SecurityGroup",
+                `endpoints-sg-${c}`,
+                {
+                    vpcId: vpc.id,
+                    description: "HTTPS from the VPC",
+                    ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.20.0.0/16"] }],
+                    egress: [],
+                },
+                { parent: top, deps: { vpcId: [vpc] } },
+            );
             for (const service of ["guardduty-data", "ssm", "ssmmessages", "ec2messages"]) {
                 if (full()) break;
-                b.add("aws:ec2/vpcEndpoint:VpcEndpoint", `endpoint-${c}-${service}`, {
-                    vpcId: vpc.id,
-                    serviceName: `com.amazonaws.${REGION}.${service}`,
-                    vpcEndpointType: "Interface",
-                    privateDnsEnabled: true,
-                    subnetIds: subnets.map((subnet) => subnet.id),
-                    securityGroupIds: [sg.id],
-                    ...(service === "guardduty-data" ? { policy: orgScopedEndpointPolicy() } : {}),
-                }, { parent: top, deps: { vpcId: [vpc], subnetIds: subnets, securityGroupIds: [sg] } });
+                b.add(
+                    "aws:ec2/vpcEndpoint:VpcEndpoint",
+                    `endpoint-${c}-${service}`,
+                    {
+                        vpcId: vpc.id,
+                        serviceName: `com.amazonaws.${REGION}.${service}`,
+                        vpcEndpointType: "Interface",
+                        privateDnsEnabled: true,
+                        subnetIds: subnets.map((subnet) => subnet.id),
+                        securityGroupIds: [sg.id],
+                        ...(service === "guardduty-data" ? { policy: orgScopedEndpointPolicy() } : {}),
+                    },
+                    { parent: top, deps: { vpcId: [vpc], subnetIds: subnets, securityGroupIds: [sg] } },
+                );
             }
-            if (!full()) b.add("aws:ram/resourceShare:ResourceShare", `share-${c}`, { name: `share-${c}`, allowExternalPrincipals: false }, { parent: top, protect: true, outputs: { arn: `arn:share-${c}` } });
+            if (!full())
+                b.add(
+                    "aws:ram/resourceShare:ResourceShare",
+                    `share-${c}`,
+                    { name: `share-${c}`, allowExternalPrincipals: false },
+                    { parent: top, protect: true, outputs: { arn: `arn:share-${c}` } },
+                );
         } else {
-            const sg = b.add("aws:ec2/securityGroup:SecurityGroup", `workloads-sg-${c}`, {
-                vpcId: "vpc-0aef6ec2d11fe5f5b",
-                ingress: [],
-                egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
-            }, { parent: top });
+            const sg = b.add(
+                "aws:ec2/securityGroup:SecurityGroup",
+                `workloads-sg-${c}`,
+                {
+                    vpcId: "vpc-0aef6ec2d11fe5f5b",
+                    ingress: [],
+                    egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+                },
+                { parent: top },
+            );
             if (full()) break;
-            const role_ = b.add("aws:iam/role:Role", `workloads-role-${c}`, { assumeRolePolicy: "{}" }, { parent: top, outputs: { arn: `arn:role-${c}`, name: `workloads-role-${c}` } });
+            const role_ = b.add(
+                "aws:iam/role:Role",
+                `workloads-role-${c}`,
+                { assumeRolePolicy: "{}" },
+                { parent: top, outputs: { arn: `arn:role-${c}`, name: `workloads-role-${c}` } },
+            );
             for (let i = 0; i < 3 && !full(); i++) {
-                b.add("aws:ec2/instance:Instance", `workloads-${c}-${i}`, {
-                    ami: "ami-0123456789abcdef0",
-                    instanceType: "t3.small",
-                    subnetId: "subnet-3f797f967adb2f306",
-                    vpcSecurityGroupIds: [sg.id],
-                    iamInstanceProfile: role_.name,
-                }, { parent: top, deps: { vpcSecurityGroupIds: [sg], iamInstanceProfile: [role_] } });
+                b.add(
+                    "aws:ec2/instance:Instance",
+                    `workloads-${c}-${i}`,
+                    {
+                        ami: "ami-0123456789abcdef0",
+                        instanceType: "t3.small",
+                        subnetId: "subnet-3f797f967adb2f306",
+                        vpcSecurityGroupIds: [sg.id],
+                        iamInstanceProfile: role_.name,
+                    },
+                    { parent: top, deps: { vpcSecurityGroupIds: [sg], iamInstanceProfile: [role_] } },
+                );
             }
         }
     }

@@ -106,7 +106,9 @@ export interface Diagnostic {
 }
 
 function diagnostics(response: analyzer.AnalyzeResponse): Diagnostic[] {
-    return response.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), enforcementLevel: levelName(d.getEnforcementlevel()), message: d.getMessage(), urn: d.getUrn() }));
+    return response
+        .getDiagnosticsList()
+        .map((d) => ({ policy: d.getPolicyname(), enforcementLevel: levelName(d.getEnforcementlevel()), message: d.getMessage(), urn: d.getUrn() }));
 }
 
 function struct(value: Record<string, unknown>): Struct {
@@ -133,7 +135,12 @@ function providerOf(resource: CapturedResource, byUrn: ReadonlyMap<string, Captu
 }
 
 /** What Analyze and AnalyzeStack both send about a resource, with `properties` its inputs or its outputs. */
-function withResource<M extends analyzer.AnalyzeRequest | analyzer.AnalyzerResource>(message: M, resource: CapturedResource, properties: Record<string, unknown>, byUrn: ReadonlyMap<string, CapturedResource>): M {
+function withResource<M extends analyzer.AnalyzeRequest | analyzer.AnalyzerResource>(
+    message: M,
+    resource: CapturedResource,
+    properties: Record<string, unknown>,
+    byUrn: ReadonlyMap<string, CapturedResource>,
+): M {
     message.setType(resource.type);
     message.setUrn(resource.urn);
     message.setName(resource.name);
@@ -171,7 +178,12 @@ export class AnalyzerConnection {
                     name: p.getName(),
                     description: p.getDescription(),
                     enforcementLevel: levelName(p.getEnforcementlevel()),
-                    type: p.getPolicyType() === analyzer.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : p.getPolicyType() === analyzer.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown",
+                    type:
+                        p.getPolicyType() === analyzer.PolicyType.POLICY_TYPE_RESOURCE
+                            ? "resource"
+                            : p.getPolicyType() === analyzer.PolicyType.POLICY_TYPE_STACK
+                              ? "stack"
+                              : "unknown",
                 };
                 const schema = p.getConfigschema();
                 if (schema) {
@@ -219,17 +231,19 @@ export class AnalyzerConnection {
     async analyzeStack(resources: readonly CapturedResource[]): Promise<Diagnostic[]> {
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
         const request = new analyzer.AnalyzeStackRequest();
-        request.setResourcesList(resources.map((resource) => {
-            const message = withResource(new analyzer.AnalyzerResource(), resource, resource.outputs, byUrn);
-            if (resource.parent) message.setParent(resource.parent);
-            message.setDependenciesList(resource.dependencies);
-            for (const [prop, urns] of Object.entries(resource.propertyDependencies)) {
-                const deps = new analyzer.AnalyzerPropertyDependencies();
-                deps.setUrnsList(urns);
-                message.getPropertydependenciesMap().set(prop, deps);
-            }
-            return message;
-        }));
+        request.setResourcesList(
+            resources.map((resource) => {
+                const message = withResource(new analyzer.AnalyzerResource(), resource, resource.outputs, byUrn);
+                if (resource.parent) message.setParent(resource.parent);
+                message.setDependenciesList(resource.dependencies);
+                for (const [prop, urns] of Object.entries(resource.propertyDependencies)) {
+                    const deps = new analyzer.AnalyzerPropertyDependencies();
+                    deps.setUrnsList(urns);
+                    message.getPropertydependenciesMap().set(prop, deps);
+                }
+                return message;
+            }),
+        );
         return diagnostics(await this.unary<analyzer.AnalyzeResponse>((cb) => this.client.analyzeStack(request, cb)));
     }
 

@@ -97,7 +97,11 @@ async function explainAwsError(error: unknown, context: CallContext): Promise<Ve
     }
 
     const attempts = sdkError.$metadata?.attempts;
-    const details = [status ? `HTTP ${status}` : undefined, sdkError.$metadata?.requestId ? `request id ${sdkError.$metadata.requestId}` : undefined, attempts ? `${attempts} attempt(s)` : undefined]
+    const details = [
+        status ? `HTTP ${status}` : undefined,
+        sdkError.$metadata?.requestId ? `request id ${sdkError.$metadata.requestId}` : undefined,
+        attempts ? `${attempts} attempt(s)` : undefined,
+    ]
         .filter(Boolean)
         .join(", ");
     const suffix = details ? ` (${details})` : "";
@@ -108,7 +112,9 @@ async function explainAwsError(error: unknown, context: CallContext): Promise<Ve
             { cause: error },
         );
     }
-    return new VerifyError("aws-error", `${where} failed for the ${context.principal.label}: ${name}: ${awsMessage || "(no message)"}${suffix}`, { cause: error });
+    return new VerifyError("aws-error", `${where} failed for the ${context.principal.label}: ${name}: ${awsMessage || "(no message)"}${suffix}`, {
+        cause: error,
+    });
 }
 
 async function describeAccessDenied(context: CallContext, awsMessage: string): Promise<string> {

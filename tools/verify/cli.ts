@@ -88,9 +88,14 @@ function buildProgram(): Command {
         .name("npm run verify --")
         .usage("[options] [stacks...]")
         .description(DESCRIPTION)
-        .argument("[stacks...]", "participant stacks: a short name (participant), resolved in this project and the backend's default organization, or <organization>/guardduty-shared-vpc/<stack>")
+        .argument(
+            "[stacks...]",
+            "participant stacks: a short name (participant), resolved in this project and the backend's default organization, or <organization>/guardduty-shared-vpc/<stack>",
+        )
         .option("--outputs <file>", "`pulumi stack output --json` of a participant stack (repeatable; no Pulumi CLI needed)", collect)
-        .addOption(new Option("--region <region>", "region to check (default: each stack's `region` output; only for participants of one region)").argParser(region))
+        .addOption(
+            new Option("--region <region>", "region to check (default: each stack's `region` output; only for participants of one region)").argParser(region),
+        )
         .addOption(new Option("--audit-role-arn <arn>", "role to assume in the audit (delegated administrator) account").argParser(roleArn))
         .addOption(new Option("--participant-role-arn <arn>", "role to assume in the participant account for --trigger-test-finding").argParser(roleArn))
         .addOption(new Option("--wait <duration>", "poll until every instance is HEALTHY or this much time has passed, e.g. 15m").argParser(parseDuration))
@@ -104,7 +109,9 @@ function buildProgram(): Command {
         .option("--trigger-test-finding", `resolve ${TEST_DOMAIN} on one instance via SSM and wait for the finding (creates a harmless test finding)`)
         .option("--instance <name|id>", "instance for --trigger-test-finding (default: the first expected instance)")
         .addOption(new Option("--finding-timeout <duration>", "how long to wait for the test finding").argParser(atLeastOneSecond).default(15 * 60_000, "15m"))
-        .addOption(new Option("--command-timeout <duration>", "how long to wait for the SSM command to finish").argParser(atLeastOneSecond).default(2 * 60_000, "2m"))
+        .addOption(
+            new Option("--command-timeout <duration>", "how long to wait for the SSM command to finish").argParser(atLeastOneSecond).default(2 * 60_000, "2m"),
+        )
         .helpOption("-h, --help", "show this help")
         .addHelpText("after", EXAMPLES)
         .showHelpAfterError("(run with --help for usage)")
@@ -149,7 +156,12 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     }
 
     const raw = program.opts<RawOptions>();
-    const usageError = (message: string): ParsedCommandLine => ({ kind: "exit", exitCode: EXIT_CODES.usageOrConfig, stdout, stderr: `error: ${message}\n(run with --help for usage)\n` });
+    const usageError = (message: string): ParsedCommandLine => ({
+        kind: "exit",
+        exitCode: EXIT_CODES.usageOrConfig,
+        stdout,
+        stderr: `error: ${message}\n(run with --help for usage)\n`,
+    });
     if (raw.instance !== undefined && !raw.triggerTestFinding) {
         return usageError("--instance only selects the instance for --trigger-test-finding; add that flag or drop --instance.");
     }

@@ -51,7 +51,9 @@ export const DEFAULT_COVERAGE_CONCURRENCY = 10;
 export const MAX_COVERAGE_CONCURRENCY = 50;
 
 async function findDetectorId(audit: AuditAccess, region: string): Promise<string> {
-    const response = await callAws({ action: "guardduty:ListDetectors", region, principal: audit.principal }, () => audit.guardDuty.send(new ListDetectorsCommand({})));
+    const response = await callAws({ action: "guardduty:ListDetectors", region, principal: audit.principal }, () =>
+        audit.guardDuty.send(new ListDetectorsCommand({})),
+    );
     const detectorId = response.DetectorIds?.[0];
     if (!detectorId) {
         const identity = await audit.principal.callerIdentity();
@@ -91,7 +93,9 @@ function coverageQueries(detectorId: string, expected: readonly ExpectedInstance
 async function listCoverageQuery(audit: AuditAccess, region: string, query: ListCoverageCommandInput, signal: AbortSignal): Promise<CoverageResource[]> {
     const resources: CoverageResource[] = [];
     await callAws({ action: "guardduty:ListCoverage", region, principal: audit.principal }, async () => {
-        for await (const page of paginateListCoverage({ client: audit.guardDuty, pageSize: COVERAGE_PAGE_SIZE, stopOnSameToken: true }, query, { abortSignal: signal })) {
+        for await (const page of paginateListCoverage({ client: audit.guardDuty, pageSize: COVERAGE_PAGE_SIZE, stopOnSameToken: true }, query, {
+            abortSignal: signal,
+        })) {
             resources.push(...(page.Resources ?? []));
         }
     });
@@ -120,7 +124,8 @@ export function classifyCoverage(expected: readonly ExpectedInstance[], resource
         }
         const ec2 = resource.ResourceDetails?.Ec2InstanceDetails;
         const healthy = resource.CoverageStatus === "HEALTHY";
-        const issue = resource.Issue || (healthy || resource.CoverageStatus === "UNHEALTHY" ? undefined : `coverage status "${resource.CoverageStatus ?? "(none)"}"`);
+        const issue =
+            resource.Issue || (healthy || resource.CoverageStatus === "UNHEALTHY" ? undefined : `coverage status "${resource.CoverageStatus ?? "(none)"}"`);
         return {
             ...instance,
             status: healthy ? ("HEALTHY" as const) : ("UNHEALTHY" as const),
@@ -173,7 +178,9 @@ export class CoverageChecker {
             const inRegion = this.expected.filter((instance) => instance.region === region);
             queries.push(...coverageQueries(detectorId, inRegion).map((query) => ({ region, query })));
         }
-        const resources = await mapBounded(queries, this.concurrency, ({ region, query }, signal) => listCoverageQuery(this.auditFor(region), region, query, signal));
+        const resources = await mapBounded(queries, this.concurrency, ({ region, query }, signal) =>
+            listCoverageQuery(this.auditFor(region), region, query, signal),
+        );
         return { checkedAt: this.now(), detectors, instances: classifyCoverage(this.expected, resources.flat()) };
     }
 }

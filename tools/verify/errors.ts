@@ -23,14 +23,7 @@ export const EXIT_CODES_HELP = [
     "  3  AWS error: access denied, missing credentials, no detector, or a call that failed after retries",
 ].join("\n");
 
-export type VerifyErrorKind =
-    | "usage"
-    | "config"
-    | "credentials"
-    | "access-denied"
-    | "no-detector"
-    | "aws-error"
-    | "unexpected";
+export type VerifyErrorKind = "usage" | "config" | "credentials" | "access-denied" | "no-detector" | "aws-error" | "unexpected";
 
 const EXIT_CODE_BY_KIND: Record<VerifyErrorKind, ExitCode> = {
     usage: EXIT_CODES.usageOrConfig,

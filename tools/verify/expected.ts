@@ -28,14 +28,19 @@ export interface OutputsSource {
 /** Validates one participant stack's outputs, naming the source and every missing or malformed key. */
 function parseParticipantOutputs(raw: unknown, source: string): ParticipantOutputs {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-        throw new VerifyError("config", `${source}: expected the JSON object printed by \`pulumi stack output --json\`, got ${Array.isArray(raw) ? "an array" : typeof raw}.`);
+        throw new VerifyError(
+            "config",
+            `${source}: expected the JSON object printed by \`pulumi stack output --json\`, got ${Array.isArray(raw) ? "an array" : typeof raw}.`,
+        );
     }
     const parsed = participantOutputsSchema.safeParse(raw);
     if (parsed.success) {
         return parsed.data;
     }
     const problems = parsed.error.issues.map((issue) => describeIssue(issue, raw as Record<string, unknown>));
-    const wrongStack = !("participantAccountId" in raw) ? "\n(No participantAccountId: are these the owner or audit stack's outputs? verify needs a participant stack's.)" : "";
+    const wrongStack = !("participantAccountId" in raw)
+        ? "\n(No participantAccountId: are these the owner or audit stack's outputs? verify needs a participant stack's.)"
+        : "";
     throw new VerifyError("config", `${source} is not a participant stack's outputs:\n${problems.map((problem) => `  - ${problem}`).join("\n")}${wrongStack}`);
 }
 
@@ -134,7 +139,9 @@ export async function readStackOutputs(stackNames: readonly string[], workDir: s
                     { cause: error },
                 );
             }
-            throw new VerifyError("config", `Could not read the outputs of ${source}: ${commandStderr((error as Error).message ?? String(error))}`, { cause: error });
+            throw new VerifyError("config", `Could not read the outputs of ${source}: ${commandStderr((error as Error).message ?? String(error))}`, {
+                cause: error,
+            });
         }
         if (Object.keys(outputMap).length === 0) {
             throw new VerifyError("config", `${source} has no outputs. Has \`pulumi up\` run for it yet?`);
@@ -202,7 +209,10 @@ export async function loadExpectedInstances(
     read?: (file: string) => Promise<string>,
 ): Promise<ExpectedInstance[]> {
     if (request.outputsFiles.length === 0 && request.stacks.length === 0) {
-        throw new VerifyError("usage", "Nothing to verify: name participant stacks (participant, or <organization>/guardduty-shared-vpc/<stack>) or pass --outputs FILE.");
+        throw new VerifyError(
+            "usage",
+            "Nothing to verify: name participant stacks (participant, or <organization>/guardduty-shared-vpc/<stack>) or pass --outputs FILE.",
+        );
     }
     const sources: OutputsSource[] = [];
     for (const file of request.outputsFiles) {

@@ -20,7 +20,9 @@ export interface ProgressStreams {
 }
 
 export function createProgress(streams: ProgressStreams, timestamp: () => Date = () => new Date()): ProgressReporter {
-    return streams.stdout.isTTY && streams.stderr.isTTY ? new BarProgress(streams.stderr) : new LineProgress((line) => streams.stderr.write(`${line}\n`), timestamp);
+    return streams.stdout.isTTY && streams.stderr.isTTY
+        ? new BarProgress(streams.stderr)
+        : new LineProgress((line) => streams.stderr.write(`${line}\n`), timestamp);
 }
 
 export class LineProgress implements ProgressReporter {

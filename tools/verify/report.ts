@@ -100,7 +100,13 @@ function testFindingToJson(result: TestFindingResult): TestFindingJson {
         found: result.found,
         waitedSeconds: Math.round(result.waitedMs / 1000),
         finding: result.finding
-            ? { id: result.finding.id, type: result.finding.type, severity: result.finding.severity ?? null, title: result.finding.title ?? null, updatedAt: result.finding.updatedAt ?? null }
+            ? {
+                  id: result.finding.id,
+                  type: result.finding.type,
+                  severity: result.finding.severity ?? null,
+                  title: result.finding.title ?? null,
+                  updatedAt: result.finding.updatedAt ?? null,
+              }
             : null,
     };
 }

@@ -45,7 +45,10 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDependencies
         deps.stdout(options.json ? `${JSON.stringify(reportToJson(report), null, 2)}\n` : renderText(report));
         return report.exitCode;
     } catch (error) {
-        const failure = error instanceof VerifyError ? error : new VerifyError("unexpected", `Unexpected failure: ${(error as Error)?.stack ?? String(error)}`, { cause: error });
+        const failure =
+            error instanceof VerifyError
+                ? error
+                : new VerifyError("unexpected", `Unexpected failure: ${(error as Error)?.stack ?? String(error)}`, { cause: error });
         deps.stderr(`verify: ${failure.message}\n`);
         if (options.json) {
             deps.stdout(`${JSON.stringify(errorToJson(failure), null, 2)}\n`);
@@ -63,16 +66,28 @@ async function verify(options: VerifyOptions, deps: VerifyDependencies): Promise
     // Chosen before any AWS call so a mistyped --instance fails fast, not after a long --wait.
     const testTarget = options.triggerTestFinding ? chooseTestInstance(expected, options.instance) : undefined;
 
-    const checker = new CoverageChecker((region) => deps.aws.audit(region), expected, { concurrency: options.concurrency, now: () => new Date(deps.clock.now()) });
-    const coverage = await checkUntilHealthy(() => checker.check(), { waitMs: options.waitMs, pollIntervalMs: options.pollIntervalMs }, deps.clock, deps.progress);
+    const checker = new CoverageChecker((region) => deps.aws.audit(region), expected, {
+        concurrency: options.concurrency,
+        now: () => new Date(deps.clock.now()),
+    });
+    const coverage = await checkUntilHealthy(
+        () => checker.check(),
+        { waitMs: options.waitMs, pollIntervalMs: options.pollIntervalMs },
+        deps.clock,
+        deps.progress,
+    );
     const allHealthy = coverage.instances.every((instance) => instance.status === "HEALTHY");
 
     let testFinding: VerifyReport["testFinding"];
     if (testTarget) {
-        const targetCoverage = coverage.instances.find((instance) => instance.instanceId === testTarget.instanceId && instance.participantAccountId === testTarget.participantAccountId);
+        const targetCoverage = coverage.instances.find(
+            (instance) => instance.instanceId === testTarget.instanceId && instance.participantAccountId === testTarget.participantAccountId,
+        );
         deps.stderr(`${testFindingNotice(testTarget)}\n`);
         if (targetCoverage && targetCoverage.status !== "HEALTHY") {
-            deps.stderr(`warning: ${testTarget.name} (${testTarget.instanceId}) is ${STATUS_TEXT[targetCoverage.status]}; a Runtime finding needs a reporting agent, so it may not arrive.\n`);
+            deps.stderr(
+                `warning: ${testTarget.name} (${testTarget.instanceId}) is ${STATUS_TEXT[targetCoverage.status]}; a Runtime finding needs a reporting agent, so it may not arrive.\n`,
+            );
         }
         testFinding = await triggerTestFinding(
             testTarget,

@@ -99,7 +99,10 @@ export function chooseTestInstance(expected: readonly ExpectedInstance[], select
     if (matches.length === 0) {
         throw new VerifyError("usage", `--instance ${selector} matches no expected instance. Expected instances: ${known}.`);
     }
-    throw new VerifyError("usage", `--instance ${selector} matches ${matches.length} instances in different participant accounts; use the instance ID. Expected instances: ${known}.`);
+    throw new VerifyError(
+        "usage",
+        `--instance ${selector} matches ${matches.length} instances in different participant accounts; use the instance ID. Expected instances: ${known}.`,
+    );
 }
 
 export function isSampleFinding(finding: Finding): boolean {
@@ -165,7 +168,10 @@ export async function triggerTestFinding(
                 return { ...base, found: true, finding, waitedMs: elapsed, findingChecks: checks };
             }
             const remaining = deadline - clock.now();
-            progress.update(Math.round(elapsed / 1000), `no finding yet after ${checks} check(s); ${formatDuration(elapsed)} elapsed, ${formatDuration(Math.max(0, remaining))} left`);
+            progress.update(
+                Math.round(elapsed / 1000),
+                `no finding yet after ${checks} check(s); ${formatDuration(elapsed)} elapsed, ${formatDuration(Math.max(0, remaining))} left`,
+            );
             if (remaining <= 0) {
                 return { ...base, found: false, waitedMs: elapsed, findingChecks: checks };
             }
@@ -188,7 +194,12 @@ async function requireParticipantAccount(participant: ParticipantAccess, target:
     }
 }
 
-async function runLookup(target: ExpectedInstance, participant: ParticipantAccess, timings: TestFindingTimings, clock: Clock): Promise<{ commandId: string; status: string; output?: string }> {
+async function runLookup(
+    target: ExpectedInstance,
+    participant: ParticipantAccess,
+    timings: TestFindingTimings,
+    clock: Clock,
+): Promise<{ commandId: string; status: string; output?: string }> {
     const timeoutMs = timings.commandTimeoutMs;
     // The lookup finishes in seconds; polling it as slowly as findings would only add delay.
     const pollMs = Math.min(COMMAND_POLL_MS, timings.pollIntervalMs);
@@ -248,7 +259,13 @@ async function runLookup(target: ExpectedInstance, participant: ParticipantAcces
     }
 }
 
-async function findTestFinding(audit: AuditAccess, detectorId: string, target: ExpectedInstance, criteria: FindingCriteria, context: CallContext): Promise<FoundFinding | undefined> {
+async function findTestFinding(
+    audit: AuditAccess,
+    detectorId: string,
+    target: ExpectedInstance,
+    criteria: FindingCriteria,
+    context: CallContext,
+): Promise<FoundFinding | undefined> {
     const findingIds: string[] = [];
     await callAws(context, async () => {
         for await (const page of paginateListFindings(
@@ -260,7 +277,9 @@ async function findTestFinding(audit: AuditAccess, detectorId: string, target: E
     });
     for (let start = 0; start < findingIds.length; start += GET_FINDINGS_BATCH) {
         const batch = findingIds.slice(start, start + GET_FINDINGS_BATCH);
-        const response = await callAws({ ...context, action: "guardduty:GetFindings" }, () => audit.guardDuty.send(new GetFindingsCommand({ DetectorId: detectorId, FindingIds: batch })));
+        const response = await callAws({ ...context, action: "guardduty:GetFindings" }, () =>
+            audit.guardDuty.send(new GetFindingsCommand({ DetectorId: detectorId, FindingIds: batch })),
+        );
         // The filter already asked for this; checking again guards against a criterion GuardDuty ignored.
         const match = (response.Findings ?? []).find(
             (finding) =>

@@ -10,14 +10,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export type Operation =
-    | "ListDetectors"
-    | "ListCoverage"
-    | "ListFindings"
-    | "GetFindings"
-    | "GetCallerIdentity"
-    | "AssumeRole"
-    | "SendCommand"
-    | "GetCommandInvocation";
+    "ListDetectors" | "ListCoverage" | "ListFindings" | "GetFindings" | "GetCallerIdentity" | "AssumeRole" | "SendCommand" | "GetCommandInvocation";
 
 export interface FakeRequest {
     operation: Operation | undefined;
@@ -142,7 +135,9 @@ function send(outgoing: http.ServerResponse, response: FakeResponse): void {
 export function routeFake(handlers: Partial<Record<Operation, FakeHandler>>): FakeHandler {
     return (request) => {
         const handler = request.operation ? handlers[request.operation] : undefined;
-        return handler ? handler(request) : awsError(400, "UnexpectedOperation", `fake AWS has no handler for ${request.operation ?? `${request.method} ${request.path}`}`);
+        return handler
+            ? handler(request)
+            : awsError(400, "UnexpectedOperation", `fake AWS has no handler for ${request.operation ?? `${request.method} ${request.path}`}`);
     };
 }
 

@@ -29,7 +29,11 @@ const FIRST_ACCOUNT = 400_000_000_000;
  * `accounts` participant stacks of `perAccount` instances each. `statusOf` decides what GuardDuty
  * says about the n-th instance of the fleet (default: HEALTHY).
  */
-export function generateFleet(accounts: number, perAccount: number, statusOf: (index: number) => Pick<FleetInstance, "status" | "issue"> = () => ({ status: "HEALTHY" })): Fleet {
+export function generateFleet(
+    accounts: number,
+    perAccount: number,
+    statusOf: (index: number) => Pick<FleetInstance, "status" | "issue"> = () => ({ status: "HEALTHY" }),
+): Fleet {
     const outputs: ParticipantOutputs[] = [];
     const instances: FleetInstance[] = [];
     for (let account = 0; account < accounts; account++) {
@@ -111,7 +115,11 @@ export function fleetGuardDuty(fleet: Fleet, options: FleetServerOptions = {}): 
         }
         const criteria: Criterion[] = body.filterCriteria?.filterCriterion ?? [];
         if (criteria.length > MAX_CRITERIA) {
-            return awsError(400, "BadRequestException", `The request is rejected because filterCriterion has ${criteria.length} members; at most ${MAX_CRITERIA} are allowed.`);
+            return awsError(
+                400,
+                "BadRequestException",
+                `The request is rejected because filterCriterion has ${criteria.length} members; at most ${MAX_CRITERIA} are allowed.`,
+            );
         }
         const filters: ((instance: FleetInstance) => boolean)[] = [];
         // Named instance IDs are looked up, not scanned for: a scan per call would make the fake,
@@ -136,7 +144,9 @@ export function fleetGuardDuty(fleet: Fleet, options: FleetServerOptions = {}): 
         const slice = matching.slice(offset, offset + maxResults);
         const next = offset + maxResults < matching.length ? { nextToken: `offset-${offset + maxResults}` } : {};
         return json({
-            resources: slice.map((instance) => wireCoverage({ accountId: instance.accountId, instanceId: instance.instanceId, status: instance.status!, issue: instance.issue })),
+            resources: slice.map((instance) =>
+                wireCoverage({ accountId: instance.accountId, instanceId: instance.instanceId, status: instance.status!, issue: instance.issue }),
+            ),
             ...next,
         });
     };

@@ -43,7 +43,11 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, options:
     const register = require.resolve("ts-node/register/transpile-only");
     const childEnv = { ...env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") };
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", register, entry, ...args], { cwd: options.cwd ?? REPO_ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, ["-r", register, entry, ...args], {
+            cwd: options.cwd ?? REPO_ROOT,
+            env: childEnv,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));

@@ -4,7 +4,16 @@
  */
 import type { ParticipantOutputs } from "guardduty-shared-vpc-contract";
 import { awsError, json, pagedCoverage, routeFake, stsCallerIdentity, stsError, wireCoverage, type FakeHandler, type WireCoverage } from "./fake-aws";
-import { AUDIT_ACCOUNT, AUDIT_CALLER_ARN, DETECTOR_ID, OTHER_PARTICIPANT_ACCOUNT, PARTICIPANT_ACCOUNT, PARTICIPANT_CALLER_ARN, participantOutputs, REGION } from "./fixtures";
+import {
+    AUDIT_ACCOUNT,
+    AUDIT_CALLER_ARN,
+    DETECTOR_ID,
+    OTHER_PARTICIPANT_ACCOUNT,
+    PARTICIPANT_ACCOUNT,
+    PARTICIPANT_CALLER_ARN,
+    participantOutputs,
+    REGION,
+} from "./fixtures";
 
 export const SCENARIOS = ["healthy", "unhealthy", "waiting", "test-finding", "assume-role-denied", "coverage-denied"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -44,10 +53,20 @@ const healthy = (accountId: string, instanceId: string, managementType: WireCove
 });
 const app = (instanceId: string) => healthy(PARTICIPANT_ACCOUNT, instanceId, "MANUAL");
 const batch = () => healthy(OTHER_PARTICIPANT_ACCOUNT, batch1, "AUTO_MANAGED");
-const waitingForSsm = (instanceId: string): WireCoverage => ({ accountId: PARTICIPANT_ACCOUNT, instanceId, status: "UNHEALTHY", managementType: "MANUAL", issue: "No Agent Reporting: Waiting for SSM notification" });
+const waitingForSsm = (instanceId: string): WireCoverage => ({
+    accountId: PARTICIPANT_ACCOUNT,
+    instanceId,
+    status: "UNHEALTHY",
+    managementType: "MANUAL",
+    issue: "No Agent Reporting: Waiting for SSM notification",
+});
 
 /** Two pages, so pagination is exercised even in the demo. */
-const allHealthyPages = () => pagedCoverage([[wireCoverage(app(app1)), wireCoverage(batch())], [wireCoverage(app(app2)), wireCoverage(app(app3))]]);
+const allHealthyPages = () =>
+    pagedCoverage([
+        [wireCoverage(app(app1)), wireCoverage(batch())],
+        [wireCoverage(app(app2)), wireCoverage(app(app3))],
+    ]);
 
 const detectors: FakeHandler = () => json({ detectorIds: [DETECTOR_ID] });
 const auditIdentity: FakeHandler = () => stsCallerIdentity(AUDIT_CALLER_ARN, AUDIT_ACCOUNT);
@@ -64,7 +83,13 @@ export function scenario(name: ScenarioName): FakeHandler {
                     [wireCoverage(app(app1))],
                     [
                         wireCoverage(waitingForSsm(app2)),
-                        wireCoverage({ accountId: OTHER_PARTICIPANT_ACCOUNT, instanceId: batch1, status: "UNHEALTHY", managementType: "AUTO_MANAGED", issue: "VPC endpoint creation not supported for shared VPC vpc-0f1e2d3c4b5a69788" }),
+                        wireCoverage({
+                            accountId: OTHER_PARTICIPANT_ACCOUNT,
+                            instanceId: batch1,
+                            status: "UNHEALTHY",
+                            managementType: "AUTO_MANAGED",
+                            issue: "VPC endpoint creation not supported for shared VPC vpc-0f1e2d3c4b5a69788",
+                        }),
                     ],
                 ]),
             });
@@ -78,7 +103,13 @@ export function scenario(name: ScenarioName): FakeHandler {
                     // Page requests carry a nextToken; count whole checks only.
                     if (!request.body?.nextToken) checks += 1;
                     if (checks >= 3) return healthyNow(request);
-                    return json({ resources: [wireCoverage(app(app1)), wireCoverage(waitingForSsm(app2)), ...(checks >= 2 ? [wireCoverage(app(app3)), wireCoverage(batch())] : [])] });
+                    return json({
+                        resources: [
+                            wireCoverage(app(app1)),
+                            wireCoverage(waitingForSsm(app2)),
+                            ...(checks >= 2 ? [wireCoverage(app(app3)), wireCoverage(batch())] : []),
+                        ],
+                    });
                 },
             });
         }
@@ -123,7 +154,13 @@ export function scenario(name: ScenarioName): FakeHandler {
                                 title: `A process on EC2 instance ${app1} queried a C&C domain.`,
                                 type: "Backdoor:Runtime/C&CActivity.B!DNS",
                                 resource: { resourceType: "Instance", instanceDetails: { instanceId: app1 } },
-                                service: { serviceName: "guardduty", detectorId: DETECTOR_ID, count: 1, featureName: "RuntimeMonitoring", additionalInfo: { value: "{}", type: "default" } },
+                                service: {
+                                    serviceName: "guardduty",
+                                    detectorId: DETECTOR_ID,
+                                    count: 1,
+                                    featureName: "RuntimeMonitoring",
+                                    additionalInfo: { value: "{}", type: "default" },
+                                },
                             },
                         ],
                     });
@@ -132,14 +169,23 @@ export function scenario(name: ScenarioName): FakeHandler {
         }
         case "assume-role-denied":
             return routeFake({
-                AssumeRole: () => stsError(403, "AccessDenied", `User: arn:aws:iam::${AUDIT_ACCOUNT}:user/ci is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${AUDIT_ACCOUNT}:role/GuardDutyVerify`),
+                AssumeRole: () =>
+                    stsError(
+                        403,
+                        "AccessDenied",
+                        `User: arn:aws:iam::${AUDIT_ACCOUNT}:user/ci is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${AUDIT_ACCOUNT}:role/GuardDutyVerify`,
+                    ),
             });
         case "coverage-denied":
             return routeFake({
                 ListDetectors: detectors,
                 GetCallerIdentity: auditIdentity,
                 ListCoverage: () =>
-                    awsError(403, "AccessDeniedException", `User: ${AUDIT_CALLER_ARN} is not authorized to perform: guardduty:ListCoverage on resource: arn:aws:guardduty:${REGION}:${AUDIT_ACCOUNT}:detector/${DETECTOR_ID}`),
+                    awsError(
+                        403,
+                        "AccessDeniedException",
+                        `User: ${AUDIT_CALLER_ARN} is not authorized to perform: guardduty:ListCoverage on resource: arn:aws:guardduty:${REGION}:${AUDIT_ACCOUNT}:detector/${DETECTOR_ID}`,
+                    ),
             });
     }
 }

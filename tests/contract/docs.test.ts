@@ -66,13 +66,14 @@ describe("contract documentation", () => {
         }
     });
 
-    it("the README documents every output of every role and links the contract's docs", () => {
-        const readme = read("README.md");
+    it("docs/configuration.md documents every output of every role, and the README links the contract's docs", () => {
+        const reference = read("docs/configuration.md");
         for (const role of ROLES) {
             for (const output of [...Object.keys(OUTPUT_SCHEMAS[role].shape), ...METADATA_OUTPUTS])
-                assert.match(readme, new RegExp(`\\| \`${output}\` \\|`), `README has no table row for ${role} output ${output}`);
+                assert.match(reference, new RegExp(`\\| \`${output}\` \\|`), `docs/configuration.md has no table row for ${role} output ${output}`);
         }
-        for (const link of ["docs/downstream.md", "CHANGELOG.md", "examples/app-team/"])
+        const readme = read("README.md");
+        for (const link of ["docs/configuration.md", "docs/downstream.md", "CHANGELOG.md", "examples/app-team/"])
             assert.ok(readme.includes(`](${link}`), `README does not link ${link}`);
     });
 });

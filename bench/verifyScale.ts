@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { startFakeAws } from "../tests/verify/support/fake-aws";
+import { startFakeAws } from "../tests/verify/support/fakeAws";
 import { FAKE_CREDENTIALS, noPulumi, RecordingProgress } from "../tests/verify/support/fixtures";
 import { fleetGuardDuty, generateFleet } from "../tests/verify/support/fleet";
 import { createAwsAccess } from "../tools/verify/clients";

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { PROJECT_DIR } from "../helpers/offline";
@@ -95,6 +96,22 @@ describe("architecture: who may import whom", () => {
             }
         }
         assert.deepEqual(breaches, []);
+    });
+
+    it("names every source file in one style: lowerCamelCase, no dashes or underscores", () => {
+        const misnamed = files.map(show).filter((file) => !/^[a-z][A-Za-z0-9]*(\.[a-z]+)*\.ts$/.test(path.basename(file)));
+        assert.deepEqual(misnamed, []);
+    });
+
+    it("imports Node's built-ins through node: only", () => {
+        const builtins = new Set(builtinModules.filter((name) => !name.startsWith("_") && !name.includes(":")));
+        const bare: string[] = [];
+        for (const file of files) {
+            for (const ref of ts.preProcessFile(readFileSync(file, "utf8"), true, true).importedFiles) {
+                if (builtins.has(ref.fileName) || builtins.has(ref.fileName.split("/")[0])) bare.push(`${show(file)}: "${ref.fileName}"`);
+            }
+        }
+        assert.deepEqual(bare, []);
     });
 
     it("has no import cycle anywhere", () => {

@@ -9,7 +9,7 @@ import { createAwsAccess, type AwsAccess } from "../../tools/verify/clients";
 import { CoverageChecker, INSTANCE_IDS_PER_QUERY } from "../../tools/verify/coverage";
 import { VerifyError } from "../../tools/verify/errors";
 import { expectedInstances } from "../../tools/verify/expected";
-import { awsError, startFakeAws, type FakeAwsServer, type FakeRequest } from "./support/fake-aws";
+import { awsError, startFakeAws, type FakeAwsServer, type FakeRequest } from "./support/fakeAws";
 import { fleetGuardDuty, generateFleet, type Fleet, type FleetServerOptions } from "./support/fleet";
 import { FAKE_CREDENTIALS } from "./support/fixtures";
 

@@ -18,7 +18,7 @@ import {
     wireCoverage,
     type FakeAwsServer,
     type FakeHandler,
-} from "./support/fake-aws";
+} from "./support/fakeAws";
 import { AUDIT_CALLER_ARN, AUDIT_ACCOUNT, DETECTOR_ID, FAKE_CREDENTIALS, PARTICIPANT_ACCOUNT, participantOutputs, REGION } from "./support/fixtures";
 
 const MAX_ATTEMPTS = 3;

@@ -7,7 +7,7 @@ import ms from "ms";
 import { DEFAULT_COVERAGE_CONCURRENCY, MAX_COVERAGE_CONCURRENCY } from "./coverage";
 import { EXIT_CODES, EXIT_CODES_HELP, type ExitCode } from "./errors";
 import type { VerifyOptions } from "./run";
-import { TEST_DOMAIN, TEST_FINDING_TYPES } from "./test-finding";
+import { TEST_DOMAIN, TEST_FINDING_TYPES } from "./testFinding";
 
 export type ParsedCommandLine = { kind: "run"; options: VerifyOptions } | { kind: "exit"; exitCode: ExitCode; stdout: string; stderr: string };
 

@@ -9,7 +9,7 @@ import { GuardDutyClient, type GuardDutyClientConfig } from "@aws-sdk/client-gua
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { principalFromSts, type AwsPrincipal } from "./aws-calls";
+import { principalFromSts, type AwsPrincipal } from "./awsCalls";
 
 export type CredentialsSetting = GuardDutyClientConfig["credentials"];
 

@@ -3,7 +3,7 @@
  * member) which expected EC2 instances Runtime Monitoring covers, and how healthy each one is.
  */
 import { ListDetectorsCommand, paginateListCoverage, type CoverageResource, type ListCoverageCommandInput } from "@aws-sdk/client-guardduty";
-import { callAws } from "./aws-calls";
+import { callAws } from "./awsCalls";
 import type { AuditAccess } from "./clients";
 import { VerifyError } from "./errors";
 import type { ExpectedInstance } from "./expected";

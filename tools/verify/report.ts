@@ -6,9 +6,9 @@
  */
 import { countStatuses, type CoverageCheck, type InstanceCoverage, type InstanceStatus } from "./coverage";
 import type { ExitCode, VerifyError } from "./errors";
-import { hintForIssue } from "./issue-hints";
+import { hintForIssue } from "./issueHints";
 import { formatDuration } from "./progress";
-import { TEST_DOMAIN, type TestFindingResult } from "./test-finding";
+import { TEST_DOMAIN, type TestFindingResult } from "./testFinding";
 
 export const REPORT_SCHEMA_VERSION = 1;
 

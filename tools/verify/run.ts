@@ -8,7 +8,7 @@ import { EXIT_CODES, VerifyError, type ExitCode } from "./errors";
 import { loadExpectedInstances, type PulumiStacks } from "./expected";
 import type { ProgressReporter } from "./progress";
 import { errorToJson, renderText, reportToJson, STATUS_TEXT, type VerifyReport } from "./report";
-import { chooseTestInstance, testFindingNotice, triggerTestFinding } from "./test-finding";
+import { chooseTestInstance, testFindingNotice, triggerTestFinding } from "./testFinding";
 
 export interface VerifyOptions {
     stacks: string[];

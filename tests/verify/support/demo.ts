@@ -9,8 +9,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startFakeAws } from "./fake-aws";
-import { fakeAwsEnvironment, runCli } from "./run-cli";
+import { startFakeAws } from "./fakeAws";
+import { fakeAwsEnvironment, runCli } from "./runCli";
 import { DEMO_OUTPUTS_FILES, SCENARIOS, scenario, type ScenarioName } from "./scenarios";
 
 async function main(): Promise<number> {

@@ -6,7 +6,7 @@
  * `npm run bench`; nothing here talks to AWS.
  */
 import type { ParticipantOutputs } from "guardduty-shared-vpc-contract";
-import { awsError, json, routeFake, wireCoverage, type FakeHandler, type FakeRequest, type FakeResponse } from "./fake-aws";
+import { awsError, json, routeFake, wireCoverage, type FakeHandler, type FakeRequest, type FakeResponse } from "./fakeAws";
 import { DETECTOR_ID, REGION } from "./fixtures";
 
 export interface FleetInstance {

@@ -3,7 +3,7 @@
  * and by `demo.ts`, which produces the example output in docs/verify.md.
  */
 import type { ParticipantOutputs } from "guardduty-shared-vpc-contract";
-import { awsError, json, pagedCoverage, routeFake, stsCallerIdentity, stsError, wireCoverage, type FakeHandler, type WireCoverage } from "./fake-aws";
+import { awsError, json, pagedCoverage, routeFake, stsCallerIdentity, stsError, wireCoverage, type FakeHandler, type WireCoverage } from "./fakeAws";
 import {
     AUDIT_ACCOUNT,
     AUDIT_CALLER_ARN,

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { AccessDeniedException } from "@aws-sdk/client-guardduty";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
-import { callAws, principalFromSts, type AwsPrincipal } from "../../tools/verify/aws-calls";
+import { callAws, principalFromSts, type AwsPrincipal } from "../../tools/verify/awsCalls";
 import { VerifyError } from "../../tools/verify/errors";
 import { AUDIT_ACCOUNT, AUDIT_CALLER_ARN, AUDIT_ROLE_ARN, FAKE_CREDENTIALS, REGION } from "./support/fixtures";
 

@@ -6,9 +6,9 @@ import * as assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startFakeAws, type FakeAwsServer } from "./support/fake-aws";
+import { startFakeAws, type FakeAwsServer } from "./support/fakeAws";
 import { AUDIT_ROLE_ARN, OTHER_PARTICIPANT_ACCOUNT, PARTICIPANT_ACCOUNT } from "./support/fixtures";
-import { fakeAwsEnvironment, runCli, type CliResult } from "./support/run-cli";
+import { fakeAwsEnvironment, runCli, type CliResult } from "./support/runCli";
 import { DEMO_OUTPUTS_FILES, scenario, type ScenarioName } from "./support/scenarios";
 
 describe("npm run verify as a process, against fake AWS on 127.0.0.1", function () {

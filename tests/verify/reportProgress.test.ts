@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import type { CoverageCheck } from "../../tools/verify/coverage";
-import { hintForIssue, ISSUE_HINTS } from "../../tools/verify/issue-hints";
+import { hintForIssue, ISSUE_HINTS } from "../../tools/verify/issueHints";
 import { createProgress, formatDuration } from "../../tools/verify/progress";
 import { renderText, summaryLine } from "../../tools/verify/report";
 import { PARTICIPANT_ACCOUNT, REGION } from "./support/fixtures";

@@ -6,7 +6,7 @@
  */
 import { GetFindingsCommand, paginateListFindings, type Finding, type FindingCriteria } from "@aws-sdk/client-guardduty";
 import { GetCommandInvocationCommand, SendCommandCommand } from "@aws-sdk/client-ssm";
-import { callAws, type CallContext } from "./aws-calls";
+import { callAws, type CallContext } from "./awsCalls";
 import type { AuditAccess, ParticipantAccess } from "./clients";
 import type { Clock } from "./coverage";
 import { VerifyError } from "./errors";

@@ -15,7 +15,7 @@ import {
     testFindingNotice,
     triggerTestFinding,
     type TestFindingTimings,
-} from "../../tools/verify/test-finding";
+} from "../../tools/verify/testFinding";
 import {
     DETECTOR_ID,
     FAKE_CREDENTIALS,

@@ -110,7 +110,7 @@ export const COVERAGE_ALERT_LINES: readonly string[] = [
     "Since:    <updatedAt>",
     "",
     "Until it is fixed, GuardDuty receives no runtime events from this resource and raises no Runtime Monitoring findings for it.",
-    'What the issue usually means, and the fix: guardduty-shared-vpc README, "Verify it works" (the issue table).',
+    "What the issue usually means, and the fix: guardduty-shared-vpc docs/verify.md (the guide to GuardDuty issue texts).",
     "Once fixed, re-check from the audit account (EC2 instances of a participant stack):",
     "  AWS_PROFILE=audit npm run verify -- organization/guardduty-shared-vpc/PARTICIPANT_STACK --region <region> --wait 15m",
     "  where PARTICIPANT_STACK is the participant stack that deploys into account <account>.",

@@ -13,6 +13,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EVENTS_SERVICE, EventPattern, RUNTIME_HEALTHY_DETAIL_TYPE, RUNTIME_UNHEALTHY_DETAIL_TYPE } from "./findingsPolicies";
+import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 /** The audit account's bus for coverage events; one per account and region. */
 export const COVERAGE_EVENT_BUS_NAME = "guardduty-coverage";
@@ -139,7 +140,7 @@ export class CoverageEventBus extends pulumi.ComponentResource {
     readonly policy: aws.cloudwatch.EventBusPolicy;
 
     constructor(name: string, args: CoverageEventBusArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:events:CoverageEventBus", name, {}, opts);
+        super(componentType("events", "CoverageEventBus"), name, {}, opts);
 
         this.bus = new aws.cloudwatch.EventBus(
             `${name}-bus`,
@@ -184,7 +185,7 @@ export class CoverageForwarding extends pulumi.ComponentResource {
     readonly target: aws.cloudwatch.EventTarget;
 
     constructor(name: string, args: CoverageForwardingArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:events:CoverageForwarding", name, {}, opts);
+        super(componentType("events", "CoverageForwarding"), name, {}, opts);
 
         this.role = new aws.iam.Role(
             `${name}-role`,

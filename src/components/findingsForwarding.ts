@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../config/regions";
 import { EventPattern, eventsForwardingPolicy, eventsForwardingTrustPolicy, findingsEventPattern, runtimeUnhealthyEventPattern } from "./findingsPolicies";
 import type { GovernedRegion } from "./governedRegions";
+import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 export interface FindingsForwardingArgs {
     accountId: string;
@@ -28,7 +29,7 @@ export class FindingsForwarding extends pulumi.ComponentResource {
     readonly rules: aws.cloudwatch.EventRule[] = [];
 
     constructor(name: string, args: FindingsForwardingArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("guardduty-shared-vpc:findings:FindingsForwarding", name, {}, opts);
+        super(componentType("findings", "FindingsForwarding"), name, {}, opts);
 
         const homeBusArn = `arn:${partitionOf(args.homeRegion)}:events:${args.homeRegion}:${args.accountId}:event-bus/default`;
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../config/regions";
-import { EventPattern, eventsForwardingPolicy, eventsForwardingTrustPolicy, findingsEventPattern, runtimeUnhealthyEventPattern } from "./findingsPolicies";
+import { EventPattern, eventsForwardingPolicy, eventsForwardingTrustPolicy, findingsEventPattern } from "./findingsPolicies";
 import type { GovernedRegion } from "./governedRegions";
 import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
 
@@ -18,8 +18,8 @@ export interface FindingsForwardingArgs {
 /**
  * GuardDuty publishes findings (the administrator receives its members') on the event bus of the
  * detector's region, and EventBridge rules match only their own region's events. Rather than a
- * topic, key and subscription per region, each other governed region forwards what the alerts
- * rules match to the home region's default event bus (a cross-Region event bus target, which
+ * topic, key and subscription per region, each other governed region forwards what the findings
+ * rule matches to the home region's default event bus (a cross-Region event bus target, which
  * needs a role allowed events:PutEvents on that bus), where FindingsAlerts' rules send it on to
  * the one alerts topic. Forwarded events keep their source, detail-type and detail, so the home
  * rules match them unchanged; the event's `region` field still names where it happened.
@@ -50,9 +50,10 @@ export class FindingsForwarding extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // Only findings: the coverage alert listens on the coverage bus, where owners and
+        // participants send their own accounts' coverage events; this account runs no workloads.
         const patterns: Array<[string, string, EventPattern]> = [
             ["findings", `GuardDuty findings with severity ${args.severityThreshold} or higher`, findingsEventPattern(args.severityThreshold)],
-            ["runtime-unhealthy", "GuardDuty Runtime Monitoring coverage turned UNHEALTHY", runtimeUnhealthyEventPattern()],
         ];
         for (const where of args.regions) {
             for (const [suffix, description, pattern] of patterns) {

@@ -2,6 +2,7 @@
 // the bench launches this under type-checked ts-node (Pulumi's default) and transpile-only ts-node
 // (what Pulumi.yaml configures) to compare what every `pulumi preview` pays before it can start.
 import * as path from "node:path";
+import { PROJECT } from "guardduty-shared-vpc-contract/vocabulary";
 import { runStackOffline } from "../tools/offline/runStack";
 import { readStackConfigFile } from "../tools/offline/stackConfig";
 import { PUBLISHED_AUDIT } from "./auditOutputs";
@@ -11,10 +12,10 @@ const root = path.resolve(__dirname, "..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const program = require(path.join(root, "index.ts")) as () => unknown;
 runStackOffline({
-    project: "guardduty-shared-vpc",
+    project: PROJECT,
     stack: "owner",
     // The shipped owner stack, whatever its file is called.
-    config: readStackConfigFile(root, "guardduty-shared-vpc", discoverStacks(root).find((stack) => stack.role === "owner")?.stack ?? "owner"),
+    config: readStackConfigFile(root, PROJECT, discoverStacks(root).find((stack) => stack.role === "owner")?.stack ?? "owner"),
     program,
     stackOutputs: (name) => PUBLISHED_AUDIT.get(name),
 }).then(

@@ -1,3 +1,5 @@
+import { AGENT_SSM_DOCUMENT } from "guardduty-shared-vpc-contract/vocabulary";
+
 /**
  * Type tokens of the resources the policies read. Strings, not `@pulumi/aws` classes: importing
  * the AWS SDK (even for types) would make the pack's type-checked start-up take 8-13 s.
@@ -54,15 +56,6 @@ export function guardDutyDataRegion(serviceName: string): string | undefined {
 export function looksLikeGuardDutyData(serviceName: string): boolean {
     return /(^|\.)guardduty-data(-fips)?$/.test(serviceName);
 }
-
-/**
- * The organization's agent-management vocabulary, as the program writes it (src/agentManagement.ts;
- * a test keeps the two equal). Repeated so the pack builds and publishes on its own.
- */
-export const AGENT_MANAGEMENT_MODES = ["automated", "manual"] as const;
-export type AgentManagement = (typeof AGENT_MANAGEMENT_MODES)[number];
-export const GUARDDUTY_MANAGED_TAG = "GuardDutyManaged";
-export const AGENT_SSM_DOCUMENT = "AmazonGuardDuty-ConfigureRuntimeMonitoringSsmPlugin";
 
 /** An SSM document named directly or by ARN (`arn:aws:ssm:<region>::document/<name>`). */
 export function isAgentSsmDocument(name: string): boolean {

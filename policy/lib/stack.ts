@@ -1,12 +1,9 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { componentType, Role, ROLE_COMPONENT_MODULE, roleComponentType, roleFromStackName, ROLES } from "guardduty-shared-vpc-contract/vocabulary";
 import { read, Value } from "./values";
 
-/** The account roles of this project, one stack per account; mirrors src/config/roles.ts (a test keeps them equal). */
-export const ROLES = ["management", "audit", "owner", "participant"] as const;
-export type Role = (typeof ROLES)[number];
-
-/** The program registers one `guardduty-shared-vpc:stacks:<Role>` component per stack. */
-const ROLE_COMPONENT_PREFIX = "guardduty-shared-vpc:stacks:";
+/** The one component the program registers per stack names its role: its type token → the role. */
+const ROLE_BY_COMPONENT_TYPE: ReadonlyMap<string, Role> = new Map(ROLES.map((role) => [roleComponentType(role), role]));
 
 export interface RoleInfo {
     role?: Role;
@@ -37,10 +34,6 @@ export function providerUrn(reference: string): string {
     return at > 0 ? reference.slice(0, at) : reference;
 }
 
-function isRole(value: string): value is Role {
-    return (ROLES as readonly string[]).includes(value);
-}
-
 /**
  * The stack's role from the resource graph: the `guardduty-shared-vpc:stacks:<Role>` component
  * the program registers, else the stack name up to its first dash (as the program resolves it).
@@ -48,9 +41,8 @@ function isRole(value: string): value is Role {
 export function detectRole(resources: readonly PolicyResource[], stack: string): RoleInfo {
     const found = new Map<Role, PolicyResource>();
     for (const resource of resources) {
-        if (!resource.type.startsWith(ROLE_COMPONENT_PREFIX)) continue;
-        const candidate = resource.type.slice(ROLE_COMPONENT_PREFIX.length).toLowerCase();
-        if (isRole(candidate) && !found.has(candidate)) found.set(candidate, resource);
+        const role = ROLE_BY_COMPONENT_TYPE.get(resource.type);
+        if (role !== undefined && !found.has(role)) found.set(role, resource);
     }
     if (found.size === 1) {
         const [[role, component]] = [...found];
@@ -59,10 +51,10 @@ export function detectRole(resources: readonly PolicyResource[], stack: string):
     if (found.size > 1) {
         return { how: `the stack registers components of several roles (${[...found.values()].map((c) => c.type).join(", ")})` };
     }
-    const fromName = stack.split("-")[0];
-    if (isRole(fromName)) return { role: fromName, how: `its stack name "${stack}"` };
+    const fromName = roleFromStackName(stack);
+    if (fromName !== undefined) return { role: fromName, how: `its stack name "${stack}"` };
     return {
-        how: `the stack has no ${ROLE_COMPONENT_PREFIX}<Role> component and its name "${stack}" does not start with a role (${ROLES.join(", ")})`,
+        how: `the stack has no ${componentType(ROLE_COMPONENT_MODULE, "<Role>")} component and its name "${stack}" does not start with a role (${ROLES.join(", ")})`,
     };
 }
 

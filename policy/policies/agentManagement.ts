@@ -1,5 +1,12 @@
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { AGENT_MANAGEMENT_MODES, AGENT_SSM_DOCUMENT, AgentManagement, GUARDDUTY_MANAGED_TAG, isAgentSsmDocument, T } from "../lib/aws";
+import {
+    AGENT_MANAGEMENT_MODES,
+    AGENT_SSM_DOCUMENT,
+    AgentManagement,
+    GUARDDUTY_MANAGED_TAG,
+    isAgentManagement,
+} from "guardduty-shared-vpc-contract/vocabulary";
+import { isAgentSsmDocument, T } from "../lib/aws";
 import { NO_CONFIG, withCheckedConfig } from "../lib/config";
 import { label, reportCannotCheck, untilKnown } from "../lib/report";
 import { StackView, stackView } from "../lib/stack";
@@ -34,8 +41,7 @@ function readMode(view: StackView): ModeReading {
         if (!isObj(outputs) || !("agentManagement" in outputs)) continue;
         const mode = unwrapSecret(outputs.agentManagement);
         if (isUnknown(mode)) waiting.push(`agentManagement from ${source}`);
-        else if ((AGENT_MANAGEMENT_MODES as readonly Value[]).includes(mode))
-            found.set(mode as AgentManagement, [...(found.get(mode as AgentManagement) ?? []), source]);
+        else if (isAgentManagement(mode)) found.set(mode, [...(found.get(mode) ?? []), source]);
         else waiting.push(`agentManagement from ${source} (it is ${JSON.stringify(mode)}, not ${AGENT_MANAGEMENT_MODES.join(" or ")})`);
     }
     if (found.size > 1) return { kind: "conflict", sources: [...found].map(([mode, sources]) => `${mode} from ${sources.join(", ")}`) };

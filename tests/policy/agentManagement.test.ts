@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
-import * as program from "../../src/agentManagement";
-import * as pack from "../../policy/lib/aws";
+import { AGENT_SSM_DOCUMENT } from "guardduty-shared-vpc-contract/vocabulary";
 import { agentManagementMatchesMode } from "../../policy/policies";
 import type { CapturedResource } from "../../tools/offline/runStack";
 import { asFirstPreview } from "../../tools/policy/evaluate";
@@ -35,12 +34,6 @@ function association(fixture: ReturnType<typeof participantFixture>, document: u
 }
 
 describe("policy agent-management-matches-mode", () => {
-    it("speaks the program's vocabulary: same modes, tag and SSM document", () => {
-        assert.deepEqual([...pack.AGENT_MANAGEMENT_MODES], [...program.AGENT_MANAGEMENT_MODES]);
-        assert.equal(pack.GUARDDUTY_MANAGED_TAG, program.GUARDDUTY_MANAGED_TAG);
-        assert.equal(pack.AGENT_SSM_DOCUMENT, program.AGENT_SSM_DOCUMENT);
-    });
-
     describe("automated", () => {
         it("refuses a guardduty-data endpoint in an owner, naming the conflicting DNS domain", async () => {
             const { b, endpoint } = ownerFixture({ agentManagement: "automated" });
@@ -50,7 +43,7 @@ describe("policy agent-management-matches-mode", () => {
         });
 
         it("refuses an SSM association running GuardDuty's plugin document, by name or by ARN", async () => {
-            for (const document of [pack.AGENT_SSM_DOCUMENT, `arn:aws:ssm:us-east-1::document/${pack.AGENT_SSM_DOCUMENT}`]) {
+            for (const document of [AGENT_SSM_DOCUMENT, `arn:aws:ssm:us-east-1::document/${AGENT_SSM_DOCUMENT}`]) {
                 const { b, added } = participantUnder("automated", (f) => association(f, document));
                 expectMandatory(await check(b.resources, onlyThis), POLICY, /SSM scheduling conflicts/, added);
             }
@@ -75,7 +68,7 @@ describe("policy agent-management-matches-mode", () => {
     describe("manual", () => {
         it("passes the owner's guardduty-data endpoint and the participant's own SSM association", async () => {
             expectClean(await check(ownerFixture({ agentManagement: "manual" }).b.resources, onlyThis));
-            const { b } = participantUnder("manual", (f) => association(f, pack.AGENT_SSM_DOCUMENT));
+            const { b } = participantUnder("manual", (f) => association(f, AGENT_SSM_DOCUMENT));
             expectClean(await check(b.resources, onlyThis));
         });
 
@@ -154,29 +147,29 @@ describe("policy agent-management-matches-mode", () => {
 
     describe("a mode the pack cannot see", () => {
         it("waits, never passes, when no stack reference publishes the mode", async () => {
-            const { b } = participantUnder(undefined, (f) => association(f, pack.AGENT_SSM_DOCUMENT));
+            const { b } = participantUnder(undefined, (f) => association(f, AGENT_SSM_DOCUMENT));
             expectWaits(await check(b.resources, onlyThis), POLICY, /reads no stack reference that publishes agentManagement/);
         });
 
         it("waits when the reference's outputs are unknown during preview", async () => {
-            const { b, ownerRef } = participantUnder("automated", (f) => association(f, pack.AGENT_SSM_DOCUMENT));
+            const { b, ownerRef } = participantUnder("automated", (f) => association(f, AGENT_SSM_DOCUMENT));
             ownerRef.outputs = { name: OWNER_REF, outputs: U.object, secretOutputNames: [] };
             expectWaits(await check(b.resources, onlyThis), POLICY, /the outputs of stack reference organization\/guardduty-shared-vpc\/owner/);
         });
 
         it("waits when the published mode is neither automated nor manual", async () => {
-            const { b } = participantUnder("ssm", (f) => association(f, pack.AGENT_SSM_DOCUMENT));
+            const { b } = participantUnder("ssm", (f) => association(f, AGENT_SSM_DOCUMENT));
             expectWaits(await check(b.resources, onlyThis), POLICY, /"ssm", not automated or manual/);
         });
 
         it("reads a mode published as a secret", async () => {
             const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "automated" };
-            const { b, added } = participantUnder(secret, (f) => association(f, pack.AGENT_SSM_DOCUMENT));
+            const { b, added } = participantUnder(secret, (f) => association(f, AGENT_SSM_DOCUMENT));
             expectMandatory(await check(b.resources, onlyThis), POLICY, /agent management is automated/, added);
         });
 
         it("refuses a stack that reads two different modes", async () => {
-            const { b } = participantUnder("manual", (f) => association(f, pack.AGENT_SSM_DOCUMENT));
+            const { b } = participantUnder("manual", (f) => association(f, AGENT_SSM_DOCUMENT));
             b.stackReference("organization/guardduty-shared-vpc/audit", { agentManagement: "automated" });
             expectMandatory(await check(b.resources, onlyThis), POLICY, /reads two agent-management modes/);
         });
@@ -187,7 +180,7 @@ describe("policy agent-management-matches-mode", () => {
         });
 
         it("keeps its verdict in the first preview, where the reference is read but the resources' IDs are unknown", async () => {
-            const { b } = participantUnder("automated", (f) => association(f, pack.AGENT_SSM_DOCUMENT));
+            const { b } = participantUnder("automated", (f) => association(f, AGENT_SSM_DOCUMENT));
             expectMandatory(await check(asFirstPreview(b.resources), onlyThis), POLICY, /SSM scheduling conflicts/);
         });
     });

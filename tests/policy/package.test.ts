@@ -1,12 +1,12 @@
 import * as assert from "node:assert/strict";
-import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { allPolicies } from "../../policy/policies";
 import { POLICY_PACK_DIR } from "../../tools/policy/paths";
 import { shrinkwrapText } from "../../tools/policy/shrinkwrap";
-import { emptyDirectory, extractPack, linkDependenciesFromRepository, PackedPolicy, packPolicy } from "../../tools/policy/standalone";
+import { emptyDirectory, extractPack, linkDependenciesFromRepository, PackedPolicy, packPackage, packPolicy } from "../../tools/policy/standalone";
 import { AnalyzerConnection, startPolicyPack } from "../../tools/policy/wire";
 
 const START_TIMEOUT_MS = 60000;
@@ -17,6 +17,7 @@ interface PackManifest {
     main: string;
     dependencies: Record<string, string>;
     devDependencies?: Record<string, string>;
+    bundleDependencies?: string[];
 }
 
 /** The pack's own modules in the repository: what must ship, tests excluded. */
@@ -64,10 +65,24 @@ describe("policy pack as a package of its own (npm pack, installed in an empty d
     });
 
     it("packs its modules, project file, compiler settings, manifest and lockfile, and nothing else: no tests, no tools", () => {
+        const own = packed.files.filter((file) => !file.startsWith("node_modules/"));
         const expected = [...packSources(), "PulumiPolicy.yaml", "tsconfig.json", "package.json", "npm-shrinkwrap.json"].sort();
-        assert.deepEqual(packed.files, expected);
+        assert.deepEqual(own, expected);
         assert.ok(packed.files.includes(manifest.main), `main ${manifest.main} is packed`);
         assert.deepEqual(manifest.devDependencies ?? {}, {}, "the pack's tooling is the repository's, not the pack's");
+    });
+
+    it("bundles the contract package exactly as that package publishes itself, and leaves policy/ as it found it", () => {
+        assert.deepEqual(manifest.bundleDependencies, ["guardduty-shared-vpc-contract"]);
+        const contractDir = path.dirname(require.resolve("guardduty-shared-vpc-contract/package.json", { paths: [POLICY_PACK_DIR] }));
+        const published = packPackage(contractDir, work, true).files.map((file) => `node_modules/guardduty-shared-vpc-contract/${file}`);
+        assert.deepEqual(
+            packed.files.filter((file) => file.startsWith("node_modules/")),
+            published,
+        );
+        assert.ok(published.includes("node_modules/guardduty-shared-vpc-contract/dist/vocabulary.js"), "the vocabulary the pack imports is built");
+        // prepack places the copy in policy/node_modules; postpack must take it away again, or the repository would resolve a stale copy.
+        assert.equal(existsSync(path.join(POLICY_PACK_DIR, "node_modules")), false, "policy/node_modules is left behind");
     });
 
     it("imports, from what it ships, only its own modules, Node's and the dependencies it declares, pinned exactly", () => {
@@ -75,7 +90,7 @@ describe("policy pack as a package of its own (npm pack, installed in an empty d
         const declared = new Set(Object.keys(manifest.dependencies));
         const builtins = new Set(builtinModules);
         const breaches: string[] = [];
-        for (const file of packed.files.filter((f) => f.endsWith(".ts"))) {
+        for (const file of packed.files.filter((f) => f.endsWith(".ts") && !f.startsWith("node_modules/"))) {
             for (const { fileName: specifier } of ts.preProcessFile(readFileSync(path.join(packDir, file), "utf8"), true, true).importedFiles) {
                 if (specifier.startsWith(".")) {
                     const base = path.posix.join(path.posix.dirname(file), specifier);
@@ -108,7 +123,13 @@ describe("policy pack as a package of its own (npm pack, installed in an empty d
             `      ${path.basename(packed.tarball)}: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KiB; ${linked.packages} packages linked (${linked.files} files)`,
         );
         // Everything the pack loads resolves inside its own directory.
-        for (const dependency of ["@pulumi/policy", "@pulumi/pulumi/cmd/run-policy-pack", "typescript", "ts-node"]) {
+        for (const dependency of [
+            "@pulumi/policy",
+            "@pulumi/pulumi/cmd/run-policy-pack",
+            "typescript",
+            "ts-node",
+            "guardduty-shared-vpc-contract/vocabulary",
+        ]) {
             assert.ok(require.resolve(dependency, { paths: [packDir] }).startsWith(`${packDir}${path.sep}`), dependency);
         }
         const pack = await startPolicyPack({ packDir, timeoutMs: START_TIMEOUT_MS });

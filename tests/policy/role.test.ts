@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { ROLES as PROGRAM_ROLES } from "../../src/config/roles";
-import { detectRole, ROLES, stackView } from "../../policy/lib/stack";
+import { roleComponentType, ROLES } from "guardduty-shared-vpc-contract/vocabulary";
+import { detectRole, stackView } from "../../policy/lib/stack";
 import type { PolicyResource } from "@pulumi/policy";
 
 function resource(type: string, name: string, stack = "whatever"): PolicyResource {
@@ -18,8 +18,14 @@ function resource(type: string, name: string, stack = "whatever"): PolicyResourc
 }
 
 describe("stack role detection", () => {
-    it("knows the same roles as the program", () => {
-        assert.deepEqual([...ROLES], [...PROGRAM_ROLES]);
+    it("recognises the component the program registers for every role of the vocabulary", () => {
+        for (const role of ROLES) assert.equal(detectRole([resource(roleComponentType(role), "x")], "unrelated").role, role);
+    });
+
+    it("takes no role from a component of another project or module, or a lower-case type", () => {
+        for (const type of ["acme:stacks:Owner", "guardduty-shared-vpc:network:Owner", "guardduty-shared-vpc:stacks:owner"]) {
+            assert.equal(detectRole([resource(type, "x")], "unrelated").role, undefined, type);
+        }
     });
 
     it("takes the role from the program's guardduty-shared-vpc:stacks:<Role> component, whatever the stack is called", () => {

@@ -12,7 +12,7 @@
  *   npm run policy:pack-check [-- --keep]   (--keep leaves the directory for inspection)
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { emptyDirectory, extractPack, installFromCache, packPolicy } from "./standalone";
 import { AnalyzerConnection, startPolicyPack } from "./wire";
@@ -43,7 +43,15 @@ async function main(): Promise<void> {
             `  ${path.basename(packed.tarball)}: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KiB (${(packed.unpackedSize / 1024).toFixed(1)} KiB unpacked)`,
         );
         const packDir = extractPack(packed.tarball, work);
+        const shipped = readFileSync(path.join(packDir, "npm-shrinkwrap.json"), "utf8");
         timed("npm install --offline (from npm-shrinkwrap.json)", () => installFromCache(packDir));
+        // npm rewrites a lockfile whose tree or flags it disagrees with: an untouched one means it installed what the pack ships.
+        if (readFileSync(path.join(packDir, "npm-shrinkwrap.json"), "utf8") !== shipped) {
+            throw new Error(
+                "npm install rewrote npm-shrinkwrap.json: it disagrees with tools/policy/shrinkwrap.ts about the pack's tree (rerun with --keep and diff).",
+            );
+        }
+        console.log("  npm left npm-shrinkwrap.json as shipped");
         console.log(`  ${countPackages(path.join(packDir, "node_modules"))} top-level packages in node_modules`);
         timed("tsc --noEmit -p . (the installed TypeScript)", () =>
             execFileSync(process.execPath, [require.resolve("typescript/bin/tsc", { paths: [packDir] }), "--noEmit", "-p", "."], {

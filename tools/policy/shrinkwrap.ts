@@ -29,6 +29,8 @@ interface LockEntry {
     peerDependenciesMeta?: Record<string, { optional?: boolean }>;
     dev?: boolean;
     devOptional?: boolean;
+    peer?: boolean;
+    inBundle?: boolean;
     link?: boolean;
     [key: string]: unknown;
 }
@@ -48,6 +50,7 @@ interface PackageJson {
     engines?: Record<string, string>;
     dependencies?: Record<string, string>;
     devDependencies?: Record<string, string>;
+    bundleDependencies?: string[];
 }
 
 function readJson<T>(file: string): T {
@@ -64,6 +67,68 @@ function resolveIn(packages: Lockfile["packages"], from: string, name: string): 
         const parent = base.lastIndexOf("/node_modules/");
         base = parent < 0 ? "" : base.slice(0, parent);
     }
+}
+
+/**
+ * The flags npm itself writes for the pack's tree, so that `npm install` finds the shrinkwrap as it
+ * would have written it and leaves it alone: `inBundle` on everything a bundled dependency reaches
+ * through any dependency, peer ones included (npm counts a bundle's dependencies as bundled, though
+ * it still installs them when the bundler is the root), and `peer` on what only peer dependencies reach.
+ */
+function dependencyFlags(
+    packages: Lockfile["packages"],
+    reached: ReadonlyMap<string, LockEntry>,
+    declared: readonly string[],
+    bundled: ReadonlySet<string>,
+): { inBundle: Set<string>; peer: Set<string> } {
+    const edges = new Map<string, Array<{ to: string; peer: boolean }>>();
+    const rootEdges = [...declared, ...bundled].map((name) => ({ to: `node_modules/${name}`, peer: false }));
+    edges.set("", rootEdges);
+    for (const [key, entry] of reached) {
+        const out: Array<{ to: string; peer: boolean }> = [];
+        const add = (names: Record<string, string> | undefined, peer: boolean) => {
+            for (const name of Object.keys(names ?? {})) {
+                const bundledTarget = `node_modules/${name}`;
+                const to = bundled.has(name) && reached.has(bundledTarget) ? bundledTarget : resolveIn(packages, key, name);
+                if (to !== undefined && reached.has(to)) out.push({ to, peer });
+            }
+        };
+        add(entry.dependencies, false);
+        add(entry.optionalDependencies, false);
+        add(entry.peerDependencies, true);
+        edges.set(key, out);
+    }
+    const closure = (from: Iterable<string>, follow: (edge: { peer: boolean }) => boolean) => {
+        const seen = new Set<string>(from);
+        const queue = [...seen];
+        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+            for (const edge of edges.get(next) ?? []) {
+                if (follow(edge) && !seen.has(edge.to)) {
+                    seen.add(edge.to);
+                    queue.push(edge.to);
+                }
+            }
+        }
+        return seen;
+    };
+    const inBundle = closure(
+        [...bundled].map((name) => `node_modules/${name}`),
+        () => true,
+    );
+    const viaNonPeer = closure([""], (edge) => !edge.peer);
+    return { inBundle, peer: new Set([...reached.keys()].filter((key) => !viaNonPeer.has(key))) };
+}
+
+/** npm's key order in a lockfile entry (json-stringify-nice): scalars and arrays first, name/version/resolved/integrity leading and the rest alphabetical, then objects as they came. */
+function npmKeyOrder(entry: LockEntry): LockEntry {
+    const preferred = ["name", "version", "lockfileVersion", "resolved", "integrity", "requires", "packages", "dependencies"];
+    const isObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
+    const rank = (key: string) => (preferred.includes(key) ? preferred.indexOf(key) : preferred.length);
+    const scalars = Object.keys(entry)
+        .filter((key) => !isObject(entry[key]))
+        .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, "en"));
+    const objects = Object.keys(entry).filter((key) => isObject(entry[key]));
+    return Object.fromEntries([...scalars, ...objects].map((key) => [key, entry[key]])) as LockEntry;
 }
 
 /** The shrinkwrap for `policy/`, from the root lockfile. Throws when the lockfile lacks something the pack needs. */
@@ -84,8 +149,21 @@ export function deriveShrinkwrap(
     }
     const reached = new Map<string, LockEntry>();
     const queue: string[] = [];
+    const bundled = new Set(pack.bundleDependencies ?? []);
+    // A bundled dependency is this repository's own workspace (the root lockfile links it): the
+    // tarball carries it (policy/scripts/bundleDependencies.mjs), and npm keeps a package it finds
+    // installed that matches its lock entry's version when the entry names no source to fetch.
+    for (const name of bundled) {
+        const link = packages[`node_modules/${name}`];
+        const workspace = link?.link && typeof link.resolved === "string" ? packages[link.resolved] : undefined;
+        if (!workspace) throw new Error(`policy/package.json bundles ${name}, which is no workspace of this repository: only workspaces are bundled.`);
+        const { name: _name, devDependencies: _dev, ...entry } = workspace;
+        reached.set(`node_modules/${name}`, entry);
+        queue.push(`node_modules/${name}`);
+    }
     const need = (from: string, names: Iterable<string>, optional: boolean) => {
         for (const name of names) {
+            if (from === "" && bundled.has(name)) continue;
             const found = resolveIn(packages, from, name);
             if (found === undefined) {
                 if (optional) continue;
@@ -100,7 +178,7 @@ export function deriveShrinkwrap(
     const declared = pack.dependencies ?? {};
     need("", Object.keys(declared), false);
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-        const entry = packages[next];
+        const entry = reached.get(next)!;
         need(next, Object.keys(entry.dependencies ?? {}), false);
         need(next, Object.keys(entry.optionalDependencies ?? {}), true);
         // npm installs peer dependencies unless they are marked optional.
@@ -112,7 +190,7 @@ export function deriveShrinkwrap(
         );
     }
     for (const [name, range] of Object.entries(declared)) {
-        const version = packages[`node_modules/${name}`]?.version;
+        const version = reached.get(`node_modules/${name}`)?.version;
         if (version !== range)
             throw new Error(
                 `policy/package.json pins ${name} ${range} but package-lock.json has ${version}: pin exact versions and run npm install at the repository root.`,
@@ -120,12 +198,24 @@ export function deriveShrinkwrap(
     }
 
     const shrinkwrapPackages: Lockfile["packages"] = {
-        "": { name: pack.name, version: pack.version, license: pack.license, dependencies: declared, engines: pack.engines },
+        "": {
+            name: pack.name,
+            version: pack.version,
+            ...(bundled.size > 0 ? { bundleDependencies: [...bundled] } : {}),
+            license: pack.license,
+            dependencies: declared,
+            engines: pack.engines,
+        },
     };
+    const flags = dependencyFlags(packages, reached, Object.keys(declared), bundled);
     for (const key of [...reached.keys()].sort()) {
-        // Everything the pack reaches is a runtime dependency of it, whatever the root tree marks.
-        const { dev: _dev, devOptional: _devOptional, ...entry } = reached.get(key)!;
-        shrinkwrapPackages[key] = entry;
+        // Everything the pack reaches is a runtime dependency of it, whatever the root tree marks; npm's own flags are the pack tree's.
+        const { dev: _dev, devOptional: _devOptional, peer: _peer, inBundle: _inBundle, ...entry } = reached.get(key)!;
+        shrinkwrapPackages[key] = npmKeyOrder({
+            ...entry,
+            ...(flags.inBundle.has(key) ? { inBundle: true } : {}),
+            ...(flags.peer.has(key) ? { peer: true } : {}),
+        });
     }
     return { name: pack.name, version: pack.version, lockfileVersion: rootLock.lockfileVersion, requires: true, packages: shrinkwrapPackages };
 }

@@ -6,7 +6,7 @@
  * build it; both then start it with ./wire.ts as the CLI does.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { POLICY_PACK_DIR, PROJECT_DIR } from "./paths";
@@ -39,9 +39,13 @@ function npm(args: readonly string[], cwd: string): string {
     });
 }
 
-/** `npm pack` in policy/, into `destination`: exactly what `pulumi policy publish` uploads. */
-export function packPolicy(destination: string): PackedPolicy {
-    const [packed] = JSON.parse(npm(["pack", "--json", "--pack-destination", destination], POLICY_PACK_DIR)) as Array<{
+/**
+ * `npm pack` of the package in `dir` into `destination` (with `dryRun`, only what it would pack).
+ * In policy/ this is exactly what `pulumi policy publish` uploads, bundled contract included: the
+ * pack's prepack script places it (policy/scripts/bundleDependencies.mjs).
+ */
+export function packPackage(dir: string, destination: string, dryRun = false): PackedPolicy {
+    const [packed] = JSON.parse(npm(["pack", "--json", `--dry-run=${dryRun}`, "--pack-destination", destination], dir)) as Array<{
         filename: string;
         files: Array<{ path: string }>;
         size: number;
@@ -53,6 +57,10 @@ export function packPolicy(destination: string): PackedPolicy {
         size: packed.size,
         unpackedSize: packed.unpackedSize,
     };
+}
+
+export function packPolicy(destination: string): PackedPolicy {
+    return packPackage(POLICY_PACK_DIR, destination);
 }
 
 /** A fresh directory outside the repository, so nothing resolves through the repository's node_modules. */
@@ -104,7 +112,8 @@ function linkTree(from: string, to: string, counts: { files: number }): void {
 export function linkDependenciesFromRepository(packDir: string): { packages: number; files: number } {
     const shrinkwrap = JSON.parse(readFileSync(path.join(packDir, "npm-shrinkwrap.json"), "utf8")) as { packages: Record<string, unknown> };
     const counts = { files: 0 };
-    const entries = Object.keys(shrinkwrap.packages).filter((key) => key !== "");
+    // Bundled dependencies came with the tarball; npm keeps them as they are, and so does this.
+    const entries = Object.keys(shrinkwrap.packages).filter((key) => key !== "" && !existsSync(path.join(packDir, key)));
     for (const key of entries) linkTree(path.join(PROJECT_DIR, key), path.join(packDir, key), counts);
     return { packages: entries.length, files: counts.files };
 }

@@ -5,7 +5,7 @@
  */
 import { guardDutyEndpointPolicy } from "../../src/net/endpoint";
 import type { CapturedResource } from "../offline/runStack";
-import { PROJECT } from "guardduty-shared-vpc-contract/vocabulary";
+import { DIY_ORGANIZATION, PROJECT, roleComponentType } from "guardduty-shared-vpc-contract/vocabulary";
 
 export { PROJECT };
 
@@ -126,9 +126,9 @@ export function syntheticStack(count: number, role: SyntheticRole = "owner", sta
     const b = new StackBuilder(stack);
     const account = role === "owner" ? "333333333333" : "444444444444";
     b.provider(`${stack}-aws`, { region: REGION, allowedAccountIds: [account] });
-    const top = b.component(`guardduty-shared-vpc:stacks:${role === "owner" ? "Owner" : "Participant"}`, stack);
+    const top = b.component(roleComponentType(role), stack);
     // The reference the program reads its agent-management mode through: manual, since the owner creates guardduty-data endpoints.
-    b.stackReference(`organization/guardduty-shared-vpc/${role === "owner" ? "audit" : "owner"}`, { agentManagement: "manual" });
+    b.stackReference(`${DIY_ORGANIZATION}/${PROJECT}/${role === "owner" ? "audit" : "owner"}`, { agentManagement: "manual" });
     const full = () => b.resources.length >= count;
     let cell = 0;
     while (!full()) {

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import { PROJECT } from "guardduty-shared-vpc-contract/vocabulary";
 import type { RawConfig } from "../src/config/load";
 import { discoverStacks, runProjectStack, runStacksInOrder } from "../tools/offline/stacks";
 import { PUBLISHED_AUDIT } from "./auditOutputs";
@@ -29,14 +30,14 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 function syntheticOwnerConfig(subnets: number, principals: number): RawConfig {
     return {
         "aws:region": "us-east-1",
-        "guardduty-shared-vpc:accountId": "333333333333",
-        "guardduty-shared-vpc:organizationId": "o-a1b2c3d4e5",
-        "guardduty-shared-vpc:auditStack": "audit",
-        "guardduty-shared-vpc:vpcCidr": "10.20.0.0/16",
-        "guardduty-shared-vpc:subnets": JSON.stringify(
+        [`${PROJECT}:accountId`]: "333333333333",
+        [`${PROJECT}:organizationId`]: "o-a1b2c3d4e5",
+        [`${PROJECT}:auditStack`]: "audit",
+        [`${PROJECT}:vpcCidr`]: "10.20.0.0/16",
+        [`${PROJECT}:subnets`]: JSON.stringify(
             Array.from({ length: subnets }, (_, i) => ({ name: `subnet-${i}`, cidr: `10.20.${i}.0/24`, azId: `use1-az${(i % 6) + 1}` })),
         ),
-        "guardduty-shared-vpc:shareWith": JSON.stringify(Array.from({ length: principals }, (_, i) => String(400000000000 + i))),
+        [`${PROJECT}:shareWith`]: JSON.stringify(Array.from({ length: principals }, (_, i) => String(400000000000 + i))),
     };
 }
 

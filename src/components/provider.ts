@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PROJECT } from "guardduty-shared-vpc-contract/vocabulary";
 import type { CommonConfig } from "../config/load";
 
 /** The keys every stack's config carries for its provider. */
@@ -24,6 +25,6 @@ export function pinnedAwsProvider(stack: string, target: AccountTarget, region: 
         profile: target["aws:profile"],
         allowedAccountIds: [target.accountId],
         assumeRoles: target.assumeRoleArn ? [{ roleArn: target.assumeRoleArn, sessionName: `pulumi-${stack}`.slice(0, 64) }] : undefined,
-        defaultTags: { tags: { ManagedBy: "pulumi", "guardduty-shared-vpc:stack": `${pulumi.getProject()}/${stack}` } },
+        defaultTags: { tags: { ManagedBy: "pulumi", [`${PROJECT}:stack`]: `${pulumi.getProject()}/${stack}` } },
     });
 }

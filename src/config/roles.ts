@@ -1,4 +1,4 @@
-import { isRole, roleFromStackName, ROLES, type Role } from "guardduty-shared-vpc-contract/vocabulary";
+import { isRole, PROJECT, roleFromStackName, ROLES, type Role } from "guardduty-shared-vpc-contract/vocabulary";
 
 /** The kinds of account this program deploys into, one stack per account: the contract's roles. */
 export { ROLES, type Role };
@@ -17,7 +17,7 @@ export function resolveRole(stackName: string, configuredRole: string | undefine
         return { role: configuredRole };
     }
     const candidate = configuredRole ?? stackName.split("-")[0];
-    const source = configuredRole === undefined ? `the stack name "${stackName}" (its part before the first dash)` : "guardduty-shared-vpc:role";
+    const source = configuredRole === undefined ? `the stack name "${stackName}" (its part before the first dash)` : `${PROJECT}:role`;
     return {
         value: candidate,
         problem: `a role, one of ${ROLES.join(", ")}, from ${source}; name the stack after its role (e.g. participant-b) or set guardduty-shared-vpc:role`,

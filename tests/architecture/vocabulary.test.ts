@@ -39,6 +39,9 @@ interface Spelling {
 /** A component type token of this project: `guardduty-shared-vpc:<module>:<Type>`. */
 const OWN_TYPE_TOKEN = new RegExp(`^${PROJECT}:[a-z][A-Za-z]*:([A-Z][A-Za-z]*|$)`);
 
+/** A configuration key in the project's namespace, written out whole: `guardduty-shared-vpc:accountId`. */
+const OWN_CONFIG_KEY = new RegExp(`^${PROJECT}:[A-Za-z][\\w.\\[\\]]*$`);
+
 /** Every place a file's text spells out a vocabulary value instead of importing it. */
 function spellings(file: string, text = readFileSync(file, "utf8")): Spelling[] {
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
@@ -68,6 +71,7 @@ function spellings(file: string, text = readFileSync(file, "utf8")): Spelling[] 
             const name = exact.get(node.text);
             if (name) report(node, `import ${name} from guardduty-shared-vpc-contract/vocabulary`);
             else if (OWN_TYPE_TOKEN.test(node.text)) report(node, "build type tokens with componentType()/roleComponentType()");
+            else if (OWN_CONFIG_KEY.test(node.text)) report(node, "write the namespace as `${PROJECT}:…`");
         } else if (ts.isTemplateExpression(node) && OWN_TYPE_TOKEN.test(node.head.text)) {
             report(node, "build type tokens with componentType()/roleComponentType()");
         } else if (ts.isArrayLiteralExpression(node)) {
@@ -96,7 +100,7 @@ describe("architecture: one vocabulary", () => {
         }
     });
 
-    it("spells no role list, mode list, agent tag, SSM document, project name or type token outside the contract", () => {
+    it("spells no role list, mode list, agent tag, SSM document, project name, namespaced key or type token outside the contract", () => {
         const found = files.flatMap((file) => spellings(file)).map((s) => `${s.file}:${s.line} ${s.text} (${s.why})`);
         assert.deepEqual(found, []);
     });
@@ -111,12 +115,13 @@ describe("architecture: one vocabulary", () => {
             `const other = "guardduty-shared-vpc:network:SharedVpc";`,
             `const project = "guardduty-shared-vpc";`,
             `const pkg = { name: "AmazonGuardDuty-RuntimeMonitoringSsmPlugin" };`,
-            `const fine = "guardduty-shared-vpc:accountId"; const alsoFine = ["owner", "participant"]; const prose = "the GuardDutyManaged tag";`,
+            `const config = { "guardduty-shared-vpc:accountId": "111111111111" };`,
+            'const fine = `${PROJECT}:accountId`; const alsoFine = ["owner", "participant"]; const prose = "set guardduty-shared-vpc:accountId to the GuardDutyManaged account";',
             `import { ROLES } from "guardduty-shared-vpc";`,
         ].join("\n");
         assert.deepEqual(
             spellings(path.join(PROJECT_DIR, "src", "probe.ts"), spelled).map((s) => s.line),
-            [1, 2, 3, 4, 5, 6, 7, 8],
+            [1, 2, 3, 4, 5, 6, 7, 8, 9],
         );
     });
 });

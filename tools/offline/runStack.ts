@@ -289,7 +289,7 @@ async function settle(value: unknown): Promise<unknown> {
  */
 export async function runStackOffline(options: OfflineRunOptions): Promise<OfflineStackRun> {
     const region = options.config["aws:region"] ?? "us-east-1";
-    const accountId = options.config["guardduty-shared-vpc:accountId"] ?? "000000000000";
+    const accountId = options.config[`${options.project}:accountId`] ?? "000000000000";
     const urns = new EngineUrns();
     const onInvoke = options.cloud?.onInvoke;
     const notes: string[] = [];

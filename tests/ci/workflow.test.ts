@@ -167,6 +167,17 @@ describe("GitHub Actions pipeline (.github/workflows, structure only: it cannot 
             assert.match(String(pulumi.with?.["stack-name"]), /\/guardduty-shared-vpc\/\$\{\{ matrix\.stack \}\}$/);
         });
 
+        it("preview and up get the pack configuration tools/ci/policyConfig.ts writes, before the Pulumi step runs", () => {
+            const all = steps(stacks);
+            const pulumi = pulumiStep(stacks)!;
+            const configFile = String(pulumi.with?.policyPackConfigs);
+            assert.equal(configFile, "${{ runner.temp }}/policy-config.json");
+            const writer = all.findIndex((step) => step.run?.includes("tools/ci/policyConfig.ts") && step.run.includes('> "$RUNNER_TEMP/policy-config.json"'));
+            assert.ok(writer >= 0, "a step writes the configuration");
+            assert.ok(writer < all.indexOf(pulumi), "it is written before the Pulumi step reads it");
+            assert.ok(existsSync(path.join(PROJECT_DIR, "tools", "ci", "policyConfig.ts")));
+        });
+
         it("each stack's job assumes a role in that stack's account, pinned to it", () => {
             const deploy = steps(stacks).find((step) => String(step.with?.["role-to-assume"]).includes("matrix.accountId"))!;
             assert.equal(deploy.with?.["role-to-assume"], "arn:aws:iam::${{ matrix.accountId }}:role/${{ inputs.role-name }}");

@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
-import { contractMetadata } from "guardduty-shared-vpc-contract";
 import * as path from "node:path";
 import { ConfigError } from "../../src/config/errors";
 import type { AgentManagement } from "../../src/agentManagement";
 import type { RawConfig } from "../../src/config/load";
 import { NS } from "../../src/config/primitives";
 import type { FakeCloudOptions } from "../../tools/offline/fakeCloud";
+import { COVERAGE_EVENT_BUS_ARN, publishedAuditOutputs } from "../../tools/offline/publishedOutputs";
 import type { CapturedResource, OfflineStackRun } from "../../tools/offline/runStack";
 import { readStackConfigFile } from "../../tools/offline/stackConfig";
 import { fullyQualifiedStackName, PROJECT, runProjectStack } from "../../tools/offline/stacks";
@@ -45,12 +45,11 @@ let lastRegistered: CapturedResource[] = [];
 /** Registrations that are not resources the program creates: the root stack and stack-reference reads. */
 const BOOKKEEPING_TYPES = new Set(["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"]);
 
-/** The shipped audit stack's coverage event bus (account 222222222222, us-east-1). */
-export const COVERAGE_EVENT_BUS_ARN = "arn:aws:events:us-east-1:222222222222:event-bus/guardduty-coverage";
+export { COVERAGE_EVENT_BUS_ARN };
 
-/** What an audit stack publishes for the owner to read, under the contract: the organization's agent-management mode and the coverage bus. */
+/** What an audit stack publishes for the owner to read, under the contract: the organization's agent-management mode and the coverage bus among them. */
 export function auditOutputs(agentManagement: AgentManagement): Record<string, unknown> {
-    return { agentManagement, detectorId: "0123456789abcdef0123456789abcdef", coverageEventBusArn: COVERAGE_EVENT_BUS_ARN, ...contractMetadata("audit") };
+    return { ...publishedAuditOutputs(agentManagement) };
 }
 
 /** Unless a test says otherwise, owners read an audit stack on the manual path, as the fixture files do. */

@@ -5,25 +5,15 @@
  * retried, no partial report); how fast it is lives in `npm run bench`, not here.
  */
 import * as assert from "node:assert/strict";
-import { createAwsAccess, type AwsAccess } from "../../tools/verify/clients";
 import { CoverageChecker, INSTANCE_IDS_PER_QUERY } from "../../tools/verify/coverage";
 import { VerifyError } from "../../tools/verify/errors";
 import { expectedInstances } from "../../tools/verify/expected";
-import { awsError, startFakeAws, type FakeAwsServer, type FakeRequest } from "./support/fakeAws";
+import { awsError, loopbackPerTest, type FakeRequest } from "./support/fakeAws";
 import { fleetGuardDuty, generateFleet, type Fleet, type FleetServerOptions } from "./support/fleet";
-import { FAKE_CREDENTIALS } from "./support/fixtures";
 
 describe("verify at organization scale (real GuardDuty client, loopback server)", function () {
     this.timeout(30_000);
-    let server: FakeAwsServer | undefined;
-    let aws: AwsAccess | undefined;
-
-    afterEach(async () => {
-        aws?.destroy();
-        await server?.close();
-        server = undefined;
-        aws = undefined;
-    });
+    const loopback = loopbackPerTest();
 
     async function against(
         fleet: Fleet,
@@ -31,19 +21,20 @@ describe("verify at organization scale (real GuardDuty client, loopback server)"
         checker: { concurrency: number; maxAttempts?: number; retryMode?: "standard" | "adaptive" },
     ) {
         const guardDuty = fleetGuardDuty(fleet, serverOptions);
-        server = await startFakeAws(guardDuty.handler, { maxRequests: 2_000, lifetimeMs: 25_000 });
         // The CLI's retry settings (adaptive, 8 attempts) unless a test says otherwise.
-        aws = createAwsAccess({
-            baseCredentials: FAKE_CREDENTIALS,
-            endpoint: server.url,
-            ...(checker.maxAttempts ? { maxAttempts: checker.maxAttempts } : {}),
-            ...(checker.retryMode ? { retryMode: checker.retryMode } : {}),
-        });
+        const aws = await loopback.start(
+            guardDuty.handler,
+            { maxRequests: 2_000, lifetimeMs: 25_000 },
+            {
+                ...(checker.maxAttempts ? { maxAttempts: checker.maxAttempts } : {}),
+                ...(checker.retryMode ? { retryMode: checker.retryMode } : {}),
+            },
+        );
         const expected = expectedInstances(fleet.outputs.map((outputs, index) => ({ source: `participant-${index}`, outputs })));
         return {
             counters: guardDuty.counters,
             expected,
-            check: () => new CoverageChecker((region) => aws!.audit(region), expected, { concurrency: checker.concurrency }).check(),
+            check: () => new CoverageChecker((region) => aws.audit(region), expected, { concurrency: checker.concurrency }).check(),
         };
     }
 
@@ -70,7 +61,7 @@ describe("verify at organization scale (real GuardDuty client, loopback server)"
             assert.equal(instance.issue, served.issue, instance.instanceId);
         }
         assert.equal(run.counters.coverageCalls, 2_000 / INSTANCE_IDS_PER_QUERY, "one call per 50 expected instances, the fewest ListCoverage allows");
-        for (const request of queriesOf(server!.requests)) {
+        for (const request of queriesOf(loopback.server.requests)) {
             assert.equal(request.body.maxResults, 50);
             assert.equal(
                 request.body.filterCriteria.filterCriterion.find((c: { criterionKey: string }) => c.criterionKey === "INSTANCE_ID").filterCondition.equals
@@ -102,7 +93,7 @@ describe("verify at organization scale (real GuardDuty client, loopback server)"
         const result = await run.check();
 
         assert.equal(result.instances.length, 200);
-        const tokens = queriesOf(server!.requests).map((request) => request.body.nextToken);
+        const tokens = queriesOf(loopback.server.requests).map((request) => request.body.nextToken);
         assert.equal(tokens.filter((token) => token === undefined).length, 4);
         assert.equal(tokens.filter((token) => token === "offset-50").length, 4);
     });
@@ -163,7 +154,7 @@ describe("verify at organization scale (real GuardDuty client, loopback server)"
             assert.match(error.message, /guardduty:ListCoverage in us-east-1 failed for the audit account: InternalServerErrorException/);
             return true;
         });
-        const queriesStarted = new Set(queriesOf(server!.requests).map((request) => JSON.stringify(request.body.filterCriteria))).size;
+        const queriesStarted = new Set(queriesOf(loopback.server.requests).map((request) => JSON.stringify(request.body.filterCriteria))).size;
         assert.ok(queriesStarted < 40, `the pool stopped starting queries after the failure (${queriesStarted} of 40 started)`);
     });
 });

@@ -4,41 +4,21 @@
  * are proven; the mocked tests cannot see them because aws-sdk-client-mock replaces `send`.
  */
 import * as assert from "node:assert/strict";
-import { createAwsAccess, type AwsAccess } from "../../tools/verify/clients";
 import { CoverageChecker } from "../../tools/verify/coverage";
 import { VerifyError } from "../../tools/verify/errors";
 import { expectedInstances, type ExpectedInstance } from "../../tools/verify/expected";
-import {
-    awsError,
-    json,
-    pagedCoverage,
-    routeFake,
-    startFakeAws,
-    stsCallerIdentity,
-    wireCoverage,
-    type FakeAwsServer,
-    type FakeHandler,
-} from "./support/fakeAws";
-import { AUDIT_CALLER_ARN, AUDIT_ACCOUNT, DETECTOR_ID, FAKE_CREDENTIALS, PARTICIPANT_ACCOUNT, participantOutputs, REGION } from "./support/fixtures";
+import { awsError, json, pagedCoverage, routeFake, loopbackPerTest, stsCallerIdentity, wireCoverage, type FakeHandler } from "./support/fakeAws";
+import { AUDIT_CALLER_ARN, AUDIT_ACCOUNT, DETECTOR_ID, PARTICIPANT_ACCOUNT, participantOutputs, REGION } from "./support/fixtures";
 
 const MAX_ATTEMPTS = 3;
 
 describe("verify on the wire: real GuardDuty client against a loopback REST-JSON server", function () {
     this.timeout(10_000);
-    let server: FakeAwsServer | undefined;
-    let aws: AwsAccess | undefined;
-
-    afterEach(async () => {
-        aws?.destroy();
-        await server?.close();
-        server = undefined;
-        aws = undefined;
-    });
+    const loopback = loopbackPerTest();
 
     async function checkerAgainst(handler: FakeHandler, expected: ExpectedInstance[]): Promise<CoverageChecker> {
-        server = await startFakeAws(handler, { maxRequests: 40, lifetimeMs: 8_000 });
-        aws = createAwsAccess({ baseCredentials: FAKE_CREDENTIALS, endpoint: server.url, maxAttempts: MAX_ATTEMPTS, retryMode: "standard" });
-        return new CoverageChecker((region) => aws!.audit(region), expected);
+        const aws = await loopback.start(handler, { maxRequests: 40, lifetimeMs: 8_000 }, { maxAttempts: MAX_ATTEMPTS, retryMode: "standard" });
+        return new CoverageChecker((region) => aws.audit(region), expected);
     }
 
     const five = Array.from({ length: 5 }, (_, index) => ({ name: `app-${index}`, id: `i-0${String(index).repeat(16)}`, subnet: "app-a", azId: "use1-az1" }));
@@ -68,7 +48,7 @@ describe("verify on the wire: real GuardDuty client against a loopback REST-JSON
 
         const result = await checker.check();
 
-        const coverageRequests = server!.requests.filter((request) => request.operation === "ListCoverage");
+        const coverageRequests = loopback.server.requests.filter((request) => request.operation === "ListCoverage");
         assert.deepEqual(
             coverageRequests.map((request) => request.body.nextToken),
             [undefined, "page-1", "page-2"],
@@ -144,7 +124,7 @@ describe("verify on the wire: real GuardDuty client against a loopback REST-JSON
         assert.match(error.message, /guardduty:ListCoverage in us-east-1 failed for the audit account: InternalServerErrorException: internal failure/);
         assert.match(error.message, /HTTP 500/);
         assert.match(error.message, new RegExp(`${MAX_ATTEMPTS} attempt\\(s\\)`));
-        assert.equal(server!.requests.filter((request) => request.operation === "ListCoverage").length, MAX_ATTEMPTS);
+        assert.equal(loopback.server.requests.filter((request) => request.operation === "ListCoverage").length, MAX_ATTEMPTS);
     });
 
     it("fails the whole check, rather than returning the first page, when a later page keeps failing", async () => {
@@ -161,7 +141,7 @@ describe("verify on the wire: real GuardDuty client against a loopback REST-JSON
             checker.check(),
             (error: unknown) => error instanceof VerifyError && error.kind === "aws-error" && /ServiceUnavailable/.test(error.message),
         );
-        assert.equal(server!.requests.filter((request) => request.body?.nextToken === "page-1").length, MAX_ATTEMPTS);
+        assert.equal(loopback.server.requests.filter((request) => request.body?.nextToken === "page-1").length, MAX_ATTEMPTS);
     });
 
     it("names the caller and the denied IAM action on a 403 AccessDeniedException, using STS on the same endpoint", async () => {
@@ -181,7 +161,7 @@ describe("verify on the wire: real GuardDuty client against a loopback REST-JSON
             assert.match(error.message, /is not allowed to perform guardduty:ListCoverage in us-east-1/);
             return true;
         });
-        assert.equal(server!.requests.filter((request) => request.operation === "ListCoverage").length, 1, "access denied is not retried");
+        assert.equal(loopback.server.requests.filter((request) => request.operation === "ListCoverage").length, 1, "access denied is not retried");
     });
 
     it("reports a region without a detector as no-detector, not as instances NOT FOUND", async () => {
@@ -195,6 +175,6 @@ describe("verify on the wire: real GuardDuty client against a loopback REST-JSON
             (error: unknown) =>
                 error instanceof VerifyError && error.kind === "no-detector" && /No GuardDuty detector in us-east-1 .*\(222222222222\)/.test(error.message),
         );
-        assert.equal(server!.requests.filter((request) => request.operation === "ListCoverage").length, 0);
+        assert.equal(loopback.server.requests.filter((request) => request.operation === "ListCoverage").length, 0);
     });
 });

@@ -8,6 +8,8 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { createAwsAccess, type AwsAccess, type AwsAccessOptions } from "../../../tools/verify/clients";
+import { FAKE_CREDENTIALS } from "./fixtures";
 
 export type Operation =
     "ListDetectors" | "ListCoverage" | "ListFindings" | "GetFindings" | "GetCallerIdentity" | "AssumeRole" | "SendCommand" | "GetCommandInvocation";
@@ -211,5 +213,35 @@ export function pagedCoverage(pages: readonly Record<string, unknown>[][]): Fake
             return awsError(400, "BadRequestException", `unknown nextToken ${String(token)}`);
         }
         return json({ resources: page, ...(index + 1 < pages.length ? { nextToken: `page-${index + 1}` } : {}) });
+    };
+}
+
+/**
+ * The real AWS clients against a fresh loopback server, one pair per test: `start` opens both,
+ * and the mocha suite that called this closes them after each of its tests, pass or fail.
+ */
+export function loopbackPerTest(): {
+    start(handler: FakeHandler, limits: Partial<FakeLimits>, access?: Omit<AwsAccessOptions, "baseCredentials" | "endpoint">): Promise<AwsAccess>;
+    /** The running server (its requests), once `start` has run in this test. */
+    readonly server: FakeAwsServer;
+} {
+    let server: FakeAwsServer | undefined;
+    let aws: AwsAccess | undefined;
+    afterEach(async () => {
+        aws?.destroy();
+        await server?.close();
+        server = undefined;
+        aws = undefined;
+    });
+    return {
+        async start(handler, limits, access = {}) {
+            server = await startFakeAws(handler, limits);
+            aws = createAwsAccess({ baseCredentials: FAKE_CREDENTIALS, endpoint: server.url, ...access });
+            return aws;
+        },
+        get server() {
+            if (!server) throw new Error("loopbackPerTest: start() has not run in this test");
+            return server;
+        },
     };
 }

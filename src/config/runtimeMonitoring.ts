@@ -12,9 +12,9 @@ import type { Role } from "./roles";
  */
 const RUNTIME_MONITORING_USE: Readonly<Record<Role, string | undefined>> = {
     management: undefined,
-    audit: "turns on the RUNTIME_MONITORING feature on its detector and for the organization in every region it governs",
-    owner: "exists for the guardduty-data endpoint GuardDuty's runtime agents report through (its own under manual agent management, GuardDuty's under automated)",
-    participant: "installs GuardDuty's runtime agent on its instances, which reports to Runtime Monitoring",
+    audit: "turns its RUNTIME_MONITORING feature on, on the detector and for the organization, in every region it governs",
+    owner: "exists for the guardduty-data endpoint its agents report through, its own under manual agent management or GuardDuty's under automated",
+    participant: "installs its agent on the instances",
 };
 
 /**
@@ -25,7 +25,7 @@ export function runtimeMonitoringRegionProblem(role: Role, region: string, remed
     const use = RUNTIME_MONITORING_USE[role];
     const unavailable = runtimeMonitoringUnavailableIn(region);
     if (use === undefined || unavailable === undefined) return undefined;
-    return `a region where GuardDuty offers Runtime Monitoring, which this ${role} stack ${use}: ${region} is in partition ${partitionOf(region)}, where ${unavailable}. ${remedy}`;
+    return `a region where GuardDuty offers Runtime Monitoring (this ${role} stack ${use}): ${region} is in partition ${partitionOf(region)}, where ${unavailable}. ${remedy}`;
 }
 
 /** The remedy for a stack's own region (aws:region). */

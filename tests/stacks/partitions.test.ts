@@ -107,21 +107,21 @@ const CHINA_CASES: BadInput[] = (["cn-north-1", "cn-northwest-1"] as const).flat
             stack: "owner",
             changes: { "aws:region": region, subnets: subnetsIn(prefix) },
             key: "aws:region",
-            says: `this owner stack exists for the guardduty-data endpoint GuardDuty's runtime agents report through (its own under manual agent management, GuardDuty's under automated): ${region} is in partition aws-cn, where ${CHINA_SAYS}`,
+            says: `a region where GuardDuty offers Runtime Monitoring (this owner stack exists for the guardduty-data endpoint its agents report through, its own under manual agent management or GuardDuty's under automated): ${region} is in partition aws-cn, where ${CHINA_SAYS}`,
         },
         {
             name: `participant in ${region}`,
             stack: "participant",
             changes: { "aws:region": region },
             key: "aws:region",
-            says: `this participant stack installs GuardDuty's runtime agent on its instances, which reports to Runtime Monitoring: ${region} is in partition aws-cn`,
+            says: `(this participant stack installs its agent on the instances): ${region} is in partition aws-cn`,
         },
         {
             name: `audit in ${region}`,
             stack: "audit",
             changes: { "aws:region": region },
             key: "aws:region",
-            says: `this audit stack turns on the RUNTIME_MONITORING feature on its detector and for the organization in every region it governs: ${region} is in partition aws-cn`,
+            says: `(this audit stack turns its RUNTIME_MONITORING feature on, on the detector and for the organization, in every region it governs): ${region} is in partition aws-cn`,
         },
     ];
 });

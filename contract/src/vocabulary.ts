@@ -1,7 +1,8 @@
 /**
- * The names downstream code shares with the stacks: the project, the account roles, and
- * GuardDuty's agent-management vocabulary. Plain constants, free of Pulumi, so a program can
- * branch on them before it registers anything.
+ * The names downstream code shares with the stacks: the project, the account roles,
+ * GuardDuty's agent-management vocabulary, and the partition facts its endpoint depends on.
+ * Plain constants and functions, free of Pulumi, so a program (and the policy pack) can branch on
+ * them before it registers anything.
  */
 
 /** The Pulumi project that publishes this contract; also the namespace of its config keys. */
@@ -65,3 +66,62 @@ export function roleComponentType(role: Role): string {
 
 /** The organization name the self-managed (DIY) backends, `pulumi login --local` and S3, give every stack. */
 export const DIY_ORGANIZATION = "organization";
+
+/**
+ * The AWS partition a region belongs to (`aws`, `aws-cn`, `aws-us-gov`, …): ARNs, and which
+ * GuardDuty features exist and under which endpoint names, differ between partitions. A region
+ * this does not recognise is taken as commercial (`aws`), where AWS launches new regions.
+ */
+export function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    if (region.startsWith("us-isob-")) return "aws-iso-b";
+    if (region.startsWith("us-isof-")) return "aws-iso-f";
+    if (region.startsWith("us-iso-")) return "aws-iso";
+    if (region.startsWith("eu-isoe-")) return "aws-iso-e";
+    if (region.startsWith("eusc-")) return "aws-eusc";
+    return "aws";
+}
+
+/**
+ * Partitions where GuardDuty exists but its Runtime Monitoring does not, each with AWS's words
+ * for it. China: "Runtime Monitoring (including EKS Runtime Monitoring) is not supported in the
+ * China Regions" ("Getting Started with Amazon Web Services in China", Amazon GuardDuty).
+ */
+export const RUNTIME_MONITORING_UNAVAILABLE: Readonly<Record<string, string>> = Object.freeze({
+    "aws-cn": "Runtime Monitoring (including EKS Runtime Monitoring) is not supported in the China Regions",
+});
+
+/** Why Runtime Monitoring is unavailable in `region` (AWS's words), or undefined where it is offered. */
+export function runtimeMonitoringUnavailableIn(region: string): string | undefined {
+    return RUNTIME_MONITORING_UNAVAILABLE[partitionOf(region)];
+}
+
+/** An AWS service's VPC endpoint service name in a region: `com.amazonaws.<region>.<service>`. */
+export function endpointServiceName(region: string, service: string): string {
+    return `com.amazonaws.${region}.${service}`;
+}
+
+/** The VPC endpoint service GuardDuty's runtime agent reports through, outside AWS GovCloud (US). */
+export const GUARDDUTY_DATA_SERVICE = "guardduty-data";
+/**
+ * Its name in AWS GovCloud (US), where the plain one does not exist: "the Service name in the AWS
+ * GovCloud (US) Region should be com.amazonaws.us-gov-east-1.guardduty-data-fips" (AWS GovCloud
+ * (US) User Guide, "Amazon GuardDuty in AWS GovCloud (US)").
+ */
+export const GUARDDUTY_DATA_FIPS_SERVICE = "guardduty-data-fips";
+
+/**
+ * The service of the endpoint GuardDuty's runtime agent reports through in `region`; the agent
+ * resolves that service's private DNS name (`guardduty-data.<region>.amazonaws.com` outside
+ * GovCloud), so an endpoint for the other variant never receives its traffic. Only meaningful
+ * where Runtime Monitoring is offered (see runtimeMonitoringUnavailableIn).
+ */
+export function guardDutyDataService(region: string): string {
+    return partitionOf(region) === "aws-us-gov" ? GUARDDUTY_DATA_FIPS_SERVICE : GUARDDUTY_DATA_SERVICE;
+}
+
+/** `com.amazonaws.<region>.guardduty-data`, or `…guardduty-data-fips` in GovCloud: the endpoint a manually managed agent needs. */
+export function guardDutyDataServiceName(region: string): string {
+    return endpointServiceName(region, guardDutyDataService(region));
+}

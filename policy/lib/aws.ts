@@ -45,7 +45,10 @@ export function shortType(type: string): string {
     return type.slice(type.lastIndexOf(":") + 1) || type;
 }
 
-/** The guardduty-data service name's shape; the FIPS variant serves the same agent traffic. */
+/**
+ * The guardduty-data service name's shape, either variant: which one a region needs (the FIPS
+ * one in GovCloud only) is the vocabulary's guardDutyDataServiceName.
+ */
 const GUARDDUTY_DATA = /^com\.amazonaws\.([a-z0-9-]+)\.guardduty-data(-fips)?$/;
 
 export function guardDutyDataRegion(serviceName: string): string | undefined {

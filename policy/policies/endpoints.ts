@@ -1,4 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { guardDutyDataServiceName, partitionOf, runtimeMonitoringUnavailableIn } from "guardduty-shared-vpc-contract/vocabulary";
 import { guardDutyDataRegion, T } from "../lib/aws";
 import { NO_CONFIG, withCheckedConfig } from "../lib/config";
 import { assessEndpointPolicy, ORG_ID } from "../lib/endpointPolicy";
@@ -51,10 +52,21 @@ function endpointRegion(endpoint: PolicyResource): string | Unknown | undefined 
     return isUnknown(own) || isUnknown(fromProvider) ? UNKNOWN : undefined;
 }
 
+/** Why `serviceName` is not the one the agent in `region` reports through, and what AWS does with it. */
+function serviceNameMismatch(serviceName: string, region: string): string {
+    if (guardDutyDataRegion(serviceName) !== region) {
+        return `the service of the endpoint's own region ${region} (it is "${serviceName}"; AWS fails with InvalidServiceName, and the agent only uses its own region's endpoint)`;
+    }
+    if (partitionOf(region) === "aws-us-gov") {
+        return `the FIPS service, the only one AWS GovCloud (US) offers for Runtime Monitoring (it is "${serviceName}"; AWS fails with InvalidServiceName; AWS GovCloud (US) User Guide, "Amazon GuardDuty in AWS GovCloud (US)")`;
+    }
+    return `the plain service, the one outside AWS GovCloud (US) (it is "${serviceName}"): the agent connects to guardduty-data.${region}.amazonaws.com, that service's private DNS name, so an endpoint of the FIPS variant never receives its traffic (GuardDuty user guide, "How the security agent connects to GuardDuty")`;
+}
+
 export const guardDutyEndpointPrivateDns: StackValidationPolicy = withCheckedConfig({
     name: "guardduty-endpoint-private-dns",
     description:
-        "A guardduty-data endpoint is an Interface endpoint with private DNS, for its own region's service, in a VPC with DNS support and DNS hostnames.",
+        "A guardduty-data endpoint is an Interface endpoint with private DNS, for its own region's service (guardduty-data-fips in GovCloud, none in China, where Runtime Monitoring is not offered), in a VPC with DNS support and DNS hostnames.",
     enforcementLevel: "mandatory",
     configSchema: NO_CONFIG,
     validateStack: (args, report) => {
@@ -90,10 +102,19 @@ export const guardDutyEndpointPrivateDns: StackValidationPolicy = withCheckedCon
                     `The region in ${label(endpoint)}'s serviceName cannot be checked: neither the endpoint nor its provider sets region (it would come from the environment). Set region on the stack's AWS provider.`,
                     endpoint.urn,
                 );
-            } else if (guardDutyDataRegion(serviceName) !== region) {
-                changes.push(
-                    `set serviceName to "com.amazonaws.${region}.guardduty-data", the service of the endpoint's own region ${region} (it is "${serviceName}"; AWS fails with InvalidServiceName, and the agent only uses its own region's endpoint)`,
-                );
+            } else {
+                const unavailable = runtimeMonitoringUnavailableIn(region);
+                if (unavailable !== undefined) {
+                    // Nothing else about it matters: the endpoint cannot exist, whatever its settings.
+                    report(
+                        `${label(endpoint)} is a guardduty-data endpoint in ${region} (partition ${partitionOf(region)}), where ${unavailable}: ` +
+                            "there is no such endpoint service to connect to (AWS fails with InvalidServiceName), and no agent to serve. Remove it; Runtime Monitoring needs a commercial or AWS GovCloud (US) region.",
+                        endpoint.urn,
+                    );
+                    continue;
+                }
+                const expected = guardDutyDataServiceName(region);
+                if (serviceName !== expected) changes.push(`set serviceName to "${expected}", ${serviceNameMismatch(serviceName, region)}`);
             }
 
             const vpc = view.referenced(endpoint, "vpcId", T.vpc);

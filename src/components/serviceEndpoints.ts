@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyDocument } from "../iam";
-import { GUARDDUTY_DATA_SERVICE, interfaceServiceName } from "../net/endpoint";
-import { componentType } from "guardduty-shared-vpc-contract/vocabulary";
+import { componentType, endpointServiceName, GUARDDUTY_DATA_SERVICE, guardDutyDataService } from "guardduty-shared-vpc-contract/vocabulary";
 
 export interface ServiceEndpointsArgs {
     region: string;
@@ -51,32 +50,34 @@ export class ServiceEndpoints extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const interfaceEndpoint = (service: string, policy?: PolicyDocument) =>
+        // `label` names the resource; `service` may differ by partition, and the URN should not.
+        const interfaceEndpoint = (label: string, service: string, policy?: PolicyDocument) =>
             new aws.ec2.VpcEndpoint(
-                `${name}-${service}`,
+                `${name}-${label}`,
                 {
                     vpcId: args.vpcId,
-                    serviceName: interfaceServiceName(args.region, service),
+                    serviceName: endpointServiceName(args.region, service),
                     vpcEndpointType: "Interface",
                     privateDnsEnabled: true,
                     subnetIds: args.subnetIds,
                     securityGroupIds: [this.securityGroup.id],
                     policy: policy ? JSON.stringify(policy) : undefined,
-                    tags: { Name: `${name}-${service}` },
+                    tags: { Name: `${name}-${label}` },
                 },
                 { parent: this },
             );
 
         if (args.guardDutyEndpointPolicy) {
-            this.guardDutyEndpoint = interfaceEndpoint(GUARDDUTY_DATA_SERVICE, args.guardDutyEndpointPolicy);
+            // GovCloud offers only the FIPS variant: the plain name fails CreateVpcEndpoint with InvalidServiceName.
+            this.guardDutyEndpoint = interfaceEndpoint(GUARDDUTY_DATA_SERVICE, guardDutyDataService(args.region), args.guardDutyEndpointPolicy);
         }
         if (args.ssm) {
-            for (const service of SSM_SERVICES) interfaceEndpoint(service);
+            for (const service of SSM_SERVICES) interfaceEndpoint(service, service);
             new aws.ec2.VpcEndpoint(
                 `${name}-s3`,
                 {
                     vpcId: args.vpcId,
-                    serviceName: `com.amazonaws.${args.region}.s3`,
+                    serviceName: endpointServiceName(args.region, "s3"),
                     vpcEndpointType: "Gateway",
                     routeTableIds: args.routeTableIds,
                     tags: { Name: `${name}-s3` },

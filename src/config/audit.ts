@@ -84,7 +84,7 @@ interface AuditCrossCheckInput {
 }
 
 function auditCrossCheck(config: AuditCrossCheckInput): ConfigProblem[] {
-    return [...agentManagementProblems(config), ...governedRegionsProblems(config), ...findingsExportRegionProblems(config)];
+    return [...agentManagementProblems(config), ...governedRegionsProblems("audit", config), ...findingsExportRegionProblems(config)];
 }
 
 function agentManagementProblems(config: AuditCrossCheckInput): ConfigProblem[] {

@@ -3,6 +3,7 @@ import { ConfigProblem } from "./errors";
 import { configKey } from "./load";
 import { json } from "./primitives";
 import { isOptInRegion, KNOWN_REGIONS, partitionOf } from "./regions";
+import { runtimeMonitoringRegionProblem } from "./runtimeMonitoring";
 
 export const REGIONS_EXPECTED =
     'a list of AWS regions that includes the stack\'s own aws:region, e.g. ["us-east-1", "eu-west-1"] (a YAML list, or `pulumi config set --path \'guardduty-shared-vpc:regions[1]\' eu-west-1`)';
@@ -41,9 +42,11 @@ export function governedRegionsOf(config: GovernedRegionsInput): string[] {
  * topic), so a list without it would not move the stack elsewhere but ask to remove those; the
  * error says so rather than adding it silently. Every region must be in the home region's
  * partition: the stack runs with one account's credentials and builds its ARNs (detectors, the
- * findings bucket's policy) in one partition, and neither spans two.
+ * findings bucket's policy) in one partition, and neither spans two. An audit stack turns
+ * Runtime Monitoring on in every region it governs, so a region without it (China) is refused
+ * with that reason rather than its partition's: moving it to a stack of its own would not help.
  */
-export function governedRegionsProblems(config: GovernedRegionsInput): ConfigProblem[] {
+export function governedRegionsProblems(role: "management" | "audit", config: GovernedRegionsInput): ConfigProblem[] {
     if (config.regions === undefined) return [];
     const home = config["aws:region"];
     const problems: ConfigProblem[] = [];
@@ -63,6 +66,12 @@ export function governedRegionsProblems(config: GovernedRegionsInput): ConfigPro
                 value: region,
                 expected: `each region once: ${region} is already regions[${first}] (a second entry would register its resources twice)`,
             });
+            return;
+        }
+        // The home region's own problem is reported once, on aws:region.
+        const unavailable = region === home ? undefined : runtimeMonitoringRegionProblem(role, region, `Remove ${region} from regions`);
+        if (unavailable) {
+            problems.push({ key: configKey("regions", index), value: region, expected: unavailable });
         } else if (partitionOf(region) !== partition) {
             problems.push({
                 key: configKey("regions", index),

@@ -4,6 +4,7 @@ import { isNearMiss, nearestKnown } from "./nearMiss";
 import { commonShape, NS, RETIRED } from "./primitives";
 import { partitionOf } from "./regions";
 import type { Role } from "./roles";
+import { MOVE_STACK_REMEDY, runtimeMonitoringRegionProblem } from "./runtimeMonitoring";
 
 /** A stack's configuration as the engine hands it to the program: fully qualified key → string. */
 export type RawConfig = Readonly<Record<string, string>>;
@@ -134,6 +135,11 @@ export function parseStackConfig<S extends z.ZodRawShape>(
     // The keys every stack shares are checked together even when a role's key is broken.
     const common = z.object(commonShape).safeParse(input);
     if (common.success) problems.push(...commonCrossCheck(common.data));
+    // A role that needs Runtime Monitoring in a region without it (China) would fail mid-deploy,
+    // on its first GuardDuty feature, endpoint or agent: refused whenever the region itself reads.
+    const region = commonShape["aws:region"].safeParse(input["aws:region"]);
+    const unavailable = region.success ? runtimeMonitoringRegionProblem(role, region.data, MOVE_STACK_REMEDY) : undefined;
+    if (unavailable) problems.push({ key: "aws:region", value: region.data, expected: unavailable });
     if (result.success && crossCheck) problems.push(...crossCheck(result.data as never));
     if (problems.length > 0 || !result.success) throw new ConfigError(stack, problems);
     return result.data as z.infer<z.ZodObject<typeof commonShape & S>>;

@@ -16,7 +16,7 @@ export const managementShape = {
 };
 
 function managementCrossCheck(config: { "aws:region": string; accountId: string; auditAccountId: string; regions?: string[] }): ConfigProblem[] {
-    const problems: ConfigProblem[] = [...governedRegionsProblems(config)];
+    const problems: ConfigProblem[] = [...governedRegionsProblems("management", config)];
     if (config.auditAccountId === config.accountId) {
         problems.push({
             key: configKey("auditAccountId"),

@@ -1,5 +1,8 @@
 import { Region } from "@pulumi/aws";
 
+// One definition of partitions, shared with the policy pack through the contract's vocabulary.
+export { partitionOf } from "guardduty-shared-vpc-contract/vocabulary";
+
 /** Every region the pinned @pulumi/aws provider knows, so the list moves with the provider version. */
 export const KNOWN_REGIONS: readonly string[] = Object.freeze(Object.values(Region));
 
@@ -112,16 +115,4 @@ export function azIdProblem(azId: string, region: string): string | undefined {
         return `an availability-zone ID of ${region}, which start with "${prefix}-" (e.g. ${prefix}-az1)`;
     }
     return undefined;
-}
-
-/** The ARN partition of a region: IAM managed-policy ARNs differ in China and GovCloud. */
-export function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    if (region.startsWith("us-isob-")) return "aws-iso-b";
-    if (region.startsWith("us-isof-")) return "aws-iso-f";
-    if (region.startsWith("us-iso-")) return "aws-iso";
-    if (region.startsWith("eu-isoe-")) return "aws-iso-e";
-    if (region.startsWith("eusc-")) return "aws-eusc";
-    return "aws";
 }

@@ -1,12 +1,6 @@
 /** Pure rules for the owner's interface endpoints, kept free of Pulumi so they test without mocks. */
 import type { Condition, PolicyDocument } from "../iam";
 
-export const GUARDDUTY_DATA_SERVICE = "guardduty-data";
-
-export function interfaceServiceName(region: string, service: string): string {
-    return `com.amazonaws.${region}.${service}`;
-}
-
 export type EndpointPolicyScope = { kind: "organization"; organizationId: string } | { kind: "accounts"; accountIds: readonly string[] };
 
 /**

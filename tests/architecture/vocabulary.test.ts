@@ -42,6 +42,13 @@ const OWN_TYPE_TOKEN = new RegExp(`^${PROJECT}:[a-z][A-Za-z]*:([A-Z][A-Za-z]*|$)
 /** A configuration key in the project's namespace, written out whole: `guardduty-shared-vpc:accountId`. */
 const OWN_CONFIG_KEY = new RegExp(`^${PROJECT}:[A-Za-z][\\w.\\[\\]]*$`);
 
+/**
+ * A guardduty-data service name built or written out (`com.amazonaws.${region}.guardduty-data`),
+ * or the FIPS variant's name: the variant depends on the partition, which
+ * guardDutyDataServiceName() decides in one place.
+ */
+const GUARDDUTY_DATA_SERVICE_NAME = /(^|\.)guardduty-data-fips\b|^com\.amazonaws\.[^.]*\.guardduty-data\b|^\.guardduty-data\b/;
+
 /** Every place a file's text spells out a vocabulary value instead of importing it. */
 function spellings(file: string, text = readFileSync(file, "utf8")): Spelling[] {
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
@@ -71,9 +78,15 @@ function spellings(file: string, text = readFileSync(file, "utf8")): Spelling[] 
             const name = exact.get(node.text);
             if (name) report(node, `import ${name} from guardduty-shared-vpc-contract/vocabulary`);
             else if (OWN_TYPE_TOKEN.test(node.text)) report(node, "build type tokens with componentType()/roleComponentType()");
+            else if (GUARDDUTY_DATA_SERVICE_NAME.test(node.text)) report(node, "build the service name with guardDutyDataServiceName(region)");
             else if (OWN_CONFIG_KEY.test(node.text)) report(node, "write the namespace as `${PROJECT}:…`");
         } else if (ts.isTemplateExpression(node) && OWN_TYPE_TOKEN.test(node.head.text)) {
             report(node, "build type tokens with componentType()/roleComponentType()");
+        } else if (
+            ts.isTemplateExpression(node) &&
+            [node.head, ...node.templateSpans.map((span) => span.literal)].some((part) => GUARDDUTY_DATA_SERVICE_NAME.test(part.text))
+        ) {
+            report(node, "build the service name with guardDutyDataServiceName(region)");
         } else if (ts.isArrayLiteralExpression(node)) {
             const strings = node.elements.map((element) => (ts.isStringLiteral(element) ? element.text : undefined));
             for (const list of lists) {
@@ -100,7 +113,7 @@ describe("architecture: one vocabulary", () => {
         }
     });
 
-    it("spells no role list, mode list, agent tag, SSM document, project name, namespaced key or type token outside the contract", () => {
+    it("spells no role list, mode list, agent tag, SSM document, project name, namespaced key, type token or guardduty-data service name outside the contract", () => {
         const found = files.flatMap((file) => spellings(file)).map((s) => `${s.file}:${s.line} ${s.text} (${s.why})`);
         assert.deepEqual(found, []);
     });
@@ -117,11 +130,16 @@ describe("architecture: one vocabulary", () => {
             `const pkg = { name: "AmazonGuardDuty-RuntimeMonitoringSsmPlugin" };`,
             `const config = { "guardduty-shared-vpc:accountId": "111111111111" };`,
             'const fine = `${PROJECT}:accountId`; const alsoFine = ["owner", "participant"]; const prose = "set guardduty-shared-vpc:accountId to the GuardDutyManaged account";',
+            "const service = `com.amazonaws.${region}.guardduty-data`;",
+            'const govCloud = "com.amazonaws.us-gov-west-1.guardduty-data";',
+            'const fips = { service: "guardduty-data-fips" };',
+            "const name = `${prefix}.guardduty-data-fips`;",
+            'const prose = "the guardduty-data endpoint of the owner"; const label = "guardduty-data";',
             `import { ROLES } from "guardduty-shared-vpc";`,
         ].join("\n");
         assert.deepEqual(
             spellings(path.join(PROJECT_DIR, "src", "probe.ts"), spelled).map((s) => s.line),
-            [1, 2, 3, 4, 5, 6, 7, 8, 9],
+            [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14],
         );
     });
 });

@@ -3,7 +3,7 @@ import { asFirstPreview } from "../../tools/policy/evaluate";
 import { guardDutyEndpointPolicyScoped, guardDutyEndpointPrivateDns, noVpcEndpointInParticipantStack } from "../../policy/policies";
 import { guardDutyEndpointPolicy } from "../../src/net/endpoint";
 import { orgScopedEndpointPolicy, StackBuilder } from "../../tools/policy/synthetic";
-import { check, expectClean, expectMandatory, expectWaits, ownerFixture, participantFixture, U } from "./helpers";
+import { check, expectClean, expectMandatory, expectWaits, ownerFixture, participantFixture, setProps, U } from "./helpers";
 
 const NO_ENDPOINT = "no-vpc-endpoint-in-participant-stack";
 const PRIVATE_DNS = "guardduty-endpoint-private-dns";
@@ -137,8 +137,87 @@ describe("policy guardduty-endpoint-private-dns", () => {
         expectMandatory(await check(typo.b.resources, { policy }), PRIVATE_DNS, /own region us-east-1/);
         const overridden = ownerFixture({ endpoint: { serviceName: "com.amazonaws.eu-west-1.guardduty-data", region: "eu-west-1" } });
         expectClean(await check(overridden.b.resources, { policy }));
-        const fips = ownerFixture({ endpoint: { serviceName: "com.amazonaws.us-east-1.guardduty-data-fips" } });
+    });
+
+    for (const region of ["us-gov-west-1", "us-gov-east-1"]) {
+        it(`in GovCloud (${region}) fails the plain service, which does not exist there, naming the FIPS one, and passes the FIPS one`, async () => {
+            const plain = ownerFixture({ endpoint: { serviceName: `com.amazonaws.${region}.guardduty-data`, region } });
+            const verdict = expectMandatory(
+                await check(plain.b.resources, { policy }),
+                PRIVATE_DNS,
+                `set serviceName to "com.amazonaws.${region}.guardduty-data-fips", the FIPS service, the only one AWS GovCloud (US) offers for Runtime Monitoring (it is "com.amazonaws.${region}.guardduty-data"; AWS fails with InvalidServiceName`,
+                plain.endpoint,
+            );
+            assert.match(verdict.message, /AWS GovCloud \(US\) User Guide, "Amazon GuardDuty in AWS GovCloud \(US\)"/);
+            const fips = ownerFixture({ endpoint: { serviceName: `com.amazonaws.${region}.guardduty-data-fips`, region } });
+            expectClean(await check(fips.b.resources, { policy }));
+        });
+    }
+
+    it("takes GovCloud from the endpoint's provider as well as from its own region", async () => {
+        const plain = ownerFixture({ endpoint: { serviceName: "com.amazonaws.us-gov-west-1.guardduty-data" } });
+        setProps(plain.provider, { region: "us-gov-west-1" });
+        expectMandatory(await check(plain.b.resources, { policy }), PRIVATE_DNS, /"com\.amazonaws\.us-gov-west-1\.guardduty-data-fips", the FIPS service/);
+        const fips = ownerFixture({ endpoint: { serviceName: "com.amazonaws.us-gov-west-1.guardduty-data-fips" } });
+        setProps(fips.provider, { region: "us-gov-west-1" });
         expectClean(await check(fips.b.resources, { policy }));
+    });
+
+    it("names the FIPS service of the endpoint's own GovCloud region when the name is another region's, of either variant", async () => {
+        for (const serviceName of ["com.amazonaws.us-gov-east-1.guardduty-data-fips", "com.amazonaws.us-east-1.guardduty-data"]) {
+            const other = ownerFixture({ endpoint: { serviceName, region: "us-gov-west-1" } });
+            expectMandatory(
+                await check(other.b.resources, { policy }),
+                PRIVATE_DNS,
+                `set serviceName to "com.amazonaws.us-gov-west-1.guardduty-data-fips", the service of the endpoint's own region us-gov-west-1 (it is "${serviceName}"`,
+            );
+        }
+    });
+
+    it("fails the FIPS variant outside GovCloud, where the agent connects to the plain service's private DNS name", async () => {
+        for (const region of ["us-east-1", "eu-west-1"]) {
+            const fips = ownerFixture({ endpoint: { serviceName: `com.amazonaws.${region}.guardduty-data-fips`, region } });
+            expectMandatory(
+                await check(fips.b.resources, { policy }),
+                PRIVATE_DNS,
+                `set serviceName to "com.amazonaws.${region}.guardduty-data", the plain service, the one outside AWS GovCloud (US) (it is "com.amazonaws.${region}.guardduty-data-fips"): the agent connects to guardduty-data.${region}.amazonaws.com`,
+                fips.endpoint,
+            );
+        }
+    });
+
+    it("expects the plain service in a partition AWS documents no variant for, and in a region it does not know yet", async () => {
+        for (const region of ["us-isob-east-1", "eusc-de-east-1", "ap-southeast-9"]) {
+            const plain = ownerFixture({ endpoint: { serviceName: `com.amazonaws.${region}.guardduty-data`, region } });
+            expectClean(await check(plain.b.resources, { policy }));
+            const fips = ownerFixture({ endpoint: { serviceName: `com.amazonaws.${region}.guardduty-data-fips`, region } });
+            expectMandatory(await check(fips.b.resources, { policy }), PRIVATE_DNS, `set serviceName to "com.amazonaws.${region}.guardduty-data"`);
+        }
+    });
+
+    for (const region of ["cn-north-1", "cn-northwest-1"]) {
+        it(`fails any guardduty-data endpoint in China (${region}), where Runtime Monitoring is not offered, asking only for its removal`, async () => {
+            for (const serviceName of [`com.amazonaws.${region}.guardduty-data`, `com.amazonaws.${region}.guardduty-data-fips`]) {
+                // Private DNS off too: nothing but the removal is worth asking for.
+                const f = ownerFixture({ endpoint: { serviceName, region, privateDnsEnabled: false } });
+                const verdicts = await check(f.b.resources, { policy });
+                const verdict = expectMandatory(
+                    verdicts,
+                    PRIVATE_DNS,
+                    `is a guardduty-data endpoint in ${region} (partition aws-cn), where Runtime Monitoring (including EKS Runtime Monitoring) is not supported in the China Regions`,
+                    f.endpoint,
+                );
+                assert.match(verdict.message, /Remove it; Runtime Monitoring needs a commercial or AWS GovCloud \(US\) region\.$/);
+                assert.doesNotMatch(verdict.message, /privateDnsEnabled/);
+                assert.equal(verdicts.length, 1, verdicts.map((v) => v.message).join("\n"));
+            }
+        });
+    }
+
+    it("waits on a China service name while the region it would be created in is not known, rather than passing or refusing it", async () => {
+        const f = ownerFixture({ endpoint: { serviceName: "com.amazonaws.cn-north-1.guardduty-data" } });
+        setProps(f.provider, { region: U.string });
+        expectWaits(await check(f.b.resources, { policy }), PRIVATE_DNS, /until the endpoint's region is known/);
     });
 
     it("fails a VPC in the stack without DNS hostnames (AWS's default) or without DNS support", async () => {

@@ -76,8 +76,9 @@ describe("GuardDuty's principal in the findings bucket and key policies, per kin
     const cases = [
         { kind: "commercial, enabled by default", region: "us-east-1", principal: "guardduty.amazonaws.com", partition: "aws" },
         { kind: "opt-in (AWS's own example)", region: "me-south-1", principal: "guardduty.me-south-1.amazonaws.com", partition: "aws" },
-        { kind: "China", region: "cn-north-1", principal: "guardduty.amazonaws.com", partition: "aws-cn" },
+        // No China case: an audit stack there is refused (no Runtime Monitoring; tests/stacks/partitions.test.ts).
         { kind: "GovCloud", region: "us-gov-west-1", principal: "guardduty.amazonaws.com", partition: "aws-us-gov" },
+        { kind: "GovCloud", region: "us-gov-east-1", principal: "guardduty.amazonaws.com", partition: "aws-us-gov" },
     ];
     for (const { kind, region, principal, partition } of cases) {
         it(`${kind} (${region}): the audit stack's key and bucket policies name ${principal} in every GuardDuty statement, for this region's detector`, async () => {

@@ -6,7 +6,7 @@ import { classifyPrincipal } from "../../src/config/owner";
 import { architectureOf } from "../../src/config/participant";
 import { azIdProblem, partitionOf } from "../../src/config/regions";
 import { resolveRole } from "../../src/config/roles";
-import { guardDutyEndpointPolicy, interfaceServiceName, oneSubnetPerAz } from "../../src/net/endpoint";
+import { guardDutyEndpointPolicy, oneSubnetPerAz } from "../../src/net/endpoint";
 import { readStackConfigFile, StackConfigFileError } from "../../tools/offline/stackConfig";
 
 describe("guardduty-data endpoint policy", () => {
@@ -20,10 +20,6 @@ describe("guardduty-data endpoint policy", () => {
     it("scopes to accounts as a sorted list without duplicates, so the policy text is stable", () => {
         const policy = guardDutyEndpointPolicy({ kind: "accounts", accountIds: ["555555555555", "333333333333", "555555555555"] });
         assert.deepEqual(policy.Statement[1].Condition, { StringNotEquals: { "aws:PrincipalAccount": ["333333333333", "555555555555"] } });
-    });
-
-    it("names the regional guardduty-data service", () => {
-        assert.equal(interfaceServiceName("eu-west-1", "guardduty-data"), "com.amazonaws.eu-west-1.guardduty-data");
     });
 });
 

@@ -109,6 +109,18 @@ describe("verify command line", () => {
         assert.equal(options.region, "eu-central-1");
     });
 
+    it("refuses a China region, where GuardDuty has no Runtime Monitoring and every instance would read as not covered, and takes GovCloud", () => {
+        for (const region of ["cn-north-1", "cn-northwest-1"]) {
+            assert.match(
+                usageFailure(["--outputs", "a.json", "--region", region]),
+                new RegExp(
+                    `Expected a region with GuardDuty Runtime Monitoring: in ${region} \\(partition aws-cn\\), Runtime Monitoring .* is not supported in the China Regions, so there is no coverage to verify`,
+                ),
+            );
+        }
+        assert.equal(runOptions(["--outputs", "a.json", "--region", "us-gov-east-1"]).region, "us-gov-east-1");
+    });
+
     it("requires something to verify", () => {
         assert.match(usageFailure([]), /name at least one participant stack .* or pass --outputs FILE/);
     });

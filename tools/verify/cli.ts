@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import ms from "ms";
+import { partitionOf, runtimeMonitoringUnavailableIn } from "guardduty-shared-vpc-contract/vocabulary";
 import { DEFAULT_COVERAGE_CONCURRENCY, MAX_COVERAGE_CONCURRENCY } from "./coverage";
 import { EXIT_CODES, EXIT_CODES_HELP, type ExitCode } from "./errors";
 import type { VerifyOptions } from "./run";
@@ -51,6 +52,13 @@ function roleArn(value: string): string {
 function region(value: string): string {
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)) {
         throw new InvalidArgumentError("Expected an AWS region such as us-east-1.");
+    }
+    // GuardDuty answers ListCoverage there too, with nothing: every instance would read as not covered.
+    const unavailable = runtimeMonitoringUnavailableIn(value);
+    if (unavailable) {
+        throw new InvalidArgumentError(
+            `Expected a region with GuardDuty Runtime Monitoring: in ${value} (partition ${partitionOf(value)}), ${unavailable}, so there is no coverage to verify.`,
+        );
     }
     return value;
 }

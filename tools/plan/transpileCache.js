@@ -124,11 +124,12 @@ function installSourceMapSupport(/** @type {Map<string, string>} */ outputs) {
 }
 
 function install() {
-    const configFile = findConfigFile();
-    if (configFile === undefined || Object.keys(process.env).some((name) => name.startsWith("TS_NODE_"))) {
+    const found = findConfigFile();
+    if (found === undefined || Object.keys(process.env).some((name) => name.startsWith("TS_NODE_"))) {
         require("ts-node").register({ transpileOnly: true });
         return;
     }
+    const configFile = found;
     const configDir = path.dirname(configFile);
     let environment = environmentKey(configFile);
     /** @type {Map<string, string>} compiled output by file, for stack traces (ts-node keeps the same) */
@@ -156,19 +157,26 @@ function install() {
     /** @param {string} source @param {string} fileName */
     function compile(source, fileName) {
         const entry = path.join(CACHE_DIR, "ts", `${digest(fileName).slice(0, 40)}.js`);
-        if (environment !== undefined) {
-            const header = `//${digest(environment, fileName, source)}\n`;
+        const known = environment;
+        if (known !== undefined) {
+            const header = `//${digest(known, fileName, source)}\n`;
             const cached = readOrNull(entry)?.toString("utf8");
             if (cached?.startsWith(header)) return cached.slice(header.length);
         }
         const output = tsNode().compile(source, fileName);
-        if (environment !== undefined) writeAtomically(entry, `//${digest(environment, fileName, source)}\n${output}`);
+        // tsNode() has just recorded the configuration, when it had not been.
+        const learned = environment;
+        if (learned !== undefined) writeAtomically(entry, `//${digest(learned, fileName, source)}\n${output}`);
         return output;
     }
 
+    /** @typedef {NodeJS.Module & { _compile(source: string, fileName: string): unknown }} CompilingModule */
+    const extensions = /** @type {Record<string, (module: CompilingModule, fileName: string) => unknown>} */ (
+        /** @type {{ _extensions: unknown }} */ (/** @type {unknown} */ (Module))._extensions
+    );
     // As ts-node registers itself: the previous handler reads the file, and its `_compile` gets the output instead.
-    const previous = Module._extensions[".ts"] ?? Module._extensions[".js"];
-    Module._extensions[".ts"] = function (module, fileName) {
+    const previous = extensions[".ts"] ?? extensions[".js"];
+    extensions[".ts"] = function (module, fileName) {
         if (IGNORED.test(slashes(path.relative(configDir, fileName)))) return previous(module, fileName);
         const moduleCompile = module._compile;
         module._compile = function (/** @type {string} */ source, /** @type {string} */ name) {

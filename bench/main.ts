@@ -1,10 +1,12 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PROJECT } from "guardduty-shared-vpc-contract/vocabulary";
 import type { RawConfig } from "../src/config/load";
 import { discoverStacks, runProjectStack, runStacksInOrder } from "../tools/offline/stacks";
+import { planNodeArgs } from "../tools/plan/command";
 import { PUBLISHED_AUDIT } from "./auditOutputs";
 import { benchPlanScale } from "./planScale";
 import { benchPolicies } from "./policies";
@@ -51,15 +53,21 @@ async function main(): Promise<void> {
     const targets = new Targets();
     console.log(`guardduty-shared-vpc benchmark — node ${process.version}, ${os.cpus().length} cores. Nothing here talks to AWS.`);
 
-    // 1. The offline plan, as a newcomer runs it (process start included) and in-process.
-    const planCli = best(2, () => timeChild(["-r", "ts-node/register/transpile-only", "tools/plan/main.ts", "--json"]));
+    // 1. The offline plan as `npm run plan` starts it (process start included; npm's own start is
+    // not counted), and in-process. Its transpile cache fills on a first run; that run is timed on
+    // its own with an empty cache, and the target is for the runs after it.
+    const planArgs = [...planNodeArgs(ROOT), "--json"];
+    const emptyCache = mkdtempSync(path.join(os.tmpdir(), "gdsv-bench-transpile-"));
+    const planFirst = timeChild(planArgs, { GUARDDUTY_SHARED_VPC_TRANSPILE_CACHE: emptyCache });
+    rmSync(emptyCache, { recursive: true, force: true });
+    const planCli = best(2, () => timeChild(planArgs));
     await runStacksInOrder(discoverStacks(ROOT)); // warm the module cache
     const started = performance.now();
     const results = await runStacksInOrder(discoverStacks(ROOT));
     const inProcess = performance.now() - started;
     const total = results.reduce((n, r) => n + (r.run?.resources.length ?? 0), 0);
     console.log(
-        `\n[plan] npm run plan of ${results.length} shipped stacks (${total} resources): ${ms(planCli)} wall incl. process start ${targets.check("npm run plan, wall", planCli, "≤", 3000, "ms")}; ${ms(inProcess)} in-process, warm`,
+        `\n[plan] npm run plan of ${results.length} shipped stacks (${total} resources): ${ms(planCli)} wall incl. process start ${targets.check("npm run plan, wall", planCli, "≤", 3000, "ms")}; ${ms(planFirst)} on a first run (empty transpile cache); ${ms(inProcess)} in-process, warm`,
     );
 
     // 2. What each preview pays to start the program: type-checked ts-node vs our transpile-only.

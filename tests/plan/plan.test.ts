@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { planNodeArgs } from "../../tools/plan/command";
 import { EXIT_CODES, NOTHING_DEPLOYED, plan } from "../../tools/plan/plan";
 import { FIXTURE_DIR, PROJECT_DIR } from "../helpers/offline";
 
@@ -195,9 +196,11 @@ describe("npm run plan", () => {
         for (const entry of ["index.ts", "tsconfig.json", "src", "stacks", "tools"])
             cpSync(path.join(PROJECT_DIR, entry), path.join(dir, entry), { recursive: true });
         for (const entry of ["node_modules", "policy"]) symlinkSync(path.join(PROJECT_DIR, entry), path.join(dir, entry));
-        const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan/main.ts", "--no-policies"], {
+        // Started as `npm run plan` starts it; its transpile cache kept inside the copy.
+        const child = spawnSync(process.execPath, [...planNodeArgs(PROJECT_DIR), "--no-policies"], {
             cwd: dir,
             encoding: "utf8",
+            env: { ...process.env, GUARDDUTY_SHARED_VPC_TRANSPILE_CACHE: path.join(dir, ".transpile-cache") },
         });
         assert.equal(child.status, 1, child.stderr);
         assert.equal(child.stderr, "", "the failures are in the plan's output, not echoed on stderr");

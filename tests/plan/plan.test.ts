@@ -287,6 +287,19 @@ describe("npm run plan", () => {
         });
     });
 
+    it("runs the pack with CI's configuration: a policy-config.json naming another organization than the audit stack stops the plan", async () => {
+        const dir = projectCopy();
+        writeFileSync(path.join(dir, "policy-config.json"), JSON.stringify({ "guardduty-endpoint-policy-scoped": { organizationId: "o-bbbbbbbbbb" } }));
+        const { code, err } = await runPlan(["--json"], dir);
+        assert.equal(code, 1);
+        assert.match(
+            err,
+            /^plan: policy pack config: policy-config\.json sets guardduty-endpoint-policy-scoped\.organizationId "o-bbbbbbbbbb", but the audit stack declares o-a1b2c3d4e5/,
+        );
+        // Without the pack, its configuration is not read.
+        assert.equal((await runPlan(["--json", "--no-policies"], dir)).code, 0);
+    });
+
     it("refuses an audit stack that is not the account the management stack delegates to", async () => {
         const dir = projectCopy();
         writeFileSync(

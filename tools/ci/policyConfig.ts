@@ -1,5 +1,5 @@
 // The pack configuration the pipeline previews and deploys with (`--policy-pack-config`), and
-// `npm run plan` evaluates with: the repository's policy-config.json when there is one (levels,
+// `npm run plan` evaluates with (so the plan judges as CI's previews will): the repository's policy-config.json when there is one (levels,
 // settings), plus the organization the audit stack file declares as guardduty-endpoint-policy-
 // scoped's `organizationId`. The organization is then written once, in Pulumi.audit.yaml, and
 // endpoint policies are judged against it rather than against what each stack happens to share.
@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { PROJECT } from "guardduty-shared-vpc-contract/vocabulary";
 import { guardDutyEndpointPolicyScoped } from "../../policy/policies/endpoints";
-import { discoverStacks } from "../offline/stacks";
+import { discoverStacks, type ShippedStack } from "../offline/stacks";
 
 /** The repository's own pack configuration, if it keeps one: the file `pulumi preview --policy-pack-config` would be given. */
 export const POLICY_CONFIG_FILE = "policy-config.json";
@@ -38,18 +38,19 @@ function readBase(file: string): PolicyPackConfig {
 }
 
 /** The organizations the audit stack files declare: one, unless none says (e.g. an ESC environment supplies it). */
-function auditOrganizations(projectDir: string): Map<string, string[]> {
+function auditOrganizations(stacks: readonly ShippedStack[]): Map<string, string[]> {
     const organizations = new Map<string, string[]>();
-    for (const { stack, role, config } of discoverStacks(projectDir)) {
+    for (const { stack, role, config } of stacks) {
         const organizationId = role === "audit" ? config[`${PROJECT}:organizationId`] : undefined;
         if (organizationId) organizations.set(organizationId, [...(organizations.get(organizationId) ?? []), stack]);
     }
     return organizations;
 }
 
-export function ciPolicyPackConfig(projectDir: string): PolicyPackConfig {
+/** The configuration for the stacks of `projectDir` (`stacks`: its stack files, when the caller has read them already). */
+export function ciPolicyPackConfig(projectDir: string, stacks: readonly ShippedStack[] = discoverStacks(projectDir)): PolicyPackConfig {
     const base = readBase(path.join(projectDir, POLICY_CONFIG_FILE));
-    const organizations = auditOrganizations(projectDir);
+    const organizations = auditOrganizations(stacks);
     if (organizations.size > 1) {
         const listed = [...organizations].map(([id, stacks]) => `${id} (${stacks.join(", ")})`).join(", ");
         throw new PolicyConfigError(

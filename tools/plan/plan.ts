@@ -7,6 +7,8 @@ import { NS } from "../../src/config/primitives";
 import type { Role } from "../../src/config/roles";
 import { discoverStacks, fullyQualifiedStackName, plannedName, runStacksInOrder, ShippedStack, StackRunResult } from "../offline/stacks";
 import { evaluatePolicies, PolicyVerdict } from "../policy/evaluate";
+import type { PolicyPackConfig } from "../policy/packConfig";
+import { ciPolicyPackConfig, PolicyConfigError } from "../ci/policyConfig";
 import { describeResources, formatOutputs } from "./render";
 
 export interface PlanIo {
@@ -126,10 +128,13 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
     }
 
     let stacks: ShippedStack[];
+    let packConfig: PolicyPackConfig = {};
     try {
-        stacks = discoverStacks(args.dir === undefined ? io.projectDir : path.resolve(io.projectDir, args.dir));
+        const dir = args.dir === undefined ? io.projectDir : path.resolve(io.projectDir, args.dir);
+        stacks = discoverStacks(dir);
+        if (args.policies) packConfig = ciPolicyPackConfig(dir, stacks);
     } catch (err) {
-        io.err(err instanceof Error ? err.message : String(err));
+        io.err(err instanceof PolicyConfigError ? `plan: policy pack config: ${err.message}` : err instanceof Error ? err.message : String(err));
         return 1;
     }
     const unknown = args.stacks.filter((name) => !stacks.some((s) => s.stack === name));
@@ -187,7 +192,7 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
             agentManagement: agentManagementOf(role, result.stack.config, result.run.outputs),
             ...(result.run.notes.length > 0 ? { notes: result.run.notes } : {}),
             references,
-            policies: args.policies ? await evaluatePolicies(stack, result.run.resources, {}, { stackConfig: result.stack.config }) : undefined,
+            policies: args.policies ? await evaluatePolicies(stack, result.run.resources, packConfig, { stackConfig: result.stack.config }) : undefined,
         });
     }
 

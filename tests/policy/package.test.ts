@@ -20,13 +20,13 @@ interface PackManifest {
     bundleDependencies?: string[];
 }
 
-/** The pack's own modules in the repository: what must ship, tests excluded. */
+/** The pack's own TypeScript in the repository (its modules and declarations): what must ship, tests excluded. */
 function packSources(dir = POLICY_PACK_DIR, prefix = ""): string[] {
     return readdirSync(dir).flatMap((entry) => {
         if (entry === "node_modules" || entry.startsWith(".")) return [];
         const full = path.join(dir, entry);
         if (statSync(full).isDirectory()) return packSources(full, `${prefix}${entry}/`);
-        return entry.endsWith(".ts") && !entry.endsWith(".d.ts") && !/\.(test|spec)\.ts$/.test(entry) ? [`${prefix}${entry}`] : [];
+        return entry.endsWith(".ts") && !/\.(test|spec)\.ts$/.test(entry) ? [`${prefix}${entry}`] : [];
     });
 }
 

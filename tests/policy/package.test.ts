@@ -4,10 +4,12 @@ import { builtinModules } from "node:module";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { allPolicies } from "../../policy/policies";
+import { evaluatePolicies } from "../../tools/policy/evaluate";
 import { POLICY_PACK_DIR } from "../../tools/policy/paths";
 import { shrinkwrapText } from "../../tools/policy/shrinkwrap";
 import { emptyDirectory, extractPack, linkDependenciesFromRepository, PackedPolicy, packPackage, packPolicy } from "../../tools/policy/standalone";
 import { AnalyzerConnection, startPolicyPack } from "../../tools/policy/wire";
+import { participantFixture } from "./helpers";
 
 const START_TIMEOUT_MS = 60000;
 
@@ -138,7 +140,7 @@ describe("policy pack as a package of its own (npm pack, installed in an empty d
         assert.deepEqual(lock.packages[""].dependencies, manifest.dependencies);
     });
 
-    it("installed alone, starts through run-policy-pack as the CLI does and answers GetAnalyzerInfo with its policies, version and settings", async () => {
+    it("installed alone, starts through run-policy-pack as the CLI does, answers GetAnalyzerInfo with its policies, version and settings, and judges a stack as its sources do", async () => {
         const linked = linkDependenciesFromRepository(packDir);
         console.log(
             `      ${path.basename(packed.tarball)}: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KiB; ${linked.packages} packages linked (${linked.files} files)`,
@@ -165,6 +167,25 @@ describe("policy pack as a package of its own (npm pack, installed in an empty d
                 info.policies.map((p) => [p.name, p.enforcementLevel, p.configSchema]),
                 allPolicies.map((p) => [p.name, "mandatory", p.configSchema]),
             );
+            // The compiled policies judge as the sources do: a participant with an endpoint on the owner's group, unpinned.
+            const { b, provider } = participantFixture();
+            provider.inputs = { region: "us-east-1" };
+            provider.outputs = { ...provider.inputs };
+            b.add("aws:ec2/vpcEndpoint:VpcEndpoint", "own-endpoint", {
+                vpcId: "vpc-0aef6ec2d11fe5f5b",
+                serviceName: "com.amazonaws.us-east-1.ssm",
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                securityGroupIds: ["sg-b339f47ff1b3e097f"],
+            });
+            const overTheWire = (await analyzer.analyzeStack(b.resources)).map((d) => [d.policy, d.enforcementLevel, d.urn, d.message]);
+            // The SDK puts the policy's description before each message it sends.
+            const description = new Map(allPolicies.map((p) => [p.name, p.description]));
+            const fromSources = (await evaluatePolicies("participant", b.resources))
+                .filter((v) => v.phase === "stack")
+                .map((v) => [v.policy, v.enforcementLevel, v.urn, `${description.get(v.policy)}\n${v.message}`]);
+            assert.equal(overTheWire.length, 3, JSON.stringify(overTheWire));
+            assert.deepEqual(overTheWire, fromSources);
         } finally {
             analyzer.close();
             await pack.stop();

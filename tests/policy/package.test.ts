@@ -4,10 +4,12 @@ import { builtinModules } from "node:module";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { allPolicies } from "../../policy/policies";
+import { evaluatePolicies } from "../../tools/policy/evaluate";
 import { POLICY_PACK_DIR } from "../../tools/policy/paths";
 import { shrinkwrapText } from "../../tools/policy/shrinkwrap";
 import { emptyDirectory, extractPack, linkDependenciesFromRepository, PackedPolicy, packPackage, packPolicy } from "../../tools/policy/standalone";
 import { AnalyzerConnection, startPolicyPack } from "../../tools/policy/wire";
+import { participantFixture } from "./helpers";
 
 const START_TIMEOUT_MS = 60000;
 
@@ -20,14 +22,23 @@ interface PackManifest {
     bundleDependencies?: string[];
 }
 
-/** The pack's own modules in the repository: what must ship, tests excluded. */
-function packSources(dir = POLICY_PACK_DIR, prefix = ""): string[] {
+/** Files under `dir` (relative, `/`-separated), leaving out node_modules and dot-files. */
+function filesUnder(dir: string, prefix = ""): string[] {
     return readdirSync(dir).flatMap((entry) => {
         if (entry === "node_modules" || entry.startsWith(".")) return [];
         const full = path.join(dir, entry);
-        if (statSync(full).isDirectory()) return packSources(full, `${prefix}${entry}/`);
-        return entry.endsWith(".ts") && !entry.endsWith(".d.ts") && !/\.(test|spec)\.ts$/.test(entry) ? [`${prefix}${entry}`] : [];
+        return statSync(full).isDirectory() ? filesUnder(full, `${prefix}${entry}/`) : [`${prefix}${entry}`];
     });
+}
+
+/** The pack's own TypeScript in the repository (its modules and declarations): what must ship, tests excluded. */
+function packSources(): string[] {
+    return filesUnder(POLICY_PACK_DIR).filter((file) => file.endsWith(".ts") && !/\.(test|spec)\.ts$/.test(file));
+}
+
+/** What `npm pack` compiles the pack's modules to (policy/scripts/compile.mjs), next to each. */
+function compiledFrom(sources: readonly string[]): string[] {
+    return sources.filter((file) => !file.endsWith(".d.ts")).flatMap((file) => [file.replace(/\.ts$/, ".js"), file.replace(/\.ts$/, ".js.map")]);
 }
 
 /** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
@@ -64,12 +75,22 @@ describe("policy pack as a package of its own (npm pack, installed in an empty d
         if (work) rmSync(work, { recursive: true, force: true });
     });
 
-    it("packs its modules, project file, compiler settings, manifest and lockfile, and nothing else: no tests, no tools", () => {
+    it("packs its modules (TypeScript, and the JavaScript npm pack compiled them to), project file, compiler settings, manifest and lockfile, and nothing else: no tests, no tools", () => {
         const own = packed.files.filter((file) => !file.startsWith("node_modules/"));
-        const expected = [...packSources(), "PulumiPolicy.yaml", "tsconfig.json", "package.json", "npm-shrinkwrap.json"].sort();
+        const sources = packSources();
+        const expected = [...sources, ...compiledFrom(sources), "PulumiPolicy.yaml", "tsconfig.json", "package.json", "npm-shrinkwrap.json"].sort();
         assert.deepEqual(own, expected);
-        assert.ok(packed.files.includes(manifest.main), `main ${manifest.main} is packed`);
         assert.deepEqual(manifest.devDependencies ?? {}, {}, "the pack's tooling is the repository's, not the pack's");
+    });
+
+    it("starts from the JavaScript where it is installed and from the TypeScript in the repository, which npm pack leaves without compiled files", () => {
+        assert.equal(manifest.main, "index", "an extension in main would pick one of the two for both");
+        assert.equal(require.resolve(packDir), path.join(packDir, "index.js"));
+        // ts-node is registered in this process as run-policy-pack registers it in the pack's.
+        assert.equal(require.resolve(POLICY_PACK_DIR), path.join(POLICY_PACK_DIR, "index.ts"));
+        const compiled = filesUnder(POLICY_PACK_DIR).filter((file) => /\.js(\.map)?$/.test(file));
+        assert.deepEqual(compiled, [], "compiled files left in policy/ would run instead of the sources");
+        assert.equal(existsSync(path.join(POLICY_PACK_DIR, ".compiled-by-prepack")), false);
     });
 
     it("bundles the contract package exactly as that package publishes itself, and leaves policy/ as it found it", () => {
@@ -90,11 +111,13 @@ describe("policy pack as a package of its own (npm pack, installed in an empty d
         const declared = new Set(Object.keys(manifest.dependencies));
         const builtins = new Set(builtinModules);
         const breaches: string[] = [];
-        for (const file of packed.files.filter((f) => f.endsWith(".ts") && !f.startsWith("node_modules/"))) {
+        for (const file of packed.files.filter((f) => /\.(ts|js)$/.test(f) && !f.startsWith("node_modules/"))) {
+            const extension = path.extname(file);
             for (const { fileName: specifier } of ts.preProcessFile(readFileSync(path.join(packDir, file), "utf8"), true, true).importedFiles) {
                 if (specifier.startsWith(".")) {
                     const base = path.posix.join(path.posix.dirname(file), specifier);
-                    if (![`${base}.ts`, `${base}/index.ts`].some((candidate) => shipped.has(candidate))) breaches.push(`${file} → ${specifier} (not shipped)`);
+                    if (![`${base}${extension}`, `${base}/index${extension}`].some((candidate) => shipped.has(candidate)))
+                        breaches.push(`${file} → ${specifier} (not shipped)`);
                 } else if (!specifier.startsWith("node:") && !builtins.has(specifier) && !declared.has(packageName(specifier))) {
                     breaches.push(`${file} → ${specifier} (not a dependency of the pack)`);
                 }
@@ -117,7 +140,7 @@ describe("policy pack as a package of its own (npm pack, installed in an empty d
         assert.deepEqual(lock.packages[""].dependencies, manifest.dependencies);
     });
 
-    it("installed alone, starts through run-policy-pack as the CLI does and answers GetAnalyzerInfo with its policies, version and settings", async () => {
+    it("installed alone, starts through run-policy-pack as the CLI does, answers GetAnalyzerInfo with its policies, version and settings, and judges a stack as its sources do", async () => {
         const linked = linkDependenciesFromRepository(packDir);
         console.log(
             `      ${path.basename(packed.tarball)}: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KiB; ${linked.packages} packages linked (${linked.files} files)`,
@@ -144,6 +167,25 @@ describe("policy pack as a package of its own (npm pack, installed in an empty d
                 info.policies.map((p) => [p.name, p.enforcementLevel, p.configSchema]),
                 allPolicies.map((p) => [p.name, "mandatory", p.configSchema]),
             );
+            // The compiled policies judge as the sources do: a participant with an endpoint on the owner's group, unpinned.
+            const { b, provider } = participantFixture();
+            provider.inputs = { region: "us-east-1" };
+            provider.outputs = { ...provider.inputs };
+            b.add("aws:ec2/vpcEndpoint:VpcEndpoint", "own-endpoint", {
+                vpcId: "vpc-0aef6ec2d11fe5f5b",
+                serviceName: "com.amazonaws.us-east-1.ssm",
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                securityGroupIds: ["sg-b339f47ff1b3e097f"],
+            });
+            const overTheWire = (await analyzer.analyzeStack(b.resources)).map((d) => [d.policy, d.enforcementLevel, d.urn, d.message]);
+            // The SDK puts the policy's description before each message it sends.
+            const description = new Map(allPolicies.map((p) => [p.name, p.description]));
+            const fromSources = (await evaluatePolicies("participant", b.resources))
+                .filter((v) => v.phase === "stack")
+                .map((v) => [v.policy, v.enforcementLevel, v.urn, `${description.get(v.policy)}\n${v.message}`]);
+            assert.equal(overTheWire.length, 3, JSON.stringify(overTheWire));
+            assert.deepEqual(overTheWire, fromSources);
         } finally {
             analyzer.close();
             await pack.stop();

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
             }),
         );
         const pack = await startPolicyPack({ packDir, timeoutMs: 120_000 });
-        console.log(`run-policy-pack start-up (spawn → port, type-checked ts-node): ${pack.startupMs.toFixed(0)} ms`);
+        console.log(`run-policy-pack start-up (spawn → port; runs the JavaScript compiled at npm pack): ${pack.startupMs.toFixed(0)} ms`);
         const analyzer = new AnalyzerConnection(pack.address);
         try {
             const info = await analyzer.info();

@@ -97,9 +97,21 @@ export function runtimeMonitoringUnavailableIn(region: string): string | undefin
     return RUNTIME_MONITORING_UNAVAILABLE[partitionOf(region)];
 }
 
+const ENDPOINT_SERVICE_PREFIX = "com.amazonaws.";
+
 /** An AWS service's VPC endpoint service name in a region: `com.amazonaws.<region>.<service>`. */
 export function endpointServiceName(region: string, service: string): string {
-    return `com.amazonaws.${region}.${service}`;
+    return `${ENDPOINT_SERVICE_PREFIX}${region}.${service}`;
+}
+
+/** The region and service of an endpoint service name endpointServiceName writes, or undefined for any other shape. */
+export function parseEndpointServiceName(name: string): { region: string; service: string } | undefined {
+    if (!name.startsWith(ENDPOINT_SERVICE_PREFIX)) return undefined;
+    const rest = name.slice(ENDPOINT_SERVICE_PREFIX.length);
+    const dot = rest.indexOf(".");
+    const region = rest.slice(0, dot);
+    const service = rest.slice(dot + 1);
+    return dot > 0 && service !== "" && /^[a-z0-9-]+$/.test(region) ? { region, service } : undefined;
 }
 
 /** The VPC endpoint service GuardDuty's runtime agent reports through, outside AWS GovCloud (US). */
@@ -110,6 +122,9 @@ export const GUARDDUTY_DATA_SERVICE = "guardduty-data";
  * (US) User Guide, "Amazon GuardDuty in AWS GovCloud (US)").
  */
 export const GUARDDUTY_DATA_FIPS_SERVICE = "guardduty-data-fips";
+
+/** Both variants, for recognising a guardduty-data endpoint whichever one it names. */
+export const GUARDDUTY_DATA_SERVICES: readonly string[] = Object.freeze([GUARDDUTY_DATA_SERVICE, GUARDDUTY_DATA_FIPS_SERVICE]);
 
 /**
  * The service of the endpoint GuardDuty's runtime agent reports through in `region`; the agent

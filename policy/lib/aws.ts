@@ -1,4 +1,4 @@
-import { AGENT_SSM_DOCUMENT } from "guardduty-shared-vpc-contract/vocabulary";
+import { AGENT_SSM_DOCUMENT, GUARDDUTY_DATA_SERVICES, parseEndpointServiceName } from "guardduty-shared-vpc-contract/vocabulary";
 
 /**
  * Type tokens of the resources the policies read. Strings, not `@pulumi/aws` classes: importing
@@ -46,18 +46,17 @@ export function shortType(type: string): string {
 }
 
 /**
- * The guardduty-data service name's shape, either variant: which one a region needs (the FIPS
- * one in GovCloud only) is the vocabulary's guardDutyDataServiceName.
+ * The region a guardduty-data service name of either variant names; which variant a region needs
+ * (the FIPS one in GovCloud only) is the vocabulary's guardDutyDataServiceName.
  */
-const GUARDDUTY_DATA = /^com\.amazonaws\.([a-z0-9-]+)\.guardduty-data(-fips)?$/;
-
 export function guardDutyDataRegion(serviceName: string): string | undefined {
-    return GUARDDUTY_DATA.exec(serviceName)?.[1];
+    const parsed = parseEndpointServiceName(serviceName);
+    return parsed && GUARDDUTY_DATA_SERVICES.includes(parsed.service) ? parsed.region : undefined;
 }
 
 /** Loose match, so a misspelled region or prefix still counts as a guardduty-data endpoint and gets checked. */
 export function looksLikeGuardDutyData(serviceName: string): boolean {
-    return /(^|\.)guardduty-data(-fips)?$/.test(serviceName);
+    return GUARDDUTY_DATA_SERVICES.some((service) => serviceName === service || serviceName.endsWith(`.${service}`));
 }
 
 /** An SSM document named directly or by ARN (`arn:aws:ssm:<region>::document/<name>`). */

@@ -4,6 +4,7 @@ import {
     endpointServiceName,
     guardDutyDataService,
     guardDutyDataServiceName,
+    parseEndpointServiceName,
     partitionOf,
     RUNTIME_MONITORING_UNAVAILABLE,
     runtimeMonitoringUnavailableIn,
@@ -61,6 +62,24 @@ describe("partitions: Runtime Monitoring's endpoint service", () => {
     it("builds other services' names in the same form, whatever the partition", () => {
         assert.equal(endpointServiceName("us-gov-west-1", "ssm"), "com.amazonaws.us-gov-west-1.ssm");
         assert.equal(endpointServiceName("eu-west-1", "s3"), "com.amazonaws.eu-west-1.s3");
+    });
+
+    it("reads back the region and service of every name it builds, and nothing of another shape", () => {
+        for (const region of KNOWN_REGIONS) {
+            for (const service of ["s3", "ecr.dkr", guardDutyDataService(region)]) {
+                assert.deepEqual(parseEndpointServiceName(endpointServiceName(region, service)), { region, service });
+            }
+        }
+        for (const name of [
+            "guardduty-data",
+            "com.amazonaws.guardduty-data",
+            "com.amazonaws..s3",
+            "com.amazonaws.us-east-1.",
+            "cn.com.amazonaws.cn-north-1.s3",
+            "com.amazonaws.US_EAST_1.s3",
+        ]) {
+            assert.equal(parseEndpointServiceName(name), undefined, name);
+        }
     });
 });
 
